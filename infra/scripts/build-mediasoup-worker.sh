@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Builds the mediasoup C++ worker offline, from the npm package's own sources, against Debian 12's libraries.
+#
+# Why: `npm install mediasoup` downloads a prebuilt worker from GitHub, else builds with meson wraps that
+# download every C/C++ dependency. Where only the npm registry and Debian's packages are reachable, both fail.
+# mediasoup 3.12.16 is the newest release whose wraps ask for exactly what bookworm ships, so each wrap is
+# replaced by a tiny meson.build that forwards to the system library (see ../shared notes, and docs in README).
+#
+# Output: the binary in a cache keyed by mediasoup version + this script's contents (the shims live here), and
+# a copy at node_modules/mediasoup/worker/out/Release/mediasoup-worker (mediasoup's default path) when that
+# package is installed. The last line printed is `MEDIASOUP_WORKER_BIN=<path>`.
+#
+# Options (environment):
+#   MEDIASOUP_VERSION   version to build (default: the exact pin in sfu/package.json)
+#   WORKER_CACHE_DIR    where finished builds live (default: <repo>/.cache/mediasoup-worker)
+#   WORKER_BUILD_JOBS   ninja -j (default: number of cores; -j4 on 2 cores was slower when measured)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+log() { printf '[mediasoup-worker] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+version=${MEDIASOUP_VERSION:-$(node -p "require('$repo/sfu/package.json').dependencies.mediasoup")}
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "mediasoup must be pinned to an exact version, got '$version'"
+cache_root=${WORKER_CACHE_DIR:-$repo/.cache/mediasoup-worker}
+# The key covers the shims and build flags (between the markers below), not comments elsewhere in this file.
+key="$version-$(sed -n '/^# >>> build recipe/,/^# <<< build recipe/p' "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)"
+cached_bin="$cache_root/$key/mediasoup-worker"
+default_bin="$repo/node_modules/mediasoup/worker/out/Release/mediasoup-worker"
+
+installed_version() { node -p "require('$repo/node_modules/mediasoup/package.json').version" 2>/dev/null || true; }
+
+# Puts the cached binary where mediasoup looks by default, so nothing else needs MEDIASOUP_WORKER_BIN.
+install_default() {
+  if [[ -d $repo/node_modules/mediasoup && $(installed_version) == "$version" ]]; then
+    mkdir -p "$(dirname "$default_bin")"
+    cp -f "$cached_bin" "$default_bin"
+    log "installed at $default_bin"
+  fi
+}
+
+if [[ ${1:-} != --force ]]; then
+  if [[ -x $cached_bin ]]; then
+    log "reusing build $key"
+    install_default
+    echo "MEDIASOUP_WORKER_BIN=$cached_bin"
+    exit 0
+  fi
+  if [[ -x $default_bin && $(installed_version) == "$version" ]]; then
+    log "mediasoup's own worker is present (normal online install); nothing to build"
+    echo "MEDIASOUP_WORKER_BIN=$default_bin"
+    exit 0
+  fi
+fi
+
+# --- preflight: name every missing Debian package at once -------------------------------------------------
+missing=()
+command -v c++ >/dev/null || missing+=(build-essential)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v ninja >/dev/null || missing+=(ninja-build)
+command -v python3 >/dev/null || missing+=(python3)
+if ! command -v meson >/dev/null || ! dpkg --compare-versions "$(meson --version)" ge 1.1 2>/dev/null; then
+  missing+=("meson>=1.1 (apt-get install -t bookworm-backports meson)")
+fi
+if command -v pkg-config >/dev/null; then
+  declare -A pc_pkg=([libssl]=libssl-dev [libuv]=libuv1-dev [libsrtp2]=libsrtp2-dev [usrsctp]=libusrsctp-dev
+    [absl_flat_hash_map]=libabsl-dev [nlohmann_json]=nlohmann-json3-dev [catch2]=catch2)
+  for pc in "${!pc_pkg[@]}"; do pkg-config --exists "$pc" || missing+=("${pc_pkg[$pc]}"); done
+fi
+if [[ ${#missing[@]} -gt 0 ]]; then
+  log "missing Debian packages: ${missing[*]}"
+  log "install them with: sudo bash $repo/infra/scripts/install-system-deps.sh build"
+  exit 1
+fi
+
+# --- sources: from the npm package itself --------------------------------------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+if [[ -f $repo/node_modules/mediasoup/worker/meson.build && $(installed_version) == "$version" ]]; then
+  log "sources: node_modules/mediasoup/worker"
+  cp -r "$repo/node_modules/mediasoup/worker" "$work/worker"
+else
+  log "sources: npm pack mediasoup@$version"
+  (cd "$work" && npm pack --silent "mediasoup@$version" >/dev/null && tar xzf "mediasoup-$version.tgz")
+  mv "$work/package/worker" "$work/worker"
+fi
+sub="$work/worker/subprojects"
+
+# >>> build recipe (hashed into the cache key)
+# Each wrap's `directory =` names the folder meson would download into; an existing folder is used as is.
+wrap_dir() { sed -n 's/^directory *= *//p' "$sub/$1.wrap"; }
+shim() { # shim <wrap> <meson.build body> [meson_options.txt body]
+  local dir="$sub/$(wrap_dir "$1")"
+  mkdir -p "$dir"
+  printf "project('%s-system', 'c', 'cpp')\n%s\n" "$1" "$2" >"$dir/meson.build"
+  [[ -z ${3:-} ]] || printf '%s\n' "$3" >"$dir/meson_options.txt"
+}
+
+shim openssl "
+libcrypto_dep = dependency('libcrypto', allow_fallback: false)
+libssl_dep = dependency('libssl', allow_fallback: false)
+openssl_dep = declare_dependency(dependencies: [libcrypto_dep, libssl_dep])
+libcrypto_lib = []
+libssl_lib = []"
+shim libuv "
+libuv_dep = dependency('libuv', version: '>= 1.44.2', allow_fallback: false)
+libuv = []" "
+option('build_tests', type: 'boolean', value: false)
+option('build_benchmarks', type: 'boolean', value: false)"
+# Debian installs <srtp2/srtp.h>; mediasoup includes <srtp.h>.
+shim libsrtp2 "
+srtp = dependency('libsrtp2', allow_fallback: false)
+libsrtp2_dep = declare_dependency(dependencies: srtp,
+  compile_args: '-I' + srtp.get_variable(pkgconfig: 'includedir') / 'srtp2')
+libsrtp2 = []" "
+option('crypto-library', type: 'combo', choices: ['none', 'openssl', 'nss', 'mbedtls'], value: 'none')
+option('crypto-library-kdf', type: 'feature', value: 'auto')
+option('tests', type: 'feature', value: 'auto')"
+shim usrsctp "
+usrsctp_dep = dependency('usrsctp', allow_fallback: false)
+usrsctp = []" "
+option('sctp_build_programs', type: 'boolean', value: false)"
+absl=""
+for m in base btree flat_hash_map flat_hash_set hash inlined_vector memory optional raw_hash_set strings \
+  synchronization time; do absl+="dependency('absl_$m', allow_fallback: false), "; done
+shim abseil-cpp "
+absl_all = [$absl]
+absl_container_dep = declare_dependency(dependencies: absl_all)
+absl_strings_dep = declare_dependency(dependencies: absl_all)
+absl_types_dep = declare_dependency(dependencies: absl_all)
+absl_container_lib = []"
+shim nlohmann_json "nlohmann_json_dep = dependency('nlohmann_json', allow_fallback: false)"
+shim catch2 "catch2_dep = dependency('catch2', allow_fallback: false)"
+
+# --- build -----------------------------------------------------------------------------------------------------
+jobs=${WORKER_BUILD_JOBS:-$(nproc)}
+log "meson setup (mediasoup $version, meson $(meson --version))"
+(cd "$work/worker" && meson setup --buildtype release -Db_ndebug=true -Db_pie=true -Db_staticpic=true \
+  --wrap-mode=nodownload "$work/build" >"$work/meson.log" 2>&1) || { cat "$work/meson.log" >&2; die "meson setup failed"; }
+log "compiling with ninja -j$jobs (about 5 minutes on 2 cores)"
+start=$SECONDS
+ninja -C "$work/build" -j"$jobs" mediasoup-worker 2>&1 | while IFS= read -r line; do
+  # ninja prints "[n/total] ..." per step; show every 25th so progress is visible without flooding.
+  if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]] && (( BASH_REMATCH[1] % 25 == 0 || BASH_REMATCH[1] == BASH_REMATCH[2] )); then
+    log "  ${BASH_REMATCH[1]}/${BASH_REMATCH[2]}"
+  elif [[ $line == *error* || $line == FAILED* ]]; then
+    printf '%s\n' "$line" >&2
+  fi
+done
+# <<< build recipe
+[[ -x $work/build/mediasoup-worker ]] || die "ninja did not produce mediasoup-worker"
+mkdir -p "$(dirname "$cached_bin")"
+cp "$work/build/mediasoup-worker" "$cached_bin.tmp" && mv "$cached_bin.tmp" "$cached_bin"
+log "built in $((SECONDS - start)) s: $cached_bin ($(du -h "$cached_bin" | cut -f1))"
+install_default
+echo "MEDIASOUP_WORKER_BIN=$cached_bin"

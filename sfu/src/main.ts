@@ -1,0 +1,38 @@
+// Start-up: config → workers → server → listen; graceful shutdown on SIGINT/SIGTERM.
+import { ConfigError, loadConfig } from './config.js';
+import { buildServer } from './server.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+const { app } = await buildServer(config);
+await app.listen({ port: config.http.port, host: config.http.host });
+
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.http.port;
+const base = config.http.publicUrl ?? `http://localhost:${port}`;
+app.log.info(`Inclubit 360 is running: ${base}/`);
+app.log.info(`  camera (test pattern): ${base}/camera/demo`);
+app.log.info(`  viewer:                ${base}/watch/demo`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1); // a second Ctrl-C means "now"
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,61 @@
+// All open rooms. Creation is serialised per room id, so two people arriving at once share one router.
+import type { FastifyBaseLogger } from 'fastify';
+import type { RoomId } from '../protocol/index.js';
+import { Room } from './room.js';
+import type { WorkerPool } from './worker-pool.js';
+
+export class RoomRegistry {
+  private readonly rooms = new Map<RoomId, Room>();
+  private readonly creating = new Map<RoomId, Promise<Room>>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: { emptyCloseMs: number },
+  ) {}
+
+  /** Gets or creates the room and holds it open; the caller must `release()` it after joining. */
+  async acquire(id: RoomId): Promise<Room> {
+    for (;;) {
+      const room = this.rooms.get(id) ?? (await this.create(id));
+      // A room can close while we awaited its creation (its worker died); then make a new one.
+      if (room.isClosed) continue;
+      room.hold();
+      return room;
+    }
+  }
+
+  get(id: RoomId): Room | undefined {
+    return this.rooms.get(id);
+  }
+
+  list(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  closeAll(reason: string): void {
+    for (const room of this.list()) room.close(reason);
+  }
+
+  private create(id: RoomId): Promise<Room> {
+    let pending = this.creating.get(id);
+    if (!pending) {
+      pending = Room.create({
+        id,
+        worker: this.pool.pick(),
+        log: this.log,
+        emptyCloseMs: this.opts.emptyCloseMs,
+        onClose: (room) => {
+          if (this.rooms.get(id) === room) this.rooms.delete(id);
+        },
+      })
+        .then((room) => {
+          this.rooms.set(id, room);
+          return room;
+        })
+        .finally(() => this.creating.delete(id));
+      this.creating.set(id, pending);
+    }
+    return pending;
+  }
+}

@@ -1,0 +1,246 @@
+// A room: one mediasoup router, at most one camera, any number of viewers.
+// The Room knows mediasoup and the room's rules; it knows nothing of sockets or JSON.
+import { randomUUID } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+import type {
+  ConsumerId,
+  DtlsParameters,
+  MediaKind,
+  PeerId,
+  ProducerId,
+  ProducerInfo,
+  Result,
+  Role,
+  RoomId,
+  RtpCapabilities,
+  RtpParameters,
+  TransportId,
+} from '../protocol/index.js';
+import { SignalingError, notFound } from '../errors.js';
+import { mediaCodecs } from './codecs.js';
+import { Peer, type Notify } from './peer.js';
+import type { MediaWorker } from './worker-pool.js';
+
+export interface RoomOptions {
+  id: RoomId;
+  worker: MediaWorker;
+  log: FastifyBaseLogger;
+  /** How long an empty room keeps its router, so a quick reload finds it again. */
+  emptyCloseMs: number;
+  onClose: (room: Room) => void;
+}
+
+export class Room {
+  readonly id: RoomId;
+  readonly createdAt = Date.now();
+  private readonly peers = new Map<PeerId, Peer>();
+  private holds = 0;
+  private emptyTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: RoomOptions,
+    private readonly router: types.Router,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.id = opts.id;
+    // The router goes away with its worker; the room cannot outlive it.
+    router.observer.once('close', () => this.close('media server restarted'));
+  }
+
+  static async create(opts: RoomOptions): Promise<Room> {
+    const router = await opts.worker.worker.createRouter({ mediaCodecs });
+    const log = opts.log.child({ roomId: opts.id });
+    log.info({ worker: opts.worker.index, routerId: router.id }, 'room opened');
+    return new Room(opts, router, log);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get routerId(): string {
+    return this.router.id;
+  }
+
+  get rtpCapabilities(): RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  get camera(): Peer | undefined {
+    for (const p of this.peers.values()) if (p.role === 'camera') return p;
+    return undefined;
+  }
+
+  /** Keeps the room open while someone is on the way in (between lookup and join). */
+  hold(): void {
+    this.holds++;
+    clearTimeout(this.emptyTimer);
+  }
+
+  release(): void {
+    this.holds--;
+    this.scheduleCloseIfEmpty();
+  }
+
+  join(opts: { role: Role; displayName: string | undefined; notify: Notify }): Peer {
+    if (this.closed) throw new SignalingError('invalid_state', 'room is closed');
+    if (opts.role === 'camera' && this.camera) {
+      throw new SignalingError('camera_taken', `room ${this.id} already has a camera`);
+    }
+    const id = randomUUID() as PeerId;
+    const peer = new Peer({ ...opts, id, log: this.log.child({ peerId: id, role: opts.role }) });
+    this.peers.set(id, peer);
+    clearTimeout(this.emptyTimer);
+    peer.log.info({ displayName: opts.displayName, peers: this.peers.size }, 'peer joined');
+    return peer;
+  }
+
+  leave(peer: Peer): void {
+    if (!this.peers.delete(peer.id)) return;
+    peer.close();
+    peer.log.info({ peers: this.peers.size }, 'peer left');
+    this.scheduleCloseIfEmpty();
+  }
+
+  /** The camera's live tracks, as a viewer sees them. */
+  producers(): ProducerInfo[] {
+    return (this.camera?.listProducers() ?? []).map((p) => ({ producerId: p.id as ProducerId, kind: p.kind }));
+  }
+
+  async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<Result<'createTransport'>> {
+    if (direction === 'send' && peer.role !== 'camera') {
+      throw new SignalingError('forbidden', 'only the camera may send media');
+    }
+    if (peer.transportFor(direction)) {
+      throw new SignalingError('invalid_state', `peer already has a ${direction} transport`);
+    }
+    const transport = await this.router.createWebRtcTransport({
+      webRtcServer: this.opts.worker.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      appData: { direction },
+    });
+    if (peer.isClosed) {
+      // The peer left while the transport was being made; don't leak it.
+      transport.close();
+      throw new SignalingError('invalid_state', 'peer left');
+    }
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') {
+        peer.log.warn({ transportId: transport.id, state }, 'transport DTLS ended; closing it');
+        transport.close();
+      }
+    });
+    peer.addTransport(transport);
+    return {
+      transportId: transport.id as TransportId,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(peer: Peer, transportId: TransportId, dtlsParameters: DtlsParameters): Promise<void> {
+    await mediasoupCall(() => peer.transport(transportId).connect({ dtlsParameters }));
+  }
+
+  async produce(
+    peer: Peer,
+    params: { transportId: TransportId; kind: MediaKind; rtpParameters: RtpParameters },
+  ): Promise<ProducerId> {
+    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera may publish');
+    if (peer.listProducers().some((p) => p.kind === params.kind)) {
+      throw new SignalingError('invalid_state', `camera already publishes ${params.kind}`);
+    }
+    const transport = peer.transport(params.transportId);
+    const producer = await mediasoupCall(() =>
+      transport.produce({ kind: params.kind, rtpParameters: params.rtpParameters }),
+    );
+    peer.addProducer(producer);
+    const info: ProducerInfo = { producerId: producer.id as ProducerId, kind: producer.kind };
+    peer.log.info({ ...info, codec: producer.rtpParameters.codecs[0]?.mimeType }, 'camera track live');
+    producer.observer.once('close', () => peer.log.info(info, 'camera track ended'));
+    for (const viewer of this.viewers()) viewer.notify({ event: 'producerAdded', data: info });
+    return info.producerId;
+  }
+
+  closeProducer(peer: Peer, producerId: ProducerId): void {
+    // Closing the producer closes every consumer of it; each viewer hears `consumerClosed`.
+    peer.producer(producerId).close();
+  }
+
+  async consume(
+    peer: Peer,
+    params: { producerId: ProducerId; rtpCapabilities: RtpCapabilities },
+  ): Promise<Result<'consume'>> {
+    if (peer.role !== 'viewer') throw new SignalingError('forbidden', 'only viewers consume');
+    const producer = this.camera?.listProducers().find((p) => p.id === params.producerId);
+    if (!producer) throw notFound('producer', params.producerId);
+    const transport = peer.transportFor('recv');
+    if (!transport) throw new SignalingError('invalid_state', 'create a recv transport first');
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
+      throw new SignalingError('cannot_consume', `this device cannot decode ${producer.kind} from the camera`);
+    }
+    const consumer = await mediasoupCall(() =>
+      // Paused until the client has wired the track, so the first packets are not lost before a keyframe.
+      transport.consume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities, paused: true }),
+    );
+    const consumerId = consumer.id as ConsumerId;
+    consumer.on('producerclose', () => peer.notify({ event: 'consumerClosed', data: { consumerId } }));
+    peer.addConsumer(consumer);
+    return {
+      consumerId,
+      producerId: producer.id as ProducerId,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+    };
+  }
+
+  async resumeConsumer(peer: Peer, consumerId: ConsumerId): Promise<void> {
+    await peer.consumer(consumerId).resume();
+  }
+
+  /** Idempotent. Tells every peer, closes their media and the router. */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.emptyTimer);
+    for (const peer of this.peers.values()) {
+      peer.notify({ event: 'roomClosed', data: { reason } });
+      peer.close();
+    }
+    this.peers.clear();
+    this.router.close();
+    this.log.info({ reason }, 'room closed');
+    this.opts.onClose(this);
+  }
+
+  private viewers(): Peer[] {
+    return [...this.peers.values()].filter((p) => p.role === 'viewer');
+  }
+
+  private scheduleCloseIfEmpty(): void {
+    if (this.closed || this.peers.size > 0 || this.holds > 0) return;
+    clearTimeout(this.emptyTimer);
+    this.emptyTimer = setTimeout(() => this.close('empty'), this.opts.emptyCloseMs);
+  }
+}
+
+/** mediasoup throws TypeError for parameters it rejects: that is the client's fault, not ours. */
+async function mediasoupCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof TypeError || (error instanceof Error && error.name === 'UnsupportedError')) {
+      throw new SignalingError('bad_request', error.message);
+    }
+    throw error;
+  }
+}

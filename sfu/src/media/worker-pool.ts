@@ -1,0 +1,103 @@
+// The mediasoup workers (one process each, one per core by default) and their WebRtcServers.
+// Every WebRTC transport of a worker shares its WebRtcServer's single UDP+TCP port, so a deployment opens
+// one port per worker instead of a range.
+import { EventEmitter } from 'node:events';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+
+export interface MediaWorker {
+  readonly index: number;
+  readonly worker: types.Worker;
+  readonly webRtcServer: types.WebRtcServer;
+}
+
+export interface WorkerPoolOptions {
+  count: number;
+  logLevel: types.WorkerLogLevel;
+  /** Worker i listens on rtcPort + i; 0 lets the OS pick (tests). */
+  rtcPort: number;
+  listenIp: string;
+  announcedIp: string | undefined;
+  log: FastifyBaseLogger;
+}
+
+export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error] }> {
+  private readonly routers = new Map<MediaWorker, number>();
+  private closed = false;
+
+  private constructor(
+    private readonly workers: MediaWorker[],
+    private readonly log: FastifyBaseLogger,
+  ) {
+    super();
+    for (const w of workers) this.watch(w);
+  }
+
+  static async create(opts: WorkerPoolOptions): Promise<WorkerPool> {
+    const workers: MediaWorker[] = [];
+    try {
+      for (let index = 0; index < opts.count; index++) {
+        const worker = await mediasoup.createWorker({ logLevel: opts.logLevel });
+        workers.push({ index, worker, webRtcServer: await createWebRtcServer(worker, index, opts) });
+      }
+    } catch (error) {
+      for (const w of workers) w.worker.close();
+      throw error;
+    }
+    opts.log.info({ workers: workers.length, pids: workers.map((w) => w.worker.pid) }, 'mediasoup workers ready');
+    return new WorkerPool(workers, opts.log);
+  }
+
+  /** True while every worker is running: what /healthz reports. */
+  get healthy(): boolean {
+    return !this.closed && this.workers.every((w) => !w.worker.died && !w.worker.closed);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** The live worker with the fewest routers (rooms). */
+  pick(): MediaWorker {
+    let best: MediaWorker | undefined;
+    for (const w of this.workers) {
+      if (w.worker.died || w.worker.closed) continue;
+      if (!best || (this.routers.get(w) ?? 0) < (this.routers.get(best) ?? 0)) best = w;
+    }
+    if (!best) throw new Error('no live mediasoup worker');
+    return best;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.workers) w.worker.close();
+  }
+
+  private watch(w: MediaWorker): void {
+    this.routers.set(w, 0);
+    w.worker.observer.on('newrouter', (router) => {
+      this.routers.set(w, (this.routers.get(w) ?? 0) + 1);
+      router.observer.once('close', () => this.routers.set(w, (this.routers.get(w) ?? 1) - 1));
+    });
+    w.worker.on('died', (error) => {
+      this.log.error({ worker: w.index, pid: w.worker.pid, err: error }, 'mediasoup worker died');
+      this.emit('died', w, error);
+    });
+  }
+}
+
+async function createWebRtcServer(
+  worker: types.Worker,
+  index: number,
+  opts: WorkerPoolOptions,
+): Promise<types.WebRtcServer> {
+  const port = opts.rtcPort === 0 ? undefined : opts.rtcPort + index;
+  const listen = { ip: opts.listenIp, announcedIp: opts.announcedIp, port };
+  return worker.createWebRtcServer({
+    listenInfos: [
+      { protocol: 'udp', ...listen },
+      { protocol: 'tcp', ...listen },
+    ],
+  });
+}

@@ -1,0 +1,20 @@
+// Error codes every client can branch on. Messages are for humans; codes are the contract.
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  'bad_json', // not JSON, or not a request envelope
+  'bad_request', // params do not match the method's schema, or mediasoup rejected them
+  'unknown_method',
+  'not_joined', // method needs a joined peer
+  'already_joined',
+  'forbidden', // role may not do this
+  'camera_taken', // the room already has a camera
+  'not_found', // transport / producer / consumer id is not this peer's
+  'invalid_state',
+  'cannot_consume', // the viewer's device cannot decode the camera's codec
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ProtocolErrorBody = z.object({ code: ErrorCode, message: z.string() });
+export type ProtocolErrorBody = z.infer<typeof ProtocolErrorBody>;

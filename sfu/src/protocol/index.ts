@@ -1,0 +1,5 @@
+export * from './ids.js';
+export * from './rtp.js';
+export * from './errors.js';
+export * from './messages.js';
+export * from './envelope.js';

@@ -1,0 +1,85 @@
+// The signaling protocol as data: one schema per request (params and result) and per server event.
+// Both the SFU and the web app import these; types are inferred from the schemas, never written twice.
+import { z } from 'zod';
+import { ConsumerId, PeerId, ProducerId, RoomId, TransportId } from './ids.js';
+import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from './rtp.js';
+
+export const Role = z.enum(['camera', 'viewer']);
+export type Role = z.infer<typeof Role>;
+
+export const ProducerInfo = z.object({ producerId: ProducerId, kind: MediaKind });
+export type ProducerInfo = z.infer<typeof ProducerInfo>;
+
+const TransportOptions = z.object({
+  transportId: TransportId,
+  iceParameters: IceParameters,
+  iceCandidates: z.array(IceCandidate),
+  dtlsParameters: DtlsParameters,
+});
+
+const empty = z.object({});
+
+export const methods = {
+  /** Enter a room with a role. A room holds at most one camera. */
+  join: {
+    params: z.object({
+      room: RoomId,
+      role: Role,
+      displayName: z.string().trim().min(1).max(64).optional(),
+    }),
+    result: z.object({
+      peerId: PeerId,
+      routerRtpCapabilities: RtpCapabilities,
+      /** The camera's live producers (what a viewer should consume now). */
+      producers: z.array(ProducerInfo),
+    }),
+  },
+  createTransport: {
+    params: z.object({ direction: z.enum(['send', 'recv']) }),
+    result: TransportOptions,
+  },
+  connectTransport: {
+    params: z.object({ transportId: TransportId, dtlsParameters: DtlsParameters }),
+    result: empty,
+  },
+  /** Camera only: publish one track (at most one audio and one video). */
+  produce: {
+    params: z.object({ transportId: TransportId, kind: MediaKind, rtpParameters: RtpParameters }),
+    result: z.object({ producerId: ProducerId }),
+  },
+  closeProducer: {
+    params: z.object({ producerId: ProducerId }),
+    result: empty,
+  },
+  /** Viewer only: receive one of the camera's producers. The consumer starts paused. */
+  consume: {
+    params: z.object({ producerId: ProducerId, rtpCapabilities: RtpCapabilities }),
+    result: z.object({
+      consumerId: ConsumerId,
+      producerId: ProducerId,
+      kind: MediaKind,
+      rtpParameters: RtpParameters,
+    }),
+  },
+  /** Unpause a consumer once the client is ready to render it (asks the camera for a keyframe). */
+  resumeConsumer: {
+    params: z.object({ consumerId: ConsumerId }),
+    result: empty,
+  },
+  leave: { params: empty, result: empty },
+} as const;
+
+export type Method = keyof typeof methods;
+export type Params<M extends Method> = z.infer<(typeof methods)[M]['params']>;
+export type Result<M extends Method> = z.infer<(typeof methods)[M]['result']>;
+
+export const events = {
+  producerAdded: ProducerInfo,
+  producerClosed: z.object({ producerId: ProducerId }),
+  consumerClosed: z.object({ consumerId: ConsumerId }),
+  /** The room ended under this peer (worker died, operator closed it); the client may join again. */
+  roomClosed: z.object({ reason: z.string() }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventData<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -1,0 +1,39 @@
+// buildServer(config): the whole service as a Fastify instance, ready to listen or to inject into.
+// Registration only; behaviour lives in the plugins.
+import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { Config } from './config.js';
+import { WorkerPool } from './media/worker-pool.js';
+import { RoomRegistry } from './media/room-registry.js';
+import { signalingRoutes } from './signaling/socket.js';
+import { healthRoutes } from './http/health.js';
+import { webAppRoutes } from './http/web-app.js';
+
+export interface Service {
+  app: FastifyInstance;
+  pool: WorkerPool;
+  rooms: RoomRegistry;
+}
+
+export async function buildServer(config: Config): Promise<Service> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(config.logFormat === 'pretty' && {
+        transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+      }),
+    },
+  });
+  const pool = await WorkerPool.create({ ...config.mediasoup, count: config.mediasoup.workers, log: app.log });
+  const rooms = new RoomRegistry(pool, app.log, { emptyCloseMs: config.rooms.emptyCloseMs });
+  app.addHook('onClose', () => {
+    rooms.closeAll('server shutting down');
+    pool.close();
+  });
+
+  await app.register(websocket, { options: { maxPayload: config.signaling.maxMessageBytes } });
+  await app.register(healthRoutes, { pool });
+  await app.register(signalingRoutes, { rooms });
+  await app.register(webAppRoutes, { dir: config.webDistDir });
+  return { app, pool, rooms };
+}

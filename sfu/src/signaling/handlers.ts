@@ -1,0 +1,59 @@
+// Method → handler, typed from the protocol: each handler receives exactly its method's params.
+import type { AnyRequest, Method, Params, Result } from '../protocol/index.js';
+import type { SignalingSession } from './session.js';
+
+type Handler<M extends Method> = (session: SignalingSession, params: Params<M>) => Promise<Result<M>>;
+
+const handlers: { [M in Method]: Handler<M> } = {
+  join: (s, p) => s.join(p),
+
+  createTransport: (s, p) => {
+    const { room, peer } = s.joined();
+    return room.createTransport(peer, p.direction);
+  },
+
+  connectTransport: async (s, p) => {
+    const { room, peer } = s.joined();
+    await room.connectTransport(peer, p.transportId, p.dtlsParameters);
+    return {};
+  },
+
+  produce: async (s, p) => {
+    const { room, peer } = s.joined();
+    return { producerId: await room.produce(peer, p) };
+  },
+
+  closeProducer: (s, p) => {
+    const { room, peer } = s.joined();
+    room.closeProducer(peer, p.producerId);
+    return Promise.resolve({});
+  },
+
+  consume: (s, p) => {
+    const { room, peer } = s.joined();
+    return room.consume(peer, p);
+  },
+
+  resumeConsumer: async (s, p) => {
+    const { room, peer } = s.joined();
+    await room.resumeConsumer(peer, p.consumerId);
+    return {};
+  },
+
+  leave: (s) => {
+    s.leave();
+    return Promise.resolve({});
+  },
+};
+
+type RequestFor<M extends Method> = { [K in M]: { method: K; params: Params<K> } }[M];
+
+function run<M extends Method>(session: SignalingSession, request: RequestFor<M>): Promise<Result<M>> {
+  const handler: Handler<M> = handlers[request.method];
+  return handler(session, request.params);
+}
+
+/** Runs the request's handler; a synchronous throw becomes a rejection like any other failure. */
+export async function dispatch(session: SignalingSession, request: AnyRequest): Promise<unknown> {
+  return await run(session, request);
+}

@@ -1,0 +1,62 @@
+// One signaling connection's state: not joined, or joined to a room as a peer.
+// Socket-agnostic, so the same session logic serves tests and (later) other transports.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Params, PeerId, Result } from '../protocol/index.js';
+import { SignalingError } from '../errors.js';
+import type { Peer, Notify } from '../media/peer.js';
+import type { Room } from '../media/room.js';
+import type { RoomRegistry } from '../media/room-registry.js';
+
+export interface SessionOptions {
+  rooms: RoomRegistry;
+  log: FastifyBaseLogger;
+  notify: Notify;
+}
+
+export class SignalingSession {
+  private member: { room: Room; peer: Peer } | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: SessionOptions) {}
+
+  get peerId(): PeerId | undefined {
+    return this.member?.peer.id;
+  }
+
+  get log(): FastifyBaseLogger {
+    return this.member?.peer.log ?? this.opts.log;
+  }
+
+  async join(params: Params<'join'>): Promise<Result<'join'>> {
+    if (this.member) throw new SignalingError('already_joined', 'this connection already joined a room');
+    const room = await this.opts.rooms.acquire(params.room);
+    try {
+      if (this.closed) throw new SignalingError('invalid_state', 'connection closed');
+      const peer = room.join({ role: params.role, displayName: params.displayName, notify: this.opts.notify });
+      this.member = { room, peer };
+      return { peerId: peer.id, routerRtpCapabilities: room.rtpCapabilities, producers: room.producers() };
+    } finally {
+      room.release();
+    }
+  }
+
+  /** The joined room and peer, or a `not_joined` error. */
+  joined(): { room: Room; peer: Peer } {
+    if (!this.member || this.member.room.isClosed) {
+      this.member = undefined;
+      throw new SignalingError('not_joined', 'join a room first');
+    }
+    return this.member;
+  }
+
+  leave(): void {
+    const member = this.member;
+    this.member = undefined;
+    member?.room.leave(member.peer);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.leave();
+  }
+}
