@@ -1,0 +1,132 @@
+// Signaling over a real WebSocket against the real service and real mediasoup workers.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProducerId, RoomId } from '../protocol/index.js';
+import { startTestService, type TestService } from '../test-support/service.js';
+import { RequestFailed, TestClient } from '../test-support/ws-client.js';
+import { cameraAudio, cameraVideo } from '../test-support/media.js';
+
+let service: TestService;
+const clients: TestClient[] = [];
+const connect = async () => {
+  const c = await TestClient.connect(service.wsUrl);
+  clients.push(c);
+  return c;
+};
+const room = 'lesson-1' as RoomId;
+
+beforeEach(async () => {
+  service = await startTestService();
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await service.app.close();
+});
+
+async function liveCamera(c: TestClient) {
+  await c.request('join', { room, role: 'camera' });
+  const { transportId } = await c.request('createTransport', { direction: 'send' });
+  const video = await c.request('produce', { transportId, kind: 'video', rtpParameters: cameraVideo });
+  const audio = await c.request('produce', { transportId, kind: 'audio', rtpParameters: cameraAudio });
+  return { transportId, video: video.producerId, audio: audio.producerId };
+}
+
+describe('malformed input', () => {
+  it('answers each bad message with a typed error and keeps the connection open', async () => {
+    const c = await connect();
+    c.sendRaw('this is not json');
+    expect((await c.nextOrphanError()).code).toBe('bad_json');
+    c.sendRaw(JSON.stringify({ hello: 'world' }));
+    expect((await c.nextOrphanError()).code).toBe('bad_json');
+    c.socket.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect((await c.nextOrphanError()).code).toBe('bad_json');
+    expect(await c.expectError('selfDestruct', {})).toBe('unknown_method');
+    expect(await c.expectError('join', { room })).toBe('bad_request');
+    expect(await c.expectError('join', { room, role: 'viewer', displayName: 5 })).toBe('bad_request');
+    expect(await c.expectError('createTransport', { direction: 'recv' })).toBe('not_joined');
+
+    expect(c.isOpen).toBe(true);
+    const joined = await c.request('join', { room, role: 'viewer' });
+    expect(joined.peerId).toMatch(/[0-9a-f-]{36}/);
+    expect(joined.routerRtpCapabilities.codecs?.map((x) => x.mimeType)).toEqual(
+      expect.arrayContaining(['video/H264', 'video/VP8', 'video/VP9', 'audio/opus']),
+    );
+  });
+
+  it('rejects RTP parameters mediasoup refuses as bad_request, not internal', async () => {
+    const c = await connect();
+    await c.request('join', { room, role: 'camera' });
+    const { transportId } = await c.request('createTransport', { direction: 'send' });
+    const unsupported = { ...cameraVideo, codecs: [{ mimeType: 'video/H265', payloadType: 100, clockRate: 90000 }] };
+    expect(await c.expectError('produce', { transportId, kind: 'video', rtpParameters: unsupported })).toBe(
+      'bad_request',
+    );
+    expect(await c.expectError('produce', { transportId: 'nope', kind: 'video', rtpParameters: cameraVideo })).toBe(
+      'not_found',
+    );
+  });
+});
+
+describe('roles', () => {
+  it('refuses a second camera in a room, and lets one in once the first leaves', async () => {
+    const first = await connect();
+    await first.request('join', { room, role: 'camera' });
+    const second = await connect();
+    expect(await second.expectError('join', { room, role: 'camera' })).toBe('camera_taken');
+    expect(await second.expectError('join', { room: 'other-room', role: 'camera' })).toBeUndefined();
+
+    const third = await connect();
+    await first.close();
+    await expect.poll(async () => third.expectError('join', { room, role: 'camera' })).toBeUndefined();
+  });
+
+  it('does not let a viewer send media or a camera consume', async () => {
+    const viewer = await connect();
+    await viewer.request('join', { room, role: 'viewer' });
+    expect(await viewer.expectError('createTransport', { direction: 'send' })).toBe('forbidden');
+    const camera = await connect();
+    const { video } = await liveCamera(camera);
+    const caps = service.rooms.get(room)!.rtpCapabilities;
+    expect(await camera.expectError('consume', { producerId: video, rtpCapabilities: caps })).toBe('forbidden');
+    expect(await camera.expectError('produce', { transportId: 'x', kind: 'video', rtpParameters: cameraVideo })).toBe(
+      'invalid_state',
+    );
+  });
+});
+
+describe('media flow', () => {
+  it('tells viewers about camera tracks as they come and go', async () => {
+    const viewer = await connect();
+    const { routerRtpCapabilities, producers } = await viewer.request('join', { room, role: 'viewer' });
+    expect(producers).toEqual([]);
+    await viewer.request('createTransport', { direction: 'recv' });
+
+    const camera = await connect();
+    const added = viewer.waitForEvent('producerAdded');
+    const { video } = await liveCamera(camera);
+    expect((await added).data).toEqual({ producerId: video, kind: 'video' });
+
+    const consumer = await viewer.request('consume', { producerId: video, rtpCapabilities: routerRtpCapabilities });
+    expect(consumer).toMatchObject({ producerId: video, kind: 'video' });
+    await viewer.request('resumeConsumer', { consumerId: consumer.consumerId });
+
+    const closed = viewer.waitForEvent('consumerClosed');
+    await camera.request('closeProducer', { producerId: video });
+    expect((await closed).data).toEqual({ consumerId: consumer.consumerId });
+    expect(await viewer.expectError('resumeConsumer', { consumerId: consumer.consumerId })).toBe('not_found');
+
+    // A late joiner sees what is live now.
+    const late = await connect();
+    const lateJoin = await late.request('join', { room, role: 'viewer' });
+    expect(lateJoin.producers.map((p) => p.kind)).toEqual(['audio']);
+  });
+
+  it('refuses to consume a producer that does not exist', async () => {
+    const viewer = await connect();
+    const { routerRtpCapabilities } = await viewer.request('join', { room, role: 'viewer' });
+    await viewer.request('createTransport', { direction: 'recv' });
+    const missing = 'f'.repeat(36) as ProducerId;
+    await expect(
+      viewer.request('consume', { producerId: missing, rtpCapabilities: routerRtpCapabilities }),
+    ).rejects.toThrow(RequestFailed);
+  });
+});

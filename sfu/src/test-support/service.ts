@@ -1,0 +1,26 @@
+// Starts the real service (real mediasoup workers) on a free port for integration tests.
+import { loadConfig, type Config } from '../config.js';
+import { buildServer, type Service } from '../server.js';
+
+export interface TestService extends Service {
+  wsUrl: string;
+  httpUrl: string;
+  config: Config;
+}
+
+export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    RTC_PORT: '0',
+    MEDIASOUP_WORKERS: '1',
+    ROOM_EMPTY_CLOSE_MS: '0',
+    LOG_LEVEL: 'silent',
+    LOG_FORMAT: 'json',
+    WEB_DIST_DIR: '/nonexistent',
+    ...env,
+  });
+  const service = await buildServer(config);
+  const httpUrl = await service.app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...service, config, httpUrl, wsUrl: `${httpUrl.replace('http', 'ws')}/ws` };
+}

@@ -1,0 +1,113 @@
+// A minimal protocol client over a real WebSocket, for tests: typed requests, collected events.
+import WebSocket from 'ws';
+import type { AnyEvent, ErrorCode, Method, Params, Result } from '../protocol/index.js';
+
+export class RequestFailed extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+interface Reply {
+  type: string;
+  id?: number | null;
+  ok?: boolean;
+  data?: unknown;
+  error?: { code: ErrorCode; message: string };
+  event?: string;
+}
+
+export class TestClient {
+  readonly events: AnyEvent[] = [];
+  /** Error responses that answered no request id (bad JSON, bad envelope). */
+  readonly orphanErrors: { code: ErrorCode; message: string }[] = [];
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: Reply) => void>();
+  private eventWaiters: { match: (e: AnyEvent) => boolean; resolve: (e: AnyEvent) => void }[] = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString()) as Reply;
+      if (msg.type === 'event') {
+        const event = { event: msg.event, data: msg.data } as AnyEvent;
+        this.events.push(event);
+        this.eventWaiters = this.eventWaiters.filter((w) => !(w.match(event) && (w.resolve(event), true)));
+      } else if (typeof msg.id === 'number' && this.pending.has(msg.id)) {
+        this.pending.get(msg.id)?.(msg);
+        this.pending.delete(msg.id);
+      } else if (msg.error) {
+        this.orphanErrors.push(msg.error);
+      }
+    });
+  }
+
+  static connect(url: string): Promise<TestClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.once('open', () => resolve(new TestClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a raw frame (for malformed-input tests). */
+  sendRaw(frame: string): void {
+    this.socket.send(frame);
+  }
+
+  /** Sends a request and resolves with the whole reply, success or error. */
+  rawRequest(method: string, data: unknown): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.socket.send(JSON.stringify({ type: 'request', id, method, data }));
+    });
+  }
+
+  async request<M extends Method>(method: M, data: Params<M>): Promise<Result<M>> {
+    const reply = await this.rawRequest(method, data);
+    if (!reply.ok) throw new RequestFailed(reply.error?.code ?? 'internal', reply.error?.message ?? '');
+    return reply.data as Result<M>;
+  }
+
+  /** Resolves with the code of the error this request must fail with. */
+  async expectError(method: string, data: unknown): Promise<ErrorCode | undefined> {
+    const reply = await this.rawRequest(method, data);
+    return reply.ok ? undefined : reply.error?.code;
+  }
+
+  nextOrphanError(): Promise<{ code: ErrorCode; message: string }> {
+    const seen = this.orphanErrors.length;
+    return new Promise((resolve) => {
+      const check = (): void => {
+        const e = this.orphanErrors[seen];
+        if (e) resolve(e);
+        else setTimeout(check, 5);
+      };
+      check();
+    });
+  }
+
+  waitForEvent<E extends AnyEvent['event']>(name: E): Promise<Extract<AnyEvent, { event: E }>> {
+    return new Promise((resolve) => {
+      this.eventWaiters.push({
+        match: (e) => e.event === name,
+        resolve: (e) => resolve(e as Extract<AnyEvent, { event: E }>),
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.readyState === WebSocket.CLOSED) return resolve();
+      this.socket.once('close', () => resolve());
+      this.socket.close();
+    });
+  }
+}
