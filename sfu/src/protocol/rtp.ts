@@ -4,7 +4,8 @@
 import { z } from 'zod';
 
 const shortString = z.string().max(256);
-const codecParameters = z.record(z.string().max(64), z.union([z.string().max(256), z.number()]));
+// Codec parameters are free-form in SDP (profile-level-id, packetization-mode, ...); the message size cap bounds them.
+const codecParameters = z.record(z.string().max(64), z.unknown());
 
 export const MediaKind = z.enum(['audio', 'video']);
 export type MediaKind = z.infer<typeof MediaKind>;

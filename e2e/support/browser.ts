@@ -1,0 +1,50 @@
+// Debian's Chromium driven by playwright-core, with fake camera/microphone and no network chatter.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const chromiumFlags = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // Hidden or occluded pages must keep rendering and decoding like a headset in use.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...chromiumFlags, ...extraArgs],
+  });
+}
+
+/**
+ * Keeps every RTCPeerConnection a page creates in `window.__pcs`, so tests read real WebRTC stats
+ * without the app carrying test hooks.
+ */
+const capturePeerConnections = () => {
+  const w = window as unknown as { __pcs: RTCPeerConnection[]; RTCPeerConnection: typeof RTCPeerConnection };
+  w.__pcs = [];
+  const Native = w.RTCPeerConnection;
+  w.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      w.__pcs.push(this);
+    }
+  };
+};
+
+export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+  await context.addInitScript(capturePeerConnections);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+  return { context, page };
+}

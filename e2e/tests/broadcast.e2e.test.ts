@@ -1,0 +1,120 @@
+// The walking skeleton end to end: one camera page, three viewer pages, real Chromium, real SFU.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage } from '../support/browser.js';
+import { startService, type RunningService } from '../support/service.js';
+import { inboundTotals, selectedRemotePorts, waitFor } from '../support/webrtc.js';
+import { changedFraction, contrast, decodePicture } from '../support/pixels.js';
+
+const ROOM = 'e2e-broadcast';
+const RTC_PORT = 41000;
+const WORKERS = 2;
+
+let service: RunningService;
+let browser: Browser;
+let camera: Page;
+const viewers: Page[] = [];
+
+const phase = (page: Page) => page.locator('main').getAttribute('data-phase');
+const canvasPicture = async (page: Page) => decodePicture(await page.locator('canvas').screenshot());
+
+beforeAll(async () => {
+  service = await startService({ RTC_PORT: String(RTC_PORT), MEDIASOUP_WORKERS: String(WORKERS) });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function goLive(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Go live' }).click();
+  await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });
+}
+
+describe('one camera, three viewers', () => {
+  it('camera goes live with the test pattern', async () => {
+    ({ page: camera } = await newPage(browser));
+    await camera.goto(`${service.url}/camera/${ROOM}`);
+    // The fake device is a real camera to the page; choose the built-in test pattern at a light size.
+    await camera.getByTestId('video-source').selectOption('pattern');
+    await camera.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
+    await expect.poll(() => camera.getByTestId('mic-level').evaluate((m: HTMLMeterElement) => m.value)).toBeGreaterThan(0);
+    await goLive(camera);
+  });
+
+  it('three viewers decode video, receive audio and render the sphere', async () => {
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) {
+      const { page } = await newPage(browser);
+      viewers.push(page);
+      await page.goto(`${service.url}/watch/${ROOM}`);
+    }
+    for (const [i, page] of viewers.entries()) {
+      await page.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
+      const marks = await page.evaluate(() => ({
+        joined: performance.getEntriesByName('inclubit:joined')[0]?.startTime,
+        firstFrame: performance.getEntriesByName('inclubit:first-frame')[0]?.startTime,
+      }));
+      await waitFor(() => page.evaluate(() => performance.getEntriesByName('inclubit:first-frame').length), (n) => n > 0, {
+        what: `viewer ${i + 1} first frame`,
+      });
+      const firstFrame = await page.evaluate(() => performance.getEntriesByName('inclubit:first-frame')[0]!.startTime);
+      console.log(
+        `[ttff] viewer ${i + 1}: join→first frame ${Math.round(firstFrame - (marks.joined ?? 0))} ms, ` +
+          `page load→first frame ${Math.round(firstFrame)} ms`,
+      );
+    }
+    console.log(`[ttff] all three viewers live ${Date.now() - started} ms after the first page opened`);
+
+    for (const [i, page] of viewers.entries()) {
+      const before = await inboundTotals(page);
+      const after = await waitFor(
+        () => inboundTotals(page),
+        (t) => t.framesDecoded > before.framesDecoded + 10 && t.audioPackets > before.audioPackets + 20,
+        { what: `viewer ${i + 1} decoding` },
+      );
+      expect(after.frameWidth).toBe(1280);
+      expect(after.frameHeight).toBe(640);
+      expect(after.audioSamples).toBeGreaterThan(0);
+
+      // Media flows through the WebRtcServer's single port of one of the workers.
+      const ports = await selectedRemotePorts(page);
+      expect(ports.length).toBeGreaterThan(0);
+      for (const port of ports) {
+        expect(port).toBeGreaterThanOrEqual(RTC_PORT);
+        expect(port).toBeLessThan(RTC_PORT + WORKERS);
+      }
+
+      const first = await canvasPicture(page);
+      expect(contrast(first), `viewer ${i + 1} canvas is blank`).toBeGreaterThan(15);
+      await page.waitForTimeout(700);
+      const second = await canvasPicture(page);
+      expect(changedFraction(first, second), `viewer ${i + 1} canvas is frozen`).toBeGreaterThan(0.0005);
+    }
+  });
+
+  it('viewers show the waiting state when the camera stops', async () => {
+    await camera.getByRole('button', { name: 'Stop' }).click();
+    for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
+    expect(await viewers[0]!.getByRole('status').textContent()).toContain('Waiting for the camera');
+  });
+
+  it('all three decode again, without a reload, when the camera goes live again', async () => {
+    const before = await Promise.all(viewers.map(inboundTotals));
+    const navigations = await Promise.all(viewers.map((p) => p.evaluate(() => performance.getEntriesByType('navigation').length)));
+    await goLive(camera);
+    for (const [i, page] of viewers.entries()) {
+      await expect.poll(() => phase(page), { timeout: 15_000 }).toBe('live');
+      await waitFor(
+        () => inboundTotals(page),
+        (t) => t.framesDecoded > before[i]!.framesDecoded + 10 && t.audioPackets > before[i]!.audioPackets + 20,
+        { what: `viewer ${i + 1} decoding after the camera came back` },
+      );
+      // Same document: the page resumed by itself.
+      expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(navigations[i]);
+      expect(await page.evaluate(() => performance.getEntriesByName('inclubit:first-frame').length)).toBe(2);
+    }
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser tests share 2 cores with the SFU: run files one at a time, and give real media time to flow.
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.e2e.test.ts'],
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,208 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RoomId } from '@inclubit/sfu/protocol';
+import { CameraPublisher } from './publisher';
+import {
+  NO_AUDIO,
+  PATTERN,
+  TONE,
+  bitrateFor,
+  listDevices,
+  openAudio,
+  openVideo,
+  presets,
+  type DeviceLists,
+} from './sources';
+import { useMicLevel } from './useMicLevel';
+import { useSource } from './useSource';
+
+type Status =
+  | { state: 'idle' }
+  | { state: 'starting' }
+  | { state: 'live'; codec: string | undefined }
+  | { state: 'error'; message: string };
+
+export function CameraPage({ room }: { room: RoomId }) {
+  const [devices, setDevices] = useState<DeviceLists>({ video: [], audio: [] });
+  const [videoChoice, setVideoChoice] = useState<string>();
+  const [audioChoice, setAudioChoice] = useState<string>();
+  const [presetIndex, setPresetIndex] = useState(2);
+  const [muted, setMuted] = useState(false);
+  const [status, setStatus] = useState<Status>({ state: 'idle' });
+  const publisher = useRef<CameraPublisher | undefined>(undefined);
+  const preset = presets[presetIndex] ?? presets[0]!;
+
+  useEffect(() => {
+    let cancelled = false;
+    listDevices().then(
+      (found) => {
+        if (cancelled) return;
+        setDevices(found);
+        // A real camera when there is one; otherwise the test pattern, so the page works on any machine.
+        setVideoChoice((c) => c ?? found.video[0]?.deviceId ?? PATTERN);
+        setAudioChoice((c) => c ?? found.audio[0]?.deviceId ?? TONE);
+      },
+      () => {
+        setVideoChoice((c) => c ?? PATTERN);
+        setAudioChoice((c) => c ?? TONE);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const video = useSource(
+    () => (videoChoice ? openVideo(videoChoice, preset) : Promise.resolve(undefined)),
+    [videoChoice, preset],
+  );
+  const audio = useSource(
+    () => (audioChoice ? openAudio(audioChoice) : Promise.resolve(undefined)),
+    [audioChoice],
+  );
+  const level = useMicLevel(audio.track);
+
+  useEffect(() => {
+    if (audio.track) audio.track.enabled = !muted;
+  }, [audio.track, muted]);
+
+  // Swap tracks under a live broadcast instead of re-publishing, so viewers are not interrupted.
+  useEffect(() => {
+    if (video.track) publisher.current?.replaceTrack('video', video.track).catch(console.error);
+  }, [video.track]);
+  useEffect(() => {
+    if (audio.track) publisher.current?.replaceTrack('audio', audio.track).catch(console.error);
+  }, [audio.track]);
+
+  useEffect(() => () => publisher.current?.stop(), []);
+
+  const preview = useRef<HTMLVideoElement>(null);
+  const previewStream = useMemo(() => (video.track ? new MediaStream([video.track]) : null), [video.track]);
+  useEffect(() => {
+    if (preview.current) preview.current.srcObject = previewStream;
+  }, [previewStream]);
+
+  const goLive = async () => {
+    if (!video.track) return;
+    setStatus({ state: 'starting' });
+    try {
+      publisher.current = await CameraPublisher.start({
+        room,
+        video: video.track,
+        audio: audio.track,
+        maxVideoBitrate: bitrateFor(preset),
+        onEnded: (reason) => {
+          publisher.current = undefined;
+          setStatus({ state: 'error', message: `Broadcast ended: ${reason}` });
+        },
+      });
+      setStatus({ state: 'live', codec: publisher.current.videoCodec });
+    } catch (e) {
+      setStatus({ state: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const stop = () => {
+    publisher.current?.stop();
+    publisher.current = undefined;
+    setStatus({ state: 'idle' });
+  };
+
+  const live = status.state === 'live';
+  return (
+    <main className="page camera-page" data-status={status.state}>
+      <header>
+        <h1>
+          Camera · room <code>{room}</code>
+        </h1>
+        <span className={`badge ${live ? 'live' : ''}`}>
+          {live ? `LIVE${status.codec ? ` · ${status.codec.split('/')[1]}` : ''}` : 'offline'}
+        </span>
+      </header>
+
+      <video ref={preview} className="preview" autoPlay muted playsInline aria-label="local preview" />
+
+      <section className="controls">
+        <label>
+          Video source
+          <select
+            data-testid="video-source"
+            value={videoChoice ?? ''}
+            onChange={(e) => setVideoChoice(e.target.value)}
+          >
+            <option value={PATTERN}>Test pattern (no camera needed)</option>
+            {devices.video.map((d, i) => (
+              <option key={d.deviceId} value={d.deviceId}>
+                {d.label || `Camera ${i + 1}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Resolution
+          <select
+            data-testid="resolution"
+            value={presetIndex}
+            onChange={(e) => setPresetIndex(Number(e.target.value))}
+          >
+            {presets.map((p, i) => (
+              <option key={p.label} value={i}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sound source
+          <select
+            data-testid="audio-source"
+            value={audioChoice ?? ''}
+            onChange={(e) => setAudioChoice(e.target.value)}
+          >
+            <option value={TONE}>Test tone (beep each second)</option>
+            <option value={NO_AUDIO}>No sound</option>
+            {devices.audio.map((d, i) => (
+              <option key={d.deviceId} value={d.deviceId}>
+                {d.label || `Microphone ${i + 1}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="mic">
+          <meter
+            data-testid="mic-level"
+            min={0}
+            max={1}
+            value={muted ? 0 : level}
+            aria-label="microphone level"
+          />
+          <button type="button" onClick={() => setMuted((m) => !m)} disabled={!audio.track}>
+            {muted ? 'Unmute mic' : 'Mute mic'}
+          </button>
+        </div>
+        <div className="actions">
+          {live ? (
+            <button type="button" className="stop" onClick={stop}>
+              Stop
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="go-live"
+              onClick={() => void goLive()}
+              disabled={!video.track || status.state === 'starting'}
+            >
+              Go live
+            </button>
+          )}
+        </div>
+      </section>
+
+      {video.error && <p className="error">Video: {video.error}</p>}
+      {audio.error && <p className="error">Sound: {audio.error}</p>}
+      {status.state === 'error' && <p className="error">{status.message}</p>}
+      <p className="hint">
+        Viewers open <a href={`/watch/${room}`}>{`${location.origin}/watch/${room}`}</a>
+      </p>
+    </main>
+  );
+}

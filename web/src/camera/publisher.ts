@@ -1,0 +1,78 @@
+// The camera's side of a broadcast: joins the room as its camera and publishes one video and one audio track.
+import type { types } from 'mediasoup-client';
+import type { RoomId } from '@inclubit/sfu/protocol';
+import { SignalingClient } from '../lib/signaling';
+import { createTransport, loadDevice } from '../lib/mediasoup';
+
+export interface PublishOptions {
+  room: RoomId;
+  video: MediaStreamTrack;
+  audio: MediaStreamTrack | undefined;
+  maxVideoBitrate: number;
+  /** Called once if the broadcast ends without stop() (server gone, room closed). */
+  onEnded: (reason: string) => void;
+}
+
+export class CameraPublisher {
+  private readonly producers = new Map<types.MediaKind, types.Producer>();
+  private stopped = false;
+
+  private constructor(
+    private readonly signaling: SignalingClient,
+    private readonly transport: types.Transport,
+  ) {}
+
+  static async start(opts: PublishOptions): Promise<CameraPublisher> {
+    const signaling = await SignalingClient.connect();
+    try {
+      const { routerRtpCapabilities } = await signaling.request('join', { room: opts.room, role: 'camera' });
+      const device = await loadDevice(routerRtpCapabilities);
+      const transport = await createTransport(signaling, device, 'send');
+      const publisher = new CameraPublisher(signaling, transport);
+      const ended = (reason: string) => {
+        if (publisher.stopped) return;
+        publisher.stop();
+        opts.onEnded(reason);
+      };
+      signaling.onClose(() => ended('lost the connection to the server'));
+      signaling.on('roomClosed', ({ reason }) => ended(`the room was closed (${reason})`));
+      transport.on('connectionstatechange', (state) => {
+        if (state === 'failed') ended('the media connection failed');
+      });
+
+      const video = await transport.produce({
+        track: opts.video,
+        encodings: [{ maxBitrate: opts.maxVideoBitrate }],
+        codecOptions: { videoGoogleStartBitrate: 1000 },
+        // Keep the track alive when a producer closes: the preview keeps showing it.
+        stopTracks: false,
+      });
+      publisher.producers.set('video', video);
+      if (opts.audio) {
+        const audio = await transport.produce({ track: opts.audio, stopTracks: false });
+        publisher.producers.set('audio', audio);
+      }
+      return publisher;
+    } catch (error) {
+      signaling.close();
+      throw error;
+    }
+  }
+
+  /** Swaps a track without re-publishing, so viewers keep their consumers. */
+  async replaceTrack(kind: types.MediaKind, track: MediaStreamTrack): Promise<void> {
+    await this.producers.get(kind)?.replaceTrack({ track });
+  }
+
+  get videoCodec(): string | undefined {
+    return this.producers.get('video')?.rtpParameters.codecs[0]?.mimeType;
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const p of this.producers.values()) p.close();
+    this.transport.close();
+    this.signaling.close();
+  }
+}

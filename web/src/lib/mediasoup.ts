@@ -1,0 +1,49 @@
+// mediasoup-client wiring shared by the camera and the viewer: device loading and transports whose
+// `connect`/`produce` callbacks are answered over signaling.
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+import type { Result, RtpCapabilities, RtpParameters } from '@inclubit/sfu/protocol';
+import type { SignalingClient } from './signaling';
+
+// The protocol's schemas mirror mediasoup's server types; mediasoup-client names a few fields with narrower
+// unions (header-extension URIs, fingerprint algorithms). The values come from the server's mediasoup
+// unchanged and mediasoup-client validates them again on use, so these are the only narrowing casts.
+const asClientCapabilities = (c: RtpCapabilities) => c as types.RtpCapabilities;
+export const asClientRtpParameters = (p: RtpParameters) => p as types.RtpParameters;
+const asClientTransportOptions = (o: Result<'createTransport'>): types.TransportOptions => ({
+  id: o.transportId,
+  iceParameters: o.iceParameters,
+  iceCandidates: o.iceCandidates as types.IceCandidate[],
+  dtlsParameters: o.dtlsParameters as types.DtlsParameters,
+});
+
+export async function loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: asClientCapabilities(routerRtpCapabilities) });
+  return device;
+}
+
+export async function createTransport(
+  signaling: SignalingClient,
+  device: Device,
+  direction: 'send' | 'recv',
+): Promise<types.Transport> {
+  const options = await signaling.request('createTransport', { direction });
+  const transportId = options.transportId;
+  const transport =
+    direction === 'send'
+      ? device.createSendTransport(asClientTransportOptions(options))
+      : device.createRecvTransport(asClientTransportOptions(options));
+
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    signaling.request('connectTransport', { transportId, dtlsParameters }).then(() => callback(), errback);
+  });
+  if (direction === 'send') {
+    transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+      signaling
+        .request('produce', { transportId, kind, rtpParameters })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+  }
+  return transport;
+}

@@ -1,0 +1,130 @@
+// Typed signaling client: request(method, params) → validated result, plus validated server events.
+import {
+  decodeResult,
+  decodeServerMessage,
+  type ErrorCode,
+  type EventData,
+  type EventName,
+  type Method,
+  type Params,
+  type Result,
+} from '@inclubit/sfu/protocol';
+
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+  constructor(
+    readonly code: ErrorCode | 'disconnected' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Listener<E extends EventName> = (data: EventData<E>) => void;
+
+export function signalingUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+export class SignalingClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (d: unknown) => void; reject: (e: Error) => void }>();
+  private readonly listeners = new Map<EventName, Set<(data: never) => void>>();
+  private readonly closeListeners = new Set<() => void>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.addEventListener('message', (e: MessageEvent<string>) => this.onFrame(e.data));
+    socket.addEventListener('close', () => {
+      for (const p of this.pending.values())
+        p.reject(new RequestError('disconnected', 'signaling connection lost'));
+      this.pending.clear();
+      for (const fn of this.closeListeners) fn();
+    });
+  }
+
+  static connect(url = signalingUrl(), timeoutMs = 10_000): Promise<SignalingClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const timer = setTimeout(() => {
+        socket.close();
+        reject(new RequestError('timeout', `no answer from ${url}`));
+      }, timeoutMs);
+      socket.addEventListener('open', () => {
+        clearTimeout(timer);
+        resolve(new SignalingClient(socket));
+      });
+      socket.addEventListener('error', () => {
+        clearTimeout(timer);
+        reject(new RequestError('disconnected', `cannot reach ${url}`));
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  request<M extends Method>(method: M, params: Params<M>, timeoutMs = 15_000): Promise<Result<M>> {
+    if (!this.isOpen) return Promise.reject(new RequestError('disconnected', 'signaling connection lost'));
+    const id = this.nextId++;
+    return new Promise<Result<M>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RequestError('timeout', `${method} timed out`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (data) => {
+          clearTimeout(timer);
+          const result = decodeResult(method, data);
+          if (result.ok) resolve(result.value);
+          else reject(new RequestError('bad_request', `${method}: unexpected answer: ${result.message}`));
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.socket.send(JSON.stringify({ type: 'request', id, method, data: params }));
+    });
+  }
+
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private onFrame(raw: string): void {
+    const decoded = decodeServerMessage(raw);
+    if (!decoded.ok) {
+      console.warn('ignoring a malformed server message:', decoded.message);
+      return;
+    }
+    const msg = decoded.value;
+    if (msg.type === 'event') {
+      // Each set only holds listeners registered for this event name, with its data type.
+      for (const fn of this.listeners.get(msg.event) ?? []) (fn as (d: unknown) => void)(msg.data);
+      return;
+    }
+    if (msg.id === null) {
+      console.warn('server refused a message:', msg.ok ? '' : msg.error.message);
+      return;
+    }
+    const pending = this.pending.get(msg.id);
+    this.pending.delete(msg.id);
+    if (!pending) return;
+    if (msg.ok) pending.resolve(msg.data);
+    else pending.reject(new RequestError(msg.error.code, msg.error.message));
+  }
+}

@@ -1,0 +1,33 @@
+import { StrictMode, Suspense, lazy } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { HomePage } from './app/HomePage';
+import { RoomRoute } from './app/RoomRoute';
+
+// Pages load on demand: a headset opening /watch never downloads the camera page, and the home page is tiny.
+const CameraPage = lazy(() => import('./camera/CameraPage').then((m) => ({ default: m.CameraPage })));
+const WatchPage = lazy(() => import('./viewer/WatchPage').then((m) => ({ default: m.WatchPage })));
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing from index.html');
+
+createRoot(root).render(
+  <StrictMode>
+    <BrowserRouter>
+      <Suspense fallback={<p className="page">Loading…</p>}>
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route
+            path="/camera/:room"
+            element={<RoomRoute>{(room) => <CameraPage key={room} room={room} />}</RoomRoute>}
+          />
+          <Route
+            path="/watch/:room"
+            element={<RoomRoute>{(room) => <WatchPage key={room} room={room} />}</RoomRoute>}
+          />
+        </Routes>
+      </Suspense>
+    </BrowserRouter>
+  </StrictMode>,
+);

@@ -1,0 +1,126 @@
+// The viewer's side of a broadcast: joins as a viewer, consumes whatever the camera publishes, follows the
+// camera going away and coming back, and reconnects with backoff when the server or the room goes away.
+import type { types } from 'mediasoup-client';
+import type { ConsumerId, ProducerInfo, RoomId } from '@inclubit/sfu/protocol';
+import { RequestError, SignalingClient } from '../lib/signaling';
+import { asClientRtpParameters, createTransport, loadDevice } from '../lib/mediasoup';
+
+export type ViewerPhase = 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error';
+
+export interface ViewerState {
+  phase: ViewerPhase;
+  /** The camera's tracks being received now (video and/or audio). */
+  tracks: MediaStreamTrack[];
+  message?: string;
+}
+
+const backoffMs = (attempt: number) => Math.min(10_000, 500 * 2 ** attempt);
+
+export class ViewerConnection {
+  private readonly consumers = new Map<ConsumerId, types.Consumer>();
+  private signaling: SignalingClient | undefined;
+  private stopped = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+
+  constructor(
+    private readonly room: RoomId,
+    private readonly onChange: (state: ViewerState) => void,
+  ) {}
+
+  start(): void {
+    this.emit('connecting');
+    this.connect().catch((e: unknown) => this.retry(e));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.teardown();
+  }
+
+  private async connect(): Promise<void> {
+    const signaling = await SignalingClient.connect();
+    if (this.stopped) return signaling.close();
+    this.signaling = signaling;
+    signaling.onClose(() => {
+      if (this.signaling === signaling) this.retry(new Error('lost the connection to the server'));
+    });
+    signaling.on('roomClosed', ({ reason }) => {
+      if (this.signaling !== signaling) return;
+      signaling.close();
+      this.retry(new Error(`room closed: ${reason}`));
+    });
+
+    const joined = await signaling.request('join', { room: this.room, role: 'viewer' });
+    performance.mark('inclubit:joined');
+    const device = await loadDevice(joined.routerRtpCapabilities);
+    const transport = await createTransport(signaling, device, 'recv');
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed' && this.signaling === signaling) signaling.close();
+    });
+
+    const consume = async (producer: ProducerInfo): Promise<void> => {
+      const c = await signaling.request('consume', {
+        producerId: producer.producerId,
+        rtpCapabilities: device.rtpCapabilities,
+      });
+      const consumer = await transport.consume({
+        id: c.consumerId,
+        producerId: c.producerId,
+        kind: c.kind,
+        rtpParameters: asClientRtpParameters(c.rtpParameters),
+      });
+      this.consumers.set(c.consumerId, consumer);
+      await signaling.request('resumeConsumer', { consumerId: c.consumerId });
+      this.emitTracks();
+    };
+    const consumeQuietly = (producer: ProducerInfo) =>
+      consume(producer).catch((e: unknown) => {
+        // The camera may have stopped between the announcement and our request: not an error to show.
+        if (!(e instanceof RequestError && e.code === 'not_found')) console.warn('consume failed', e);
+      });
+
+    signaling.on('producerAdded', (producer) => void consumeQuietly(producer));
+    signaling.on('consumerClosed', ({ consumerId }) => {
+      this.consumers.get(consumerId)?.close();
+      this.consumers.delete(consumerId);
+      this.emitTracks();
+    });
+    this.attempt = 0;
+    this.emitTracks();
+    await Promise.all(joined.producers.map(consumeQuietly));
+  }
+
+  private retry(error: unknown): void {
+    if (this.stopped) return;
+    this.teardown();
+    const permanent =
+      error instanceof RequestError && (error.code === 'bad_request' || error.code === 'forbidden');
+    if (permanent) return this.emit('error', error.message);
+    const delay = backoffMs(this.attempt++);
+    this.emit('reconnecting', error instanceof Error ? error.message : String(error));
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.connect().catch((e: unknown) => this.retry(e));
+    }, delay);
+  }
+
+  private teardown(): void {
+    const signaling = this.signaling;
+    this.signaling = undefined;
+    for (const c of this.consumers.values()) c.close();
+    this.consumers.clear();
+    signaling?.close();
+  }
+
+  private emitTracks(): void {
+    const tracks = [...this.consumers.values()].map((c) => c.track);
+    const live = tracks.some((t) => t.kind === 'video');
+    this.onChange({ phase: live ? 'live' : 'waiting', tracks });
+  }
+
+  private emit(phase: ViewerPhase, message?: string): void {
+    this.onChange({ phase, tracks: [], ...(message && { message }) });
+  }
+}
