@@ -12,14 +12,24 @@ export interface InboundTotals {
 
 export function inboundTotals(page: Page): Promise<InboundTotals> {
   return page.evaluate(async () => {
-    const totals = { framesDecoded: 0, videoPackets: 0, audioPackets: 0, audioSamples: 0, frameWidth: 0, frameHeight: 0 };
+    const totals = {
+      framesDecoded: 0,
+      videoPackets: 0,
+      audioPackets: 0,
+      audioSamples: 0,
+      frameWidth: 0,
+      frameHeight: 0,
+    };
     const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
       const report = await pc.getStats();
       report.forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp') return;
-        const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : 0);
+        const n = (k: string) => {
+          const v = s[k];
+          return typeof v === 'number' ? v : 0;
+        };
         if (s.kind === 'video') {
           totals.framesDecoded += n('framesDecoded');
           totals.videoPackets += n('packetsReceived');
@@ -41,13 +51,13 @@ export function selectedRemotePorts(page: Page): Promise<number[]> {
     const ports: number[] = [];
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState !== 'connected') continue;
-      const report = await pc.getStats();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
-          const remote = report.get(s.remoteCandidateId as string) as { port?: number } | undefined;
-          if (remote?.port) ports.push(remote.port);
-        }
-      });
+      const stats: Record<string, unknown>[] = [];
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.push(s));
+      for (const pair of stats) {
+        if (pair.type !== 'candidate-pair' || pair.state !== 'succeeded' || !pair.nominated) continue;
+        const remote = stats.find((s) => s.id === pair.remoteCandidateId);
+        if (typeof remote?.port === 'number') ports.push(remote.port);
+      }
     }
     return ports;
   });
@@ -62,7 +72,8 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!predicate(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, intervalMs));
     last = await read();
   }

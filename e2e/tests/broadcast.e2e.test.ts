@@ -40,7 +40,9 @@ describe('one camera, three viewers', () => {
     // The fake device is a real camera to the page; choose the built-in test pattern at a light size.
     await camera.getByTestId('video-source').selectOption('pattern');
     await camera.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
-    await expect.poll(() => camera.getByTestId('mic-level').evaluate((m: HTMLMeterElement) => m.value)).toBeGreaterThan(0);
+    await expect
+      .poll(() => camera.getByTestId('mic-level').evaluate((m: HTMLMeterElement) => m.value))
+      .toBeGreaterThan(0);
     await goLive(camera);
   });
 
@@ -57,10 +59,16 @@ describe('one camera, three viewers', () => {
         joined: performance.getEntriesByName('inclubit:joined')[0]?.startTime,
         firstFrame: performance.getEntriesByName('inclubit:first-frame')[0]?.startTime,
       }));
-      await waitFor(() => page.evaluate(() => performance.getEntriesByName('inclubit:first-frame').length), (n) => n > 0, {
-        what: `viewer ${i + 1} first frame`,
-      });
-      const firstFrame = await page.evaluate(() => performance.getEntriesByName('inclubit:first-frame')[0]!.startTime);
+      await waitFor(
+        () => page.evaluate(() => performance.getEntriesByName('inclubit:first-frame').length),
+        (n) => n > 0,
+        {
+          what: `viewer ${i + 1} first frame`,
+        },
+      );
+      const firstFrame = await page.evaluate(
+        () => performance.getEntriesByName('inclubit:first-frame')[0]!.startTime,
+      );
       console.log(
         `[ttff] viewer ${i + 1}: join→first frame ${Math.round(firstFrame - (marks.joined ?? 0))} ms, ` +
           `page load→first frame ${Math.round(firstFrame)} ms`,
@@ -103,17 +111,22 @@ describe('one camera, three viewers', () => {
 
   it('all three decode again, without a reload, when the camera goes live again', async () => {
     const before = await Promise.all(viewers.map(inboundTotals));
-    const navigations = await Promise.all(viewers.map((p) => p.evaluate(() => performance.getEntriesByType('navigation').length)));
+    const navigations = await Promise.all(
+      viewers.map((p) => p.evaluate(() => performance.getEntriesByType('navigation').length)),
+    );
     await goLive(camera);
     for (const [i, page] of viewers.entries()) {
       await expect.poll(() => phase(page), { timeout: 15_000 }).toBe('live');
       await waitFor(
         () => inboundTotals(page),
-        (t) => t.framesDecoded > before[i]!.framesDecoded + 10 && t.audioPackets > before[i]!.audioPackets + 20,
+        (t) =>
+          t.framesDecoded > before[i]!.framesDecoded + 10 && t.audioPackets > before[i]!.audioPackets + 20,
         { what: `viewer ${i + 1} decoding after the camera came back` },
       );
       // Same document: the page resumed by itself.
-      expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(navigations[i]);
+      expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(
+        navigations[i],
+      );
       expect(await page.evaluate(() => performance.getEntriesByName('inclubit:first-frame').length)).toBe(2);
     }
   });

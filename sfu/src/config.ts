@@ -27,7 +27,11 @@ const schema = z.object({
   RTC_PORT: port.default(40000),
   WEB_DIST_DIR: z.string().min(1).default(path.resolve(here, '../../web/dist')),
   ROOM_EMPTY_CLOSE_MS: z.coerce.number().int().min(0).default(5000),
-  WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  WS_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
 });
 
 export interface Config {

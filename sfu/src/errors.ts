@@ -12,4 +12,5 @@ export class SignalingError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new SignalingError('not_found', `${what} ${id} not found`);
+export const notFound = (what: string, id: string) =>
+  new SignalingError('not_found', `${what} ${id} not found`);

@@ -24,7 +24,11 @@ export async function buildServer(config: Config): Promise<Service> {
       }),
     },
   });
-  const pool = await WorkerPool.create({ ...config.mediasoup, count: config.mediasoup.workers, log: app.log });
+  const pool = await WorkerPool.create({
+    ...config.mediasoup,
+    count: config.mediasoup.workers,
+    log: app.log,
+  });
   const rooms = new RoomRegistry(pool, app.log, { emptyCloseMs: config.rooms.emptyCloseMs });
   app.addHook('onClose', () => {
     rooms.closeAll('server shutting down');

@@ -18,7 +18,8 @@ export const webAppRoutes: FastifyPluginAsync<{ dir: string }> = async (app, { d
     },
   });
   app.setNotFoundHandler((req, reply) => {
-    const isPage = req.method === 'GET' && !req.url.startsWith('/ws') && !path.extname(req.url.split('?')[0] ?? '');
+    const isPage =
+      req.method === 'GET' && !req.url.startsWith('/ws') && !path.extname(req.url.split('?')[0] ?? '');
     if (isPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
     return reply.code(404).send({ error: 'not found' });
   });

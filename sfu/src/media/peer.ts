@@ -79,7 +79,11 @@ export class Peer {
   }
 
   counts(): { transports: number; producers: number; consumers: number } {
-    return { transports: this.transports.size, producers: this.producers.size, consumers: this.consumers.size };
+    return {
+      transports: this.transports.size,
+      producers: this.producers.size,
+      consumers: this.consumers.size,
+    };
   }
 
   /** Idempotent. Closing the transports closes their producers and consumers too. */

@@ -38,7 +38,8 @@ async function joinViewer() {
   const c = await TestClient.connect(service.wsUrl);
   const { routerRtpCapabilities, producers } = await c.request('join', { room, role: 'viewer' });
   await c.request('createTransport', { direction: 'recv' });
-  for (const p of producers) await c.request('consume', { producerId: p.producerId, rtpCapabilities: routerRtpCapabilities });
+  for (const p of producers)
+    await c.request('consume', { producerId: p.producerId, rtpCapabilities: routerRtpCapabilities });
   return c;
 }
 

@@ -125,7 +125,10 @@ export class Room {
 
   /** The camera's live tracks, as a viewer sees them. */
   producers(): ProducerInfo[] {
-    return (this.camera?.listProducers() ?? []).map((p) => ({ producerId: p.id as ProducerId, kind: p.kind }));
+    return (this.camera?.listProducers() ?? []).map((p) => ({
+      producerId: p.id as ProducerId,
+      kind: p.kind,
+    }));
   }
 
   async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<Result<'createTransport'>> {
@@ -162,7 +165,11 @@ export class Room {
     };
   }
 
-  async connectTransport(peer: Peer, transportId: TransportId, dtlsParameters: DtlsParameters): Promise<void> {
+  async connectTransport(
+    peer: Peer,
+    transportId: TransportId,
+    dtlsParameters: DtlsParameters,
+  ): Promise<void> {
     await mediasoupCall(() => peer.transport(transportId).connect({ dtlsParameters }));
   }
 
@@ -201,7 +208,10 @@ export class Room {
     const transport = peer.transportFor('recv');
     if (!transport) throw new SignalingError('invalid_state', 'create a recv transport first');
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
-      throw new SignalingError('cannot_consume', `this device cannot decode ${producer.kind} from the camera`);
+      throw new SignalingError(
+        'cannot_consume',
+        `this device cannot decode ${producer.kind} from the camera`,
+      );
     }
     const consumer = await mediasoupCall(() =>
       // Paused until the client has wired the track, so the first packets are not lost before a keyframe.

@@ -45,7 +45,10 @@ export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error] }> {
       for (const w of workers) w.worker.close();
       throw error;
     }
-    opts.log.info({ workers: workers.length, pids: workers.map((w) => w.worker.pid) }, 'mediasoup workers ready');
+    opts.log.info(
+      { workers: workers.length, pids: workers.map((w) => w.worker.pid) },
+      'mediasoup workers ready',
+    );
     return new WorkerPool(workers, opts.log);
   }
 

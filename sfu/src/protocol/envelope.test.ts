@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRequest, decodeServerMessage } from './envelope.js';
 
-const request = (method: string, data: unknown, id: unknown = 1) => JSON.stringify({ type: 'request', id, method, data });
+const request = (method: string, data: unknown, id: unknown = 1) =>
+  JSON.stringify({ type: 'request', id, method, data });
 
 describe('decodeRequest', () => {
   it('accepts a well-formed request and types its params', () => {
     const decoded = decodeRequest(request('join', { room: 'class-4b', role: 'viewer' }));
-    expect(decoded).toEqual({ ok: true, value: { id: 1, method: 'join', params: { room: 'class-4b', role: 'viewer' } } });
+    expect(decoded).toEqual({
+      ok: true,
+      value: { id: 1, method: 'join', params: { room: 'class-4b', role: 'viewer' } },
+    });
   });
 
   it.each([
@@ -20,8 +24,18 @@ describe('decodeRequest', () => {
     ['a wrong type', request('join', { room: 42, role: 'viewer' }), 'bad_request', 1],
     ['an invalid room code', request('join', { room: 'Bad Room!', role: 'viewer' }), 'bad_request', 1],
     ['an unknown role', request('join', { room: 'a', role: 'admin' }), 'bad_request', 1],
-    ['an oversized display name', request('join', { room: 'a', role: 'viewer', displayName: 'x'.repeat(65) }), 'bad_request', 1],
-    ['malformed RTP parameters', request('produce', { transportId: 't', kind: 'video', rtpParameters: { codecs: [] } }), 'bad_request', 1],
+    [
+      'an oversized display name',
+      request('join', { room: 'a', role: 'viewer', displayName: 'x'.repeat(65) }),
+      'bad_request',
+      1,
+    ],
+    [
+      'malformed RTP parameters',
+      request('produce', { transportId: 't', kind: 'video', rtpParameters: { codecs: [] } }),
+      'bad_request',
+      1,
+    ],
   ])('rejects %s with a typed error', (_what, raw, code, id) => {
     const decoded = decodeRequest(raw);
     expect(decoded.ok).toBe(false);
@@ -42,7 +56,9 @@ describe('decodeRequest', () => {
 
 describe('decodeServerMessage', () => {
   it('validates event payloads against their schema', () => {
-    const good = decodeServerMessage(JSON.stringify({ type: 'event', event: 'consumerClosed', data: { consumerId: 'c1' } }));
+    const good = decodeServerMessage(
+      JSON.stringify({ type: 'event', event: 'consumerClosed', data: { consumerId: 'c1' } }),
+    );
     expect(good.ok).toBe(true);
     const bad = decodeServerMessage(JSON.stringify({ type: 'event', event: 'consumerClosed', data: {} }));
     expect(bad.ok).toBe(false);

@@ -2,7 +2,15 @@
 // `decodeRequest` is the single edge check the SFU runs on every inbound frame.
 import { z } from 'zod';
 import { ProtocolErrorBody, type ErrorCode } from './errors.js';
-import { events, methods, type EventData, type EventName, type Method, type Params, type Result } from './messages.js';
+import {
+  events,
+  methods,
+  type EventData,
+  type EventName,
+  type Method,
+  type Params,
+  type Result,
+} from './messages.js';
 
 export const RequestEnvelope = z.object({
   type: z.literal('request'),
@@ -13,7 +21,12 @@ export const RequestEnvelope = z.object({
 
 const ResponseEnvelope = z.discriminatedUnion('ok', [
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), data: z.unknown() }),
-  z.object({ type: z.literal('response'), id: z.number().int().nullable(), ok: z.literal(false), error: ProtocolErrorBody }),
+  z.object({
+    type: z.literal('response'),
+    id: z.number().int().nullable(),
+    ok: z.literal(false),
+    error: ProtocolErrorBody,
+  }),
 ]);
 const EventEnvelope = z.object({ type: z.literal('event'), event: z.string(), data: z.unknown() });
 const ServerEnvelope = z.discriminatedUnion('type', [ResponseEnvelope, EventEnvelope]);
@@ -23,7 +36,8 @@ export type AnyRequest = { [M in Method]: { id: number; method: M; params: Param
 /** A validated server event, narrowed by name. */
 export type AnyEvent = { [E in EventName]: { event: E; data: EventData<E> } }[EventName];
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; id: number | null; code: ErrorCode; message: string };
+export type Decoded<T> =
+  { ok: true; value: T } | { ok: false; id: number | null; code: ErrorCode; message: string };
 
 const isMethod = (m: string): m is Method => Object.hasOwn(methods, m);
 const isEvent = (e: string): e is EventName => Object.hasOwn(events, e);
@@ -48,12 +62,19 @@ export function decodeRequest(raw: string): Decoded<AnyRequest> {
   if (!json.ok) return { ok: false, id: null, code: 'bad_json', message: 'message is not valid JSON' };
   const envelope = RequestEnvelope.safeParse(json.value);
   if (!envelope.success) {
-    return { ok: false, id: null, code: 'bad_json', message: `not a request envelope: ${describe(envelope.error)}` };
+    return {
+      ok: false,
+      id: null,
+      code: 'bad_json',
+      message: `not a request envelope: ${describe(envelope.error)}`,
+    };
   }
   const { id, method, data } = envelope.data;
-  if (!isMethod(method)) return { ok: false, id, code: 'unknown_method', message: `unknown method "${method}"` };
+  if (!isMethod(method))
+    return { ok: false, id, code: 'unknown_method', message: `unknown method "${method}"` };
   const params = methods[method].params.safeParse(data ?? {});
-  if (!params.success) return { ok: false, id, code: 'bad_request', message: `${method}: ${describe(params.error)}` };
+  if (!params.success)
+    return { ok: false, id, code: 'bad_request', message: `${method}: ${describe(params.error)}` };
   // The schema for `method` produced `params`, so the pair is consistent; TS can't correlate the two unions.
   return { ok: true, value: { id, method, params: params.data } as AnyRequest };
 }
@@ -77,9 +98,11 @@ export function decodeServerMessage(
   if (!msg.success) return { ok: false, id: null, code: 'bad_json', message: describe(msg.error) };
   if (msg.data.type === 'response') return { ok: true, value: msg.data };
   const { event } = msg.data;
-  if (!isEvent(event)) return { ok: false, id: null, code: 'unknown_method', message: `unknown event "${event}"` };
+  if (!isEvent(event))
+    return { ok: false, id: null, code: 'unknown_method', message: `unknown event "${event}"` };
   const data = events[event].safeParse(msg.data.data);
-  if (!data.success) return { ok: false, id: null, code: 'bad_request', message: `${event}: ${describe(data.error)}` };
+  if (!data.success)
+    return { ok: false, id: null, code: 'bad_request', message: `${event}: ${describe(data.error)}` };
   return { ok: true, value: { type: 'event', event, data: data.data } as { type: 'event' } & AnyEvent };
 }
 

@@ -2,7 +2,14 @@
 // Both the SFU and the web app import these; types are inferred from the schemas, never written twice.
 import { z } from 'zod';
 import { ConsumerId, PeerId, ProducerId, RoomId, TransportId } from './ids.js';
-import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from './rtp.js';
+import {
+  DtlsParameters,
+  IceCandidate,
+  IceParameters,
+  MediaKind,
+  RtpCapabilities,
+  RtpParameters,
+} from './rtp.js';
 
 export const Role = z.enum(['camera', 'viewer']);
 export type Role = z.infer<typeof Role>;

@@ -72,7 +72,11 @@ export const RtpParameters = z.object({
     .optional(),
   encodings: z.array(RtpEncodingParameters).max(8).optional(),
   rtcp: z
-    .object({ cname: shortString.optional(), reducedSize: z.boolean().optional(), mux: z.boolean().optional() })
+    .object({
+      cname: shortString.optional(),
+      reducedSize: z.boolean().optional(),
+      mux: z.boolean().optional(),
+    })
     .optional(),
 });
 export type RtpParameters = z.infer<typeof RtpParameters>;

@@ -32,7 +32,11 @@ export class SignalingSession {
     const room = await this.opts.rooms.acquire(params.room);
     try {
       if (this.closed) throw new SignalingError('invalid_state', 'connection closed');
-      const peer = room.join({ role: params.role, displayName: params.displayName, notify: this.opts.notify });
+      const peer = room.join({
+        role: params.role,
+        displayName: params.displayName,
+        notify: this.opts.notify,
+      });
       this.member = { room, peer };
       return { peerId: peer.id, routerRtpCapabilities: room.rtpCapabilities, producers: room.producers() };
     } finally {

@@ -56,13 +56,16 @@ describe('malformed input', () => {
     const c = await connect();
     await c.request('join', { room, role: 'camera' });
     const { transportId } = await c.request('createTransport', { direction: 'send' });
-    const unsupported = { ...cameraVideo, codecs: [{ mimeType: 'video/H265', payloadType: 100, clockRate: 90000 }] };
+    const unsupported = {
+      ...cameraVideo,
+      codecs: [{ mimeType: 'video/H265', payloadType: 100, clockRate: 90000 }],
+    };
     expect(await c.expectError('produce', { transportId, kind: 'video', rtpParameters: unsupported })).toBe(
       'bad_request',
     );
-    expect(await c.expectError('produce', { transportId: 'nope', kind: 'video', rtpParameters: cameraVideo })).toBe(
-      'not_found',
-    );
+    expect(
+      await c.expectError('produce', { transportId: 'nope', kind: 'video', rtpParameters: cameraVideo }),
+    ).toBe('not_found');
   });
 });
 
@@ -86,10 +89,12 @@ describe('roles', () => {
     const camera = await connect();
     const { video } = await liveCamera(camera);
     const caps = service.rooms.get(room)!.rtpCapabilities;
-    expect(await camera.expectError('consume', { producerId: video, rtpCapabilities: caps })).toBe('forbidden');
-    expect(await camera.expectError('produce', { transportId: 'x', kind: 'video', rtpParameters: cameraVideo })).toBe(
-      'invalid_state',
+    expect(await camera.expectError('consume', { producerId: video, rtpCapabilities: caps })).toBe(
+      'forbidden',
     );
+    expect(
+      await camera.expectError('produce', { transportId: 'x', kind: 'video', rtpParameters: cameraVideo }),
+    ).toBe('invalid_state');
   });
 });
 
@@ -105,7 +110,10 @@ describe('media flow', () => {
     const { video } = await liveCamera(camera);
     expect((await added).data).toEqual({ producerId: video, kind: 'video' });
 
-    const consumer = await viewer.request('consume', { producerId: video, rtpCapabilities: routerRtpCapabilities });
+    const consumer = await viewer.request('consume', {
+      producerId: video,
+      rtpCapabilities: routerRtpCapabilities,
+    });
     expect(consumer).toMatchObject({ producerId: video, kind: 'video' });
     await viewer.request('resumeConsumer', { consumerId: consumer.consumerId });
 
