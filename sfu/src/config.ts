@@ -1,5 +1,6 @@
 // Every environment variable the service reads, typed and validated in one place.
 // Defaults are the embedded mode: one process on localhost, no secrets, nothing to configure.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +20,13 @@ const schema = z.object({
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   RTC_LISTEN_IP: ip.default('127.0.0.1'),
-  RTC_ANNOUNCED_IP: z
-    .string()
-    .min(1)
-    .optional()
-    .transform((v) => (v === '' ? undefined : v)),
+  RTC_ANNOUNCED_IP: z.string().min(1).optional(),
   RTC_PORT: port.default(40000),
+  // mediasoup reads this itself when it loads; checked here so a wrong path fails with its name.
+  MEDIASOUP_WORKER_BIN: z
+    .string()
+    .refine((p) => fs.existsSync(p), 'no such file')
+    .optional(),
   WEB_DIST_DIR: z.string().min(1).default(path.resolve(here, '../../web/dist')),
   ROOM_EMPTY_CLOSE_MS: z.coerce.number().int().min(0).default(5000),
   WS_MAX_MESSAGE_BYTES: z.coerce
@@ -40,6 +42,7 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   mediasoup: {
     workers: number;
+    workerBin: string | undefined;
     logLevel: z.infer<typeof schema>['MEDIASOUP_LOG_LEVEL'];
     /** Worker i listens on rtcPort + i (one WebRtcServer per worker, UDP and TCP on the same port). */
     rtcPort: number;
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: e.LOG_FORMAT,
     mediasoup: {
       workers: e.MEDIASOUP_WORKERS,
+      workerBin: e.MEDIASOUP_WORKER_BIN,
       logLevel: e.MEDIASOUP_LOG_LEVEL,
       rtcPort: e.RTC_PORT,
       listenIp: e.RTC_LISTEN_IP,
