@@ -9,7 +9,7 @@ import { z } from 'zod';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const port = z.coerce.number().int().min(0).max(65535);
-const ip = z.union([z.ipv4(), z.ipv6()]);
+const ip = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
 
 const schema = z.object({
   PORT: port.default(3000),
