@@ -1,8 +1,44 @@
 // Reads inbound/outbound WebRTC statistics from a page's live peer connections.
 import type { Page } from 'playwright-core';
 
-export interface InboundTotals {
+export interface InboundStream {
+  kind: 'audio' | 'video';
   framesDecoded: number;
+  packetsReceived: number;
+  totalSamplesReceived: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+/** Every inbound RTP stream of the page's open peer connections, by stats id. */
+export function inboundStreams(page: Page): Promise<Record<string, InboundStream>> {
+  return page.evaluate(async () => {
+    const out: Record<string, InboundStream> = {};
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp' || (s.kind !== 'audio' && s.kind !== 'video')) return;
+        const n = (k: string) => {
+          const v = s[k];
+          return typeof v === 'number' ? v : 0;
+        };
+        out[String(s.id)] = {
+          kind: s.kind,
+          framesDecoded: n('framesDecoded'),
+          packetsReceived: n('packetsReceived'),
+          totalSamplesReceived: n('totalSamplesReceived'),
+          frameWidth: n('frameWidth'),
+          frameHeight: n('frameHeight'),
+        };
+      });
+    }
+    return out;
+  });
+}
+
+export interface Progress {
+  /** Frames decoded / packets received during the window, summed over streams alive at both ends. */
+  frames: number;
   videoPackets: number;
   audioPackets: number;
   audioSamples: number;
@@ -10,39 +46,45 @@ export interface InboundTotals {
   frameHeight: number;
 }
 
-export function inboundTotals(page: Page): Promise<InboundTotals> {
-  return page.evaluate(async () => {
-    const totals = {
-      framesDecoded: 0,
-      videoPackets: 0,
-      audioPackets: 0,
-      audioSamples: 0,
-      frameWidth: 0,
-      frameHeight: 0,
-    };
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    for (const pc of pcs) {
-      if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'inbound-rtp') return;
-        const n = (k: string) => {
-          const v = s[k];
-          return typeof v === 'number' ? v : 0;
-        };
-        if (s.kind === 'video') {
-          totals.framesDecoded += n('framesDecoded');
-          totals.videoPackets += n('packetsReceived');
-          totals.frameWidth = Math.max(totals.frameWidth, n('frameWidth'));
-          totals.frameHeight = Math.max(totals.frameHeight, n('frameHeight'));
-        } else if (s.kind === 'audio') {
-          totals.audioPackets += n('packetsReceived');
-          totals.audioSamples += n('totalSamplesReceived');
-        }
-      });
+/**
+ * What the page received over `ms` milliseconds. Streams are compared by id, so a stream that ended (and
+ * left the stats) or a new one (starting from zero) never makes the totals jump.
+ */
+export async function progressOver(page: Page, ms: number): Promise<Progress> {
+  const before = await inboundStreams(page);
+  await page.waitForTimeout(ms);
+  const after = await inboundStreams(page);
+  const p: Progress = {
+    frames: 0,
+    videoPackets: 0,
+    audioPackets: 0,
+    audioSamples: 0,
+    frameWidth: 0,
+    frameHeight: 0,
+  };
+  for (const [id, a] of Object.entries(after)) {
+    const b = before[id];
+    if (!b) continue;
+    if (a.kind === 'video') {
+      p.frames += a.framesDecoded - b.framesDecoded;
+      p.videoPackets += a.packetsReceived - b.packetsReceived;
+      p.frameWidth = Math.max(p.frameWidth, a.frameWidth);
+      p.frameHeight = Math.max(p.frameHeight, a.frameHeight);
+    } else {
+      p.audioPackets += a.packetsReceived - b.packetsReceived;
+      p.audioSamples += a.totalSamplesReceived - b.totalSamplesReceived;
     }
-    return totals;
-  });
+  }
+  return p;
+}
+
+/** Resolves once the page decodes video and receives audio, or fails with the last window's figures. */
+export function waitForMediaFlow(page: Page, what: string, timeoutMs = 20_000): Promise<Progress> {
+  return waitFor(
+    () => progressOver(page, 1000),
+    (p) => p.frames >= 5 && p.audioPackets >= 10 && p.audioSamples > 0,
+    { timeoutMs, intervalMs: 0, what },
+  );
 }
 
 /** The remote port of each connected ICE pair: which SFU port the media really flows through. */

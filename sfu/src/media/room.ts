@@ -11,12 +11,14 @@ import type {
   ProducerId,
   ProducerInfo,
   Result,
+  StreamInfo,
   Role,
   RoomId,
   RtpCapabilities,
   RtpParameters,
   TransportId,
 } from '../protocol/index.js';
+import { defaultStreamInfo } from '../protocol/index.js';
 import { SignalingError, notFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
 import { Peer, type Notify } from './peer.js';
@@ -36,6 +38,7 @@ export class Room {
   readonly createdAt = Date.now();
   private readonly peers = new Map<PeerId, Peer>();
   private holds = 0;
+  private streamInfo: StreamInfo = defaultStreamInfo;
   private emptyTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -119,8 +122,21 @@ export class Room {
   leave(peer: Peer): void {
     if (!this.peers.delete(peer.id)) return;
     peer.close();
+    // The description belongs to the camera that gave it; the next camera announces its own.
+    if (peer.role === 'camera') this.streamInfo = defaultStreamInfo;
     peer.log.info({ peers: this.peers.size }, 'peer left');
     this.scheduleCloseIfEmpty();
+  }
+
+  get stream(): StreamInfo {
+    return this.streamInfo;
+  }
+
+  setStream(peer: Peer, info: StreamInfo): void {
+    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera describes the stream');
+    this.streamInfo = info;
+    peer.log.info(info, 'stream description set');
+    for (const viewer of this.viewers()) viewer.notify({ event: 'streamChanged', data: info });
   }
 
   /** The camera's live tracks, as a viewer sees them. */

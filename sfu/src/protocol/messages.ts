@@ -14,6 +14,24 @@ import {
 export const Role = z.enum(['camera', 'viewer']);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * How the camera's frame maps onto the sphere. Stereo formats pack both eyes in one frame: top-bottom (left
+ * eye on top) or side-by-side (left eye on the left), unless `swapEyes` says the halves are the other way.
+ */
+export const Projection = z.enum([
+  'mono-360',
+  'stereo-360-tb',
+  'stereo-360-sbs',
+  'stereo-180-sbs',
+  'mono-180',
+]);
+export type Projection = z.infer<typeof Projection>;
+
+/** The camera's description of its stream, announced to every viewer. */
+export const StreamInfo = z.object({ projection: Projection, swapEyes: z.boolean() });
+export type StreamInfo = z.infer<typeof StreamInfo>;
+export const defaultStreamInfo: StreamInfo = { projection: 'mono-360', swapEyes: false };
+
 export const ProducerInfo = z.object({ producerId: ProducerId, kind: MediaKind });
 export type ProducerInfo = z.infer<typeof ProducerInfo>;
 
@@ -39,8 +57,11 @@ export const methods = {
       routerRtpCapabilities: RtpCapabilities,
       /** The camera's live producers (what a viewer should consume now). */
       producers: z.array(ProducerInfo),
+      stream: StreamInfo,
     }),
   },
+  /** Camera only: describe the stream (projection); viewers get `streamChanged`. */
+  setStream: { params: StreamInfo, result: empty },
   createTransport: {
     params: z.object({ direction: z.enum(['send', 'recv']) }),
     result: TransportOptions,
@@ -84,6 +105,7 @@ export const events = {
   producerAdded: ProducerInfo,
   producerClosed: z.object({ producerId: ProducerId }),
   consumerClosed: z.object({ consumerId: ConsumerId }),
+  streamChanged: StreamInfo,
   /** The room ended under this peer (worker died, operator closed it); the client may join again. */
   roomClosed: z.object({ reason: z.string() }),
 } as const;

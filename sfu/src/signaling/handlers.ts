@@ -7,6 +7,12 @@ type Handler<M extends Method> = (session: SignalingSession, params: Params<M>) 
 const handlers: { [M in Method]: Handler<M> } = {
   join: (s, p) => s.join(p),
 
+  setStream: (s, p) => {
+    const { room, peer } = s.joined();
+    room.setStream(peer, p);
+    return Promise.resolve({});
+  },
+
   createTransport: (s, p) => {
     const { room, peer } = s.joined();
     return room.createTransport(peer, p.direction);

@@ -38,7 +38,12 @@ export class SignalingSession {
         notify: this.opts.notify,
       });
       this.member = { room, peer };
-      return { peerId: peer.id, routerRtpCapabilities: room.rtpCapabilities, producers: room.producers() };
+      return {
+        peerId: peer.id,
+        routerRtpCapabilities: room.rtpCapabilities,
+        producers: room.producers(),
+        stream: room.stream,
+      };
     } finally {
       room.release();
     }

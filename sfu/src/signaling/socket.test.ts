@@ -128,6 +128,35 @@ describe('media flow', () => {
     expect(lateJoin.producers.map((p) => p.kind)).toEqual(['audio']);
   });
 
+  it("carries the camera's stream description to viewers, and forgets it when the camera leaves", async () => {
+    const viewer = await connect();
+    expect((await viewer.request('join', { room, role: 'viewer' })).stream).toEqual({
+      projection: 'mono-360',
+      swapEyes: false,
+    });
+    expect(await viewer.expectError('setStream', { projection: 'mono-180', swapEyes: false })).toBe(
+      'forbidden',
+    );
+    const camera = await connect();
+    await camera.request('join', { room, role: 'camera' });
+    expect(await camera.expectError('setStream', { projection: 'stereo-720', swapEyes: false })).toBe(
+      'bad_request',
+    );
+    const changed = viewer.waitForEvent('streamChanged');
+    await camera.request('setStream', { projection: 'stereo-360-tb', swapEyes: true });
+    expect((await changed).data).toEqual({ projection: 'stereo-360-tb', swapEyes: true });
+    const late = await connect();
+    expect((await late.request('join', { room, role: 'viewer' })).stream.projection).toBe('stereo-360-tb');
+    await camera.close();
+    await expect
+      .poll(async () => {
+        const c = await TestClient.connect(service.wsUrl);
+        clients.push(c);
+        return (await c.request('join', { room, role: 'viewer' })).stream.projection;
+      })
+      .toBe('mono-360');
+  });
+
   it('refuses to consume a producer that does not exist', async () => {
     const viewer = await connect();
     const { routerRtpCapabilities } = await viewer.request('join', { room, role: 'viewer' });

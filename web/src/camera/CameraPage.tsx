@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { RoomId } from '@inclubit/sfu/protocol';
+import { Projection, type RoomId, type StreamInfo } from '@inclubit/sfu/protocol';
 import { CameraPublisher } from './publisher';
 import {
   NO_AUDIO,
@@ -15,6 +15,14 @@ import {
 import { useMicLevel } from './useMicLevel';
 import { useSource } from './useSource';
 
+const projectionChoices: [Projection, string][] = [
+  ['mono-360', '360° mono (equirectangular)'],
+  ['stereo-360-tb', '360° stereo, top-bottom'],
+  ['stereo-360-sbs', '360° stereo, side-by-side'],
+  ['stereo-180-sbs', '180° stereo, side-by-side (VR180)'],
+  ['mono-180', '180° mono'],
+];
+
 type Status =
   | { state: 'idle' }
   | { state: 'starting' }
@@ -27,6 +35,9 @@ export function CameraPage({ room }: { room: RoomId }) {
   const [audioChoice, setAudioChoice] = useState<string>();
   const [presetIndex, setPresetIndex] = useState(2);
   const [muted, setMuted] = useState(false);
+  const [projection, setProjection] = useState<Projection>('mono-360');
+  const [swapEyes, setSwapEyes] = useState(false);
+  const stream = useMemo<StreamInfo>(() => ({ projection, swapEyes }), [projection, swapEyes]);
   const [status, setStatus] = useState<Status>({ state: 'idle' });
   const publisher = useRef<CameraPublisher | undefined>(undefined);
   const preset = presets[presetIndex] ?? presets[0]!;
@@ -52,8 +63,9 @@ export function CameraPage({ room }: { room: RoomId }) {
   }, []);
 
   const video = useSource(
-    () => (videoChoice ? openVideo(videoChoice, preset) : Promise.resolve(undefined)),
-    [videoChoice, preset],
+    () => (videoChoice ? openVideo(videoChoice, preset, projection) : Promise.resolve(undefined)),
+    // A real camera is not reopened when only the label changes; the test pattern is redrawn.
+    [videoChoice, preset, videoChoice === PATTERN ? projection : undefined],
   );
   const audio = useSource(
     () => (audioChoice ? openAudio(audioChoice) : Promise.resolve(undefined)),
@@ -74,6 +86,9 @@ export function CameraPage({ room }: { room: RoomId }) {
   }, [audio.track]);
 
   useEffect(() => () => publisher.current?.stop(), []);
+  useEffect(() => {
+    publisher.current?.setStream(stream).catch(console.error);
+  }, [stream]);
 
   const preview = useRef<HTMLVideoElement>(null);
   const previewStream = useMemo(() => (video.track ? new MediaStream([video.track]) : null), [video.track]);
@@ -87,6 +102,7 @@ export function CameraPage({ room }: { room: RoomId }) {
     try {
       publisher.current = await CameraPublisher.start({
         room,
+        stream,
         video: video.track,
         audio: audio.track,
         maxVideoBitrate: bitrateFor(preset),
@@ -150,6 +166,24 @@ export function CameraPage({ room }: { room: RoomId }) {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Projection
+          <select
+            data-testid="projection"
+            value={projection}
+            onChange={(e) => setProjection(Projection.parse(e.target.value))}
+          >
+            {projectionChoices.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={swapEyes} onChange={(e) => setSwapEyes(e.target.checked)} />
+          Eyes swapped (right eye on top / left)
         </label>
         <label>
           Sound source

@@ -1,11 +1,12 @@
 // The camera's side of a broadcast: joins the room as its camera and publishes one video and one audio track.
 import type { types } from 'mediasoup-client';
-import type { RoomId } from '@inclubit/sfu/protocol';
+import type { RoomId, StreamInfo } from '@inclubit/sfu/protocol';
 import { SignalingClient } from '../lib/signaling';
 import { createTransport, loadDevice } from '../lib/mediasoup';
 
 export interface PublishOptions {
   room: RoomId;
+  stream: StreamInfo;
   video: MediaStreamTrack;
   audio: MediaStreamTrack | undefined;
   maxVideoBitrate: number;
@@ -26,6 +27,8 @@ export class CameraPublisher {
     const signaling = await SignalingClient.connect();
     try {
       const { routerRtpCapabilities } = await signaling.request('join', { room: opts.room, role: 'camera' });
+      // Described before any track is live, so viewers map the first frame correctly.
+      await signaling.request('setStream', opts.stream);
       const device = await loadDevice(routerRtpCapabilities);
       const transport = await createTransport(signaling, device, 'send');
       const publisher = new CameraPublisher(signaling, transport);
@@ -62,6 +65,10 @@ export class CameraPublisher {
   /** Swaps a track without re-publishing, so viewers keep their consumers. */
   async replaceTrack(kind: types.MediaKind, track: MediaStreamTrack): Promise<void> {
     await this.producers.get(kind)?.replaceTrack({ track });
+  }
+
+  async setStream(stream: StreamInfo): Promise<void> {
+    if (!this.stopped) await this.signaling.request('setStream', stream);
   }
 
   get videoCodec(): string | undefined {

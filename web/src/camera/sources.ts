@@ -1,4 +1,5 @@
 // Where the camera page's tracks come from: a real device, or the built-in test pattern / test tone.
+import type { Projection } from '@inclubit/sfu/protocol';
 import { createTestPattern } from './test-pattern';
 import { createTestTone } from './test-tone';
 
@@ -31,9 +32,9 @@ const fromStream = (track: MediaStreamTrack | undefined, what: string): Source =
   return { track, stop: () => track.stop() };
 };
 
-/** `choice` is PATTERN or a videoinput deviceId. */
-export async function openVideo(choice: string, preset: Preset): Promise<Source> {
-  if (choice === PATTERN) return createTestPattern(preset.width, preset.height, preset.fps);
+/** `choice` is PATTERN or a videoinput deviceId; the test pattern is drawn in the announced projection. */
+export async function openVideo(choice: string, preset: Preset, projection: Projection): Promise<Source> {
+  if (choice === PATTERN) return createTestPattern(preset.width, preset.height, preset.fps, projection);
   const stream = await navigator.mediaDevices.getUserMedia({
     video: {
       deviceId: { exact: choice },

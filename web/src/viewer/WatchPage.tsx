@@ -1,9 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Canvas } from '@react-three/fiber';
-import type { RoomId } from '@inclubit/sfu/protocol';
+import { Canvas, useThree } from '@react-three/fiber';
+import { XR } from '@react-three/xr';
+import type { RoomId, StreamInfo } from '@inclubit/sfu/protocol';
 import { useViewer } from './useViewer';
-import { VideoSphere } from './VideoSphere';
-import { LookControls } from './LookControls';
+import { VideoSurface } from './VideoSurface';
+import { ContentOrientation } from './ContentOrientation';
+import { DEFAULT_FOV, LookControls } from './LookControls';
+import { DESKTOP_CAMERA_LAYERS } from './StereoSphere';
+import { ViewerControls } from './ViewerControls';
+import { StatsOverlay } from './StatsOverlay';
+import { useView } from './view-store';
+import { xrStore } from './xr-store';
 
 const phaseText = {
   connecting: 'Connecting…',
@@ -13,11 +20,23 @@ const phaseText = {
   error: 'Cannot watch this room',
 } as const;
 
-export function WatchPage({ room }: { room: RoomId }) {
-  const state = useViewer(room);
-  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+function DesktopEyeLayers() {
+  const camera = useThree((s) => s.camera);
+  useEffect(() => {
+    for (const layer of DESKTOP_CAMERA_LAYERS) camera.layers.enable(layer);
+  }, [camera]);
+  return null;
+}
+
+/** Plays the received tracks with sound where allowed; reports when the browser wants a tap first. */
+function usePlayback(
+  video: HTMLVideoElement | null,
+  tracks: MediaStreamTrack[],
+): { needsTap: boolean; unmute: () => void } {
   const [needsTap, setNeedsTap] = useState(false);
-  const stream = useMemo(() => new MediaStream(state.tracks), [state.tracks]);
+  const volume = useView((s) => s.volume);
+  const muted = useView((s) => s.muted);
+  const stream = useMemo(() => new MediaStream(tracks), [tracks]);
 
   useEffect(() => {
     if (!video) return;
@@ -33,12 +52,11 @@ export function WatchPage({ room }: { room: RoomId }) {
     });
   }, [video, stream]);
 
-  // Marks the first decoded frame of each live period: the join-to-first-frame figure reads these.
   useEffect(() => {
-    if (!video || state.phase !== 'live') return;
-    const handle = video.requestVideoFrameCallback(() => performance.mark('inclubit:first-frame'));
-    return () => video.cancelVideoFrameCallback(handle);
-  }, [video, state.phase]);
+    if (!video) return;
+    video.volume = volume;
+    if (!needsTap) video.muted = muted;
+  }, [video, volume, muted, needsTap]);
 
   const unmute = () => {
     if (!video) return;
@@ -48,13 +66,44 @@ export function WatchPage({ room }: { room: RoomId }) {
       (e: unknown) => console.warn('playback with sound failed', e),
     );
   };
+  return { needsTap, unmute };
+}
+
+export function WatchPage({ room }: { room: RoomId }) {
+  const { state, connection } = useViewer(room);
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  const [orientation, setOrientation] = useState(false);
+  const { needsTap, unmute } = usePlayback(video, state.tracks);
+  const showStats = useView((s) => s.showStats);
+  const projectionOverride = useView((s) => s.projectionOverride);
+  const stream: StreamInfo = useMemo(
+    () =>
+      projectionOverride ? { projection: projectionOverride, swapEyes: state.stream.swapEyes } : state.stream,
+    [projectionOverride, state.stream],
+  );
+
+  // Marks the first decoded frame of each live period: the join-to-first-frame figure reads these.
+  useEffect(() => {
+    if (!video || state.phase !== 'live') return;
+    const handle = video.requestVideoFrameCallback(() => performance.mark('inclubit:first-frame'));
+    return () => video.cancelVideoFrameCallback(handle);
+  }, [video, state.phase]);
 
   return (
-    <main className="watch-page" data-phase={state.phase}>
+    <main className="watch-page" data-phase={state.phase} data-projection={stream.projection}>
       <video ref={setVideo} className="media-sink" playsInline autoPlay />
-      <Canvas className="viewer-canvas" camera={{ fov: 75, near: 0.1, far: 1100, position: [0, 0, 0] }} flat>
-        {video && state.phase === 'live' && <VideoSphere video={video} />}
-        <LookControls />
+      <Canvas
+        className="viewer-canvas"
+        camera={{ fov: DEFAULT_FOV, near: 0.1, far: 1100, position: [0, 0, 0] }}
+        flat
+      >
+        <XR store={xrStore}>
+          <DesktopEyeLayers />
+          <ContentOrientation>
+            {video && state.phase === 'live' && <VideoSurface video={video} stream={stream} />}
+          </ContentOrientation>
+          <LookControls deviceOrientation={orientation} />
+        </XR>
       </Canvas>
       {state.phase !== 'live' && (
         <div className="overlay" role="status">
@@ -70,6 +119,8 @@ export function WatchPage({ room }: { room: RoomId }) {
           Tap for sound
         </button>
       )}
+      {showStats && <StatsOverlay connection={connection} stream={stream} />}
+      <ViewerControls announced={state.stream} orientationOn={orientation} onOrientation={setOrientation} />
     </main>
   );
 }

@@ -1,7 +1,13 @@
 // The viewer's side of a broadcast: joins as a viewer, consumes whatever the camera publishes, follows the
 // camera going away and coming back, and reconnects with backoff when the server or the room goes away.
 import type { types } from 'mediasoup-client';
-import type { ConsumerId, ProducerInfo, RoomId } from '@inclubit/sfu/protocol';
+import {
+  defaultStreamInfo,
+  type ConsumerId,
+  type ProducerInfo,
+  type RoomId,
+  type StreamInfo,
+} from '@inclubit/sfu/protocol';
 import { RequestError, SignalingClient } from '../lib/signaling';
 import { asClientRtpParameters, createTransport, loadDevice } from '../lib/mediasoup';
 
@@ -11,6 +17,8 @@ export interface ViewerState {
   phase: ViewerPhase;
   /** The camera's tracks being received now (video and/or audio). */
   tracks: MediaStreamTrack[];
+  /** The camera's description of its stream (projection). */
+  stream: StreamInfo;
   message?: string;
 }
 
@@ -19,6 +27,8 @@ const backoffMs = (attempt: number) => Math.min(10_000, 500 * 2 ** attempt);
 export class ViewerConnection {
   private readonly consumers = new Map<ConsumerId, types.Consumer>();
   private signaling: SignalingClient | undefined;
+  private transport: types.Transport | undefined;
+  private stream: StreamInfo = defaultStreamInfo;
   private stopped = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
@@ -52,10 +62,17 @@ export class ViewerConnection {
       this.retry(new Error(`room closed: ${reason}`));
     });
 
+    signaling.on('streamChanged', (stream) => {
+      this.stream = stream;
+      this.emitTracks();
+    });
+
     const joined = await signaling.request('join', { room: this.room, role: 'viewer' });
     performance.mark('inclubit:joined');
+    this.stream = joined.stream;
     const device = await loadDevice(joined.routerRtpCapabilities);
     const transport = await createTransport(signaling, device, 'recv');
+    this.transport = transport;
     transport.on('connectionstatechange', (state) => {
       if (state === 'failed' && this.signaling === signaling) signaling.close();
     });
@@ -92,6 +109,11 @@ export class ViewerConnection {
     await Promise.all(joined.producers.map(consumeQuietly));
   }
 
+  /** WebRTC statistics of the receiving connection (for the stats overlay). */
+  async getStats(): Promise<RTCStatsReport | undefined> {
+    return this.transport?.closed === false ? this.transport.getStats() : undefined;
+  }
+
   private retry(error: unknown): void {
     if (this.stopped) return;
     this.teardown();
@@ -109,6 +131,8 @@ export class ViewerConnection {
   private teardown(): void {
     const signaling = this.signaling;
     this.signaling = undefined;
+    this.transport?.close();
+    this.transport = undefined;
     for (const c of this.consumers.values()) c.close();
     this.consumers.clear();
     signaling?.close();
@@ -117,10 +141,10 @@ export class ViewerConnection {
   private emitTracks(): void {
     const tracks = [...this.consumers.values()].map((c) => c.track);
     const live = tracks.some((t) => t.kind === 'video');
-    this.onChange({ phase: live ? 'live' : 'waiting', tracks });
+    this.onChange({ phase: live ? 'live' : 'waiting', tracks, stream: this.stream });
   }
 
   private emit(phase: ViewerPhase, message?: string): void {
-    this.onChange({ phase, tracks: [], ...(message && { message }) });
+    this.onChange({ phase, tracks: [], stream: this.stream, ...(message && { message }) });
   }
 }

@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import type { StreamInfo } from '@inclubit/sfu/protocol';
+import type { ViewerConnection } from './viewer-connection';
+import { summarize, type ReceiveStats, type VideoCounters } from './receive-stats';
+import { useView } from './view-store';
+
+/** Samples the receiving connection once a second while shown. */
+function useReceiveStats(connection: ViewerConnection | undefined): ReceiveStats | undefined {
+  const [stats, setStats] = useState<ReceiveStats>();
+  useEffect(() => {
+    if (!connection) return;
+    let previous: VideoCounters | undefined;
+    let cancelled = false;
+    const sample = async () => {
+      const report = await connection.getStats();
+      if (cancelled || !report) return;
+      const { summary, counters } = summarize(report, previous);
+      previous = counters;
+      setStats(summary);
+    };
+    const timer = setInterval(() => {
+      sample().catch((e: unknown) => console.warn('stats sample failed', e));
+    }, 1000);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [connection]);
+  return stats;
+}
+
+export function StatsOverlay({
+  connection,
+  stream,
+}: {
+  connection: ViewerConnection | undefined;
+  stream: StreamInfo;
+}) {
+  const stats = useReceiveStats(connection);
+  const renderer = useView((s) => s.renderer);
+  const rows: [string, string][] = [
+    ['Resolution', stats ? `${stats.width}×${stats.height}` : '–'],
+    ['Frame rate', stats ? `${stats.fps} fps` : '–'],
+    ['Bitrate', stats ? `${(stats.bitrateKbps / 1000).toFixed(2)} Mbps` : '–'],
+    ['Packet loss', stats ? `${stats.lossPercent.toFixed(2)} %` : '–'],
+    ['Round trip', stats?.rttMs !== undefined ? `${stats.rttMs} ms` : '–'],
+    ['Jitter buffer', stats?.jitterBufferMs !== undefined ? `${stats.jitterBufferMs} ms` : '–'],
+    ['Projection', `${stream.projection}${stream.swapEyes ? ' (eyes swapped)' : ''}`],
+    ['Drawn by', renderer === 'media-layer' ? 'WebXR media layer' : 'sphere texture'],
+  ];
+  return (
+    <dl className="stats-overlay" data-testid="stats">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

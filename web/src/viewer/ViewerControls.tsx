@@ -1,0 +1,105 @@
+import { Projection, type StreamInfo } from '@inclubit/sfu/protocol';
+import { xrStore } from './xr-store';
+import { recenter, useView, viewStore } from './view-store';
+import { useImmersiveSupport } from './useImmersiveSupport';
+import { requestOrientationPermission } from './LookControls';
+
+const projectionLabels: Record<Projection, string> = {
+  'mono-360': '360° mono',
+  'stereo-360-tb': '360° stereo top-bottom',
+  'stereo-360-sbs': '360° stereo side-by-side',
+  'stereo-180-sbs': '180° stereo (VR180)',
+  'mono-180': '180° mono',
+};
+
+const touchDevice = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+
+export function ViewerControls({
+  announced,
+  orientationOn,
+  onOrientation,
+}: {
+  announced: StreamInfo;
+  orientationOn: boolean;
+  onOrientation: (on: boolean) => void;
+}) {
+  const immersive = useImmersiveSupport();
+  const override = useView((s) => s.projectionOverride);
+  const { volume, muted, showStats } = useView((s) => s);
+
+  const toggleOrientation = async () => {
+    if (orientationOn) return onOrientation(false);
+    onOrientation(await requestOrientationPermission());
+  };
+  const fullscreen = () => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void document.documentElement.requestFullscreen();
+  };
+
+  return (
+    <nav className="viewer-controls" aria-label="viewer controls">
+      {immersive ? (
+        <button type="button" className="enter-vr" onClick={() => void xrStore.enterVR()}>
+          Enter VR
+        </button>
+      ) : (
+        immersive === false && (
+          <span className="hint" data-testid="no-vr">
+            VR needs a headset browser (open this link there)
+          </span>
+        )
+      )}
+      <button type="button" onClick={recenter}>
+        Recenter
+      </button>
+      <button type="button" onClick={fullscreen}>
+        Full screen
+      </button>
+      {touchDevice && (
+        <button type="button" aria-pressed={orientationOn} onClick={() => void toggleOrientation()}>
+          Look with phone
+        </button>
+      )}
+      <button
+        type="button"
+        aria-pressed={showStats}
+        onClick={() => viewStore.setState((s) => ({ showStats: !s.showStats }))}
+      >
+        Stats
+      </button>
+      <select
+        aria-label="projection"
+        data-testid="projection-override"
+        value={override ?? ''}
+        onChange={(e) =>
+          viewStore.setState({
+            projectionOverride: e.target.value ? Projection.parse(e.target.value) : undefined,
+          })
+        }
+      >
+        <option value="">Auto ({projectionLabels[announced.projection]})</option>
+        {Projection.options.map((p) => (
+          <option key={p} value={p}>
+            {projectionLabels[p]}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        aria-pressed={muted}
+        onClick={() => viewStore.setState((s) => ({ muted: !s.muted }))}
+      >
+        {muted ? 'Unmute' : 'Mute'}
+      </button>
+      <input
+        type="range"
+        aria-label="volume"
+        min={0}
+        max={1}
+        step={0.05}
+        value={volume}
+        onChange={(e) => viewStore.setState({ volume: Number(e.target.value), muted: false })}
+      />
+    </nav>
+  );
+}

@@ -1,0 +1,35 @@
+// The viewer's own settings and requests, shared by the page's controls and the 3D scene.
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { Projection } from '@inclubit/sfu/protocol';
+
+export type Renderer = 'sphere' | 'media-layer';
+
+export interface ViewState {
+  /** The viewer's choice, overriding what the camera announced (for a mislabelled stream). */
+  projectionOverride: Projection | undefined;
+  swapEyesOverride: boolean | undefined;
+  /** Bumped by every Recenter request; the scene turns so the camera's front is where the viewer looks. */
+  recenterRequests: number;
+  showStats: boolean;
+  volume: number;
+  muted: boolean;
+  /** What is drawing the video right now (reported by the scene). */
+  renderer: Renderer;
+}
+
+export const viewStore = createStore<ViewState>(() => ({
+  projectionOverride: undefined,
+  swapEyesOverride: undefined,
+  recenterRequests: 0,
+  showStats: false,
+  volume: 1,
+  muted: false,
+  renderer: 'sphere',
+}));
+
+export const recenter = () => viewStore.setState((s) => ({ recenterRequests: s.recenterRequests + 1 }));
+
+export function useView<T>(selector: (s: ViewState) => T): T {
+  return useStore(viewStore, selector);
+}
