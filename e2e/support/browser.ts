@@ -7,7 +7,6 @@ export const chromiumFlags = [
   '--disable-gpu',
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
@@ -18,10 +17,11 @@ export const chromiumFlags = [
   '--disable-backgrounding-occluded-windows',
 ];
 
-export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+/** `autoplay: false` keeps Chromium's real policy: sound needs a user gesture, as on a headset or phone. */
+export function launchBrowser({ autoplay = true, args = [] as string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...chromiumFlags, ...extraArgs],
+    args: [...chromiumFlags, ...(autoplay ? ['--autoplay-policy=no-user-gesture-required'] : []), ...args],
   });
 }
 

@@ -9,6 +9,13 @@ const CameraPage = lazy(() => import('./camera/CameraPage').then((m) => ({ defau
 const WatchPage = lazy(() => import('./viewer/WatchPage').then((m) => ({ default: m.WatchPage })));
 import './styles.css';
 
+// The installed app (PWA) opens offline; not in development, where Vite serves modules that change.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker
+    .register('/sw.js')
+    .catch((e: unknown) => console.warn('service worker not registered', e));
+}
+
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 

@@ -91,7 +91,8 @@ function drawRegion(ctx: CanvasRenderingContext2D, r: Region): void {
   ctx.strokeStyle = '#000';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.font = `bold ${Math.round(r.h / 20)}px sans-serif`;
+  // Sized by the narrower side, so labels 90° apart never overlap in a squeezed side-by-side half.
+  ctx.font = `bold ${Math.round(Math.min(r.h / 20, r.w / 36))}px sans-serif`;
   ctx.lineWidth = Math.max(2, r.h / 240);
   for (const [lon, text] of labels) {
     if (lon < r.lonMin || lon > r.lonMax) continue;

@@ -22,7 +22,11 @@ const num = (s: Stat | undefined, k: string) => (typeof s?.[k] === 'number' ? s[
 export function summarize(report: RTCStatsReport, previous: VideoCounters | undefined) {
   const stats: Stat[] = [];
   report.forEach((s: Stat) => stats.push(s));
-  const video = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+  // mediasoup also sends a "probator" video stream (bandwidth probing) that never has frames: take the stream
+  // that decodes the most.
+  const video = stats
+    .filter((s) => s.type === 'inbound-rtp' && s.kind === 'video')
+    .sort((a, b) => num(b, 'framesDecoded') - num(a, 'framesDecoded'))[0];
   const pair = stats.find(
     (s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded',
   );

@@ -1,0 +1,60 @@
+// A WebXR headset for tests: IWER (the Immersive Web Emulation Runtime that @react-three/xr uses), installed
+// into the page before the app loads. Both eyes are drawn side by side on the page: left eye on the left.
+import { createRequire } from 'node:module';
+import type { BrowserContext, Page } from 'playwright-core';
+
+const iwerBundle = createRequire(import.meta.url).resolve('iwer/build/iwer.min.js');
+
+interface IwerWindow {
+  IWER: {
+    XRDevice: new (config: unknown, options: Record<string, unknown>) => IwerDevice;
+    metaQuest3: unknown;
+  };
+  __xrDevice: IwerDevice;
+}
+interface IwerDevice {
+  installRuntime(options?: { forceInstall: boolean }): void;
+  activeSession?: { end(): Promise<void> };
+  quaternion: { set(x: number, y: number, z: number, w: number): void };
+  controllers: Record<'left' | 'right', { updateButtonValue(id: string, value: number): void }>;
+}
+
+export async function installHeadset(context: BrowserContext): Promise<void> {
+  await context.addInitScript({ path: iwerBundle });
+  await context.addInitScript(() => {
+    const w = window as unknown as IwerWindow;
+    // No visibility mask: the whole of each eye's viewport is picture, for pixel checks.
+    w.__xrDevice = new w.IWER.XRDevice(w.IWER.metaQuest3, {
+      stereoEnabled: true,
+      visibilityMaskEnabled: false,
+    });
+    // Chromium exposes navigator.xr even with no headset (isSessionSupported answers false): replace it.
+    w.__xrDevice.installRuntime({ forceInstall: true });
+  });
+}
+
+export const inSession = (page: Page) =>
+  page.evaluate(() => (window as unknown as IwerWindow).__xrDevice.activeSession != null);
+
+/** Turns the emulated head about the vertical axis (degrees, positive = to the left). */
+export function turnHead(page: Page, yawDeg: number): Promise<void> {
+  return page.evaluate((deg) => {
+    const half = (deg * Math.PI) / 360;
+    (window as unknown as IwerWindow).__xrDevice.quaternion.set(0, Math.sin(half), 0, Math.cos(half));
+  }, yawDeg);
+}
+
+/** Presses and releases a controller button, one frame apart at least. */
+export async function pressButton(page: Page, hand: 'left' | 'right', id: string): Promise<void> {
+  const set = (value: number) =>
+    page.evaluate(
+      ({ h, b, v }) => (window as unknown as IwerWindow).__xrDevice.controllers[h].updateButtonValue(b, v),
+      { h: hand, b: id, v: value },
+    );
+  await set(1);
+  await page.waitForTimeout(200);
+  await set(0);
+}
+
+export const endSession = (page: Page) =>
+  page.evaluate(() => (window as unknown as IwerWindow).__xrDevice.activeSession?.end());

@@ -1,0 +1,217 @@
+// The viewer in an emulated headset (IWER) and on a desktop: which half of the frame each eye sees, where the
+// camera's front is, recentering, and drag-to-look, all read back from rendered pixels.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage } from '../support/browser.js';
+import { startService, type RunningService } from '../support/service.js';
+import { endSession, inSession, installHeadset, pressButton, turnHead } from '../support/xr-emulator.js';
+import {
+  decodePicture,
+  leftHalf,
+  markerCentre,
+  redMinusBlue,
+  rightHalf,
+  type Picture,
+} from '../support/pixels.js';
+
+const ROOM = 'e2e-immersive';
+const shots = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+let service: RunningService;
+let browser: Browser;
+let camera: Page;
+
+async function shot(page: Page, name: string): Promise<Picture> {
+  const png = await page.screenshot();
+  fs.mkdirSync(shots, { recursive: true });
+  fs.writeFileSync(path.join(shots, `${name}.png`), png);
+  return decodePicture(png);
+}
+
+/** Waits until the viewer's picture shows what `check` wants (the stream may take a moment to switch). */
+async function until(
+  page: Page,
+  name: string,
+  check: (p: Picture) => boolean,
+  timeoutMs = 15_000,
+): Promise<Picture> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await shot(page, name);
+    if (check(p) || Date.now() > deadline) return p;
+    await page.waitForTimeout(300);
+  }
+}
+
+async function setProjection(projection: string): Promise<void> {
+  await camera.getByTestId('projection').selectOption(projection);
+}
+
+beforeAll(async () => {
+  service = await startService({});
+  browser = await launchBrowser();
+  ({ page: camera } = await newPage(browser));
+  await camera.goto(`${service.url}/camera/${ROOM}`);
+  await camera.getByTestId('video-source').selectOption('pattern');
+  await camera.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
+  await setProjection('stereo-360-tb');
+  await camera.getByRole('button', { name: 'Go live' }).click();
+  await camera.locator('main[data-status="live"]').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
+  let viewer: Page;
+
+  it('offers Enter VR and starts an immersive session', async () => {
+    const { context, page } = await newPage(browser);
+    await installHeadset(context);
+    viewer = page;
+    await viewer.goto(`${service.url}/watch/${ROOM}`);
+    await viewer.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
+    await viewer.getByRole('button', { name: 'Enter VR' }).click();
+    await expect.poll(() => inSession(viewer)).toBe(true);
+  });
+
+  it('stereo top-bottom: the left eye sees only the top half, the right eye only the bottom', async () => {
+    expect(await viewer.locator('main').getAttribute('data-projection')).toBe('stereo-360-tb');
+    const p = await until(viewer, 'xr-stereo-tb', (p) => redMinusBlue(p, leftHalf(p)) > 25);
+    const left = redMinusBlue(p, leftHalf(p));
+    const right = redMinusBlue(p, rightHalf(p));
+    console.log(`[xr] stereo-360-tb: left eye R-B ${left.toFixed(1)}, right eye R-B ${right.toFixed(1)}`);
+    expect(left).toBeGreaterThan(25); // red tint: the top (left-eye) picture
+    expect(right).toBeLessThan(-25); // blue tint: the bottom (right-eye) picture
+  });
+
+  it('swapped halves go to the other eyes', async () => {
+    await camera.getByLabel('Eyes swapped (right eye on top / left)').check();
+    const p = await until(viewer, 'xr-stereo-tb-swapped', (p) => redMinusBlue(p, leftHalf(p)) < -25);
+    expect(redMinusBlue(p, leftHalf(p))).toBeLessThan(-25);
+    expect(redMinusBlue(p, rightHalf(p))).toBeGreaterThan(25);
+    await camera.getByLabel('Eyes swapped (right eye on top / left)').uncheck();
+  });
+
+  it('stereo side-by-side: left eye left half, right eye right half', async () => {
+    await setProjection('stereo-360-sbs');
+    const p = await until(
+      viewer,
+      'xr-stereo-sbs',
+      (p) => redMinusBlue(p, leftHalf(p)) > 25 && redMinusBlue(p, rightHalf(p)) < -25,
+    );
+    expect(redMinusBlue(p, leftHalf(p))).toBeGreaterThan(25);
+    expect(redMinusBlue(p, rightHalf(p))).toBeLessThan(-25);
+  });
+
+  it('mono: both eyes see the same picture, with the front straight ahead', async () => {
+    await setProjection('mono-360');
+    const p = await until(
+      viewer,
+      'xr-mono',
+      (p) =>
+        Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p))) < 5 &&
+        markerCentre(p, 'magenta', leftHalf(p)) !== undefined,
+    );
+    const [l, r] = [leftHalf(p), rightHalf(p)];
+    expect(Math.abs(redMinusBlue(p, l) - redMinusBlue(p, r))).toBeLessThan(5);
+    for (const eye of [l, r]) {
+      const front = markerCentre(p, 'magenta', eye);
+      expect(front, 'front marker visible').toBeDefined();
+      expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
+    }
+  });
+
+  it('after a head turn, Recenter (A button) brings the front back to the centre', async () => {
+    await turnHead(viewer, 60);
+    const turned = await until(viewer, 'xr-turned', (p) => {
+      const m = markerCentre(p, 'magenta', leftHalf(p));
+      return m === undefined || m.x > leftHalf(p).width * 0.75;
+    });
+    const off = markerCentre(turned, 'magenta', leftHalf(turned));
+    expect(off === undefined || off.x > leftHalf(turned).width * 0.75, 'front moved away with the head').toBe(
+      true,
+    );
+
+    await pressButton(viewer, 'right', 'a-button');
+    const recentred = await until(viewer, 'xr-recentred', (p) => {
+      const m = markerCentre(p, 'magenta', leftHalf(p));
+      return m !== undefined && Math.abs(m.x - leftHalf(p).width / 2) < leftHalf(p).width * 0.08;
+    });
+    for (const eye of [leftHalf(recentred), rightHalf(recentred)]) {
+      const front = markerCentre(recentred, 'magenta', eye);
+      expect(front, 'front marker visible after recenter').toBeDefined();
+      expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
+    }
+  });
+
+  it('leaving the session returns to the page', async () => {
+    await endSession(viewer);
+    await expect.poll(() => inSession(viewer)).toBe(false);
+    await viewer.getByRole('button', { name: 'Enter VR' }).waitFor();
+    expect(await viewer.locator('main').getAttribute('data-phase')).toBe('live');
+  });
+});
+
+describe('on a desktop (no WebXR)', () => {
+  let viewer: Page;
+
+  it('says VR needs a headset, and starts with the front in the centre', async () => {
+    await setProjection('mono-360');
+    ({ page: viewer } = await newPage(browser));
+    await viewer.goto(`${service.url}/watch/${ROOM}`);
+    await viewer.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
+    await viewer.getByTestId('no-vr').waitFor();
+    expect(await viewer.getByRole('button', { name: 'Enter VR' }).count()).toBe(0);
+    const p = await until(viewer, 'desktop-mono', (p) => markerCentre(p, 'magenta') !== undefined);
+    const front = markerCentre(p, 'magenta');
+    expect(front).toBeDefined();
+    expect(Math.abs(front!.x - p.width / 2)).toBeLessThan(p.width * 0.05);
+  });
+
+  it('a drag of half the canvas width turns the view by half the horizontal field of view', async () => {
+    const box = (await viewer.locator('canvas').boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 3];
+    await viewer.mouse.move(cx - box.width / 4, cy);
+    await viewer.mouse.down();
+    await viewer.mouse.move(cx + box.width / 4, cy, { steps: 12 });
+    await viewer.mouse.up();
+
+    // The blue marker sits 45° left of the front; where it lands on screen gives the yaw actually rendered.
+    const p = await until(viewer, 'desktop-dragged', (p) => markerCentre(p, 'blue') !== undefined);
+    const blue = markerCentre(p, 'blue');
+    expect(blue, 'the 45°-left marker is in view').toBeDefined();
+    const vFov = (75 * Math.PI) / 180;
+    const hFov = 2 * Math.atan(Math.tan(vFov / 2) * (box.width / box.height));
+    const focal = box.width / 2 / Math.tan(hFov / 2);
+    const yaw = 45 + (Math.atan((blue!.x - p.width / 2) / focal) * 180) / Math.PI;
+    const expected = (hFov / 2) * (180 / Math.PI);
+    console.log(`[desktop] drag of half the width: yaw ${yaw.toFixed(1)}°, expected ${expected.toFixed(1)}°`);
+    expect(Math.abs(yaw - expected)).toBeLessThan(3);
+  });
+
+  it('Recenter brings the front back', async () => {
+    await viewer.getByRole('button', { name: 'Recenter' }).click();
+    const p = await until(viewer, 'desktop-recentred', (p) => {
+      const m = markerCentre(p, 'magenta');
+      return m !== undefined && Math.abs(m.x - p.width / 2) < p.width * 0.05;
+    });
+    expect(Math.abs(markerCentre(p, 'magenta')!.x - p.width / 2)).toBeLessThan(p.width * 0.05);
+  });
+
+  it('a stereo stream shows the left eye picture on a desktop', async () => {
+    await setProjection('stereo-360-tb');
+    const p = await until(
+      viewer,
+      'desktop-stereo-tb',
+      (p) => redMinusBlue(p, { x: 0, y: 0, width: p.width, height: p.height * 0.8 }) > 25,
+    );
+    expect(
+      redMinusBlue(p, { x: 0, y: 0, width: p.width, height: Math.floor(p.height * 0.8) }),
+    ).toBeGreaterThan(25);
+  });
+});
