@@ -28,8 +28,14 @@ export function ContentOrientation({ children }: { children: ReactNode }) {
 
   useFrame(() => {
     if (session) {
-      for (const source of session.inputSources) {
-        const down = RECENTER_BUTTONS.some((i) => source.gamepad?.buttons[i]?.pressed === true);
+      // Index loops: nothing is allocated per frame.
+      const sources = session.inputSources;
+      for (let s = 0; s < sources.length; s++) {
+        const source = sources[s]!;
+        const buttons = source.gamepad?.buttons;
+        let down = false;
+        for (let b = 0; b < RECENTER_BUTTONS.length && buttons; b++)
+          down ||= buttons[RECENTER_BUTTONS[b]!]?.pressed === true;
         if (down && !pressed.current.get(source)) recenter();
         pressed.current.set(source, down);
       }
