@@ -1,5 +1,7 @@
 // Runs the real, built service (node sfu/dist/main.js) as its own process, the way `npm start` does.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +16,15 @@ export interface RunningService {
 
 export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
   const child = spawn(process.execPath, [path.join(repo, 'sfu/dist/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-e2e-')),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

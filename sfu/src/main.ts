@@ -1,6 +1,8 @@
 // Start-up: config → workers → server → listen; graceful shutdown on SIGINT/SIGTERM.
 import { ConfigError, loadConfig } from './config.js';
 import { buildServer } from './server.js';
+import { joinLinks } from './http/operator-auth.js';
+import type { RoomId } from './protocol/index.js';
 
 let config;
 try {
@@ -11,15 +13,18 @@ try {
   process.exit(1);
 }
 
-const { app } = await buildServer(config);
+const { app, tokens } = await buildServer(config);
 await app.listen({ port: config.http.port, host: config.http.host });
 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.http.port;
 const base = config.http.publicUrl ?? `http://localhost:${port}`;
 app.log.info(`Inclubit 360 is running: ${base}/`);
-app.log.info(`  camera (test pattern): ${base}/camera/demo`);
-app.log.info(`  viewer:                ${base}/watch/demo`);
+// Ready-made links for a first try; each carries its token, so opening one needs no typing.
+const demo = await joinLinks(tokens, base, 'demo' as RoomId, config.auth.linkTokenTtlS);
+const viewerLink = config.rooms.access === 'open' ? `${base}/watch/demo` : demo.viewer;
+app.log.info(`  camera (test pattern): ${config.embedded ? `${base}/camera/demo` : demo.camera}`);
+app.log.info(`  viewer:                ${viewerLink}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

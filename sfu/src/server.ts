@@ -8,11 +8,15 @@ import { RoomRegistry } from './media/room-registry.js';
 import { signalingRoutes } from './signaling/socket.js';
 import { healthRoutes } from './http/health.js';
 import { webAppRoutes } from './http/web-app.js';
+import { operatorRoutes } from './http/operator-auth.js';
+import { Tokens } from './auth/tokens.js';
+import { operatorPasswordHash } from './auth/password.js';
 
 export interface Service {
   app: FastifyInstance;
   pool: WorkerPool;
   rooms: RoomRegistry;
+  tokens: Tokens;
 }
 
 export async function buildServer(config: Config): Promise<Service> {
@@ -29,15 +33,33 @@ export async function buildServer(config: Config): Promise<Service> {
     count: config.mediasoup.workers,
     log: app.log,
   });
-  const rooms = new RoomRegistry(pool, app.log, { emptyCloseMs: config.rooms.emptyCloseMs });
+  const rooms = new RoomRegistry(pool, app.log, {
+    emptyCloseMs: config.rooms.emptyCloseMs,
+    maxViewers: config.rooms.maxViewers,
+  });
+  const tokens = new Tokens(config.auth.tokenSecret);
+  const passwordHash = await operatorPasswordHash(
+    config.auth.operatorPasswordHash,
+    config.auth.dataDir,
+    app.log,
+  );
   app.addHook('onClose', () => {
     rooms.closeAll('server shutting down');
     pool.close();
   });
 
-  await app.register(websocket, { options: { maxPayload: config.signaling.maxMessageBytes } });
+  // ws drops frames over maxPayload without a word; a larger hard cap lets the signaling layer answer
+  // oversize messages up to 4x the limit with a typed error first.
+  await app.register(websocket, { options: { maxPayload: 4 * config.signaling.maxMessageBytes } });
   await app.register(healthRoutes, { pool });
-  await app.register(signalingRoutes, { rooms });
+  await app.register(signalingRoutes, {
+    rooms,
+    tokens,
+    policy: { embedded: config.embedded, roomAccess: config.rooms.access },
+    limits: config.signaling,
+    turn: config.turn,
+  });
+  await app.register(operatorRoutes, { tokens, passwordHash, config });
   await app.register(webAppRoutes, { dir: config.webDistDir });
-  return { app, pool, rooms };
+  return { app, pool, rooms, tokens };
 }

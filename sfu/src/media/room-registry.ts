@@ -11,7 +11,7 @@ export class RoomRegistry {
   constructor(
     private readonly pool: WorkerPool,
     private readonly log: FastifyBaseLogger,
-    private readonly opts: { emptyCloseMs: number },
+    private readonly opts: { emptyCloseMs: number; maxViewers: number },
   ) {}
 
   /** Gets or creates the room and holds it open; the caller must `release()` it after joining. */
@@ -45,6 +45,7 @@ export class RoomRegistry {
         worker: this.pool.pick(),
         log: this.log,
         emptyCloseMs: this.opts.emptyCloseMs,
+        maxViewers: this.opts.maxViewers,
         onClose: (room) => {
           if (this.rooms.get(id) === room) this.rooms.delete(id);
         },

@@ -30,6 +30,7 @@ export interface RoomOptions {
   log: FastifyBaseLogger;
   /** How long an empty room keeps its router, so a quick reload finds it again. */
   emptyCloseMs: number;
+  maxViewers: number;
   onClose: (room: Room) => void;
 }
 
@@ -110,6 +111,12 @@ export class Room {
     if (this.closed) throw new SignalingError('invalid_state', 'room is closed');
     if (opts.role === 'camera' && this.camera) {
       throw new SignalingError('camera_taken', `room ${this.id} already has a camera`);
+    }
+    if (opts.role === 'viewer' && this.viewers().length >= this.opts.maxViewers) {
+      throw new SignalingError(
+        'room_full',
+        `room ${this.id} has its maximum of ${this.opts.maxViewers} viewers`,
+      );
     }
     const id = randomUUID() as PeerId;
     const peer = new Peer({ ...opts, id, log: this.log.child({ peerId: id, role: opts.role }) });

@@ -12,9 +12,21 @@ export const ErrorCode = z.enum([
   'not_found', // transport / producer / consumer id is not this peer's
   'invalid_state',
   'cannot_consume', // the viewer's device cannot decode the camera's codec
+  'unauthorized', // no token where one is needed, or a bad / expired one
+  'room_full', // the room's viewer cap is reached
+  'rate_limited', // too many messages (or login attempts); the connection is closed after this
+  'too_large', // message over the size limit; the connection is closed after this
+  'join_timeout', // connected but never joined; the connection is closed after this
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const ProtocolErrorBody = z.object({ code: ErrorCode, message: z.string() });
 export type ProtocolErrorBody = z.infer<typeof ProtocolErrorBody>;
+
+/** WebSocket close codes the server uses after a typed error, so clients know not to retry blindly. */
+export const CloseCode = {
+  tooLarge: 1009,
+  joinTimeout: 4008,
+  rateLimited: 4029,
+} as const;

@@ -32,6 +32,14 @@ export const StreamInfo = z.object({ projection: Projection, swapEyes: z.boolean
 export type StreamInfo = z.infer<typeof StreamInfo>;
 export const defaultStreamInfo: StreamInfo = { projection: 'mono-360', swapEyes: false };
 
+/** A STUN/TURN server for RTCPeerConnection, with short-lived credentials where it is TURN. */
+export const IceServer = z.object({
+  urls: z.array(z.string().max(256)).min(1),
+  username: z.string().max(256).optional(),
+  credential: z.string().max(256).optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
 export const ProducerInfo = z.object({ producerId: ProducerId, kind: MediaKind });
 export type ProducerInfo = z.infer<typeof ProducerInfo>;
 
@@ -58,6 +66,8 @@ export const methods = {
       /** The camera's live producers (what a viewer should consume now). */
       producers: z.array(ProducerInfo),
       stream: StreamInfo,
+      /** TURN servers to use, with credentials valid for this peer for a few hours; empty without TURN. */
+      iceServers: z.array(IceServer),
     }),
   },
   /** Camera only: describe the stream (projection); viewers get `streamChanged`. */

@@ -1,77 +1,165 @@
-// The /ws endpoint: frames in, validated requests to the session, typed responses and events out.
-// Requests of one connection run one at a time, in order, so a client never races itself.
-import type { FastifyPluginAsync } from 'fastify';
+// The /ws endpoint: edge checks at the upgrade (origin, token), then per frame (size, rate), then validated
+// requests to the session, and typed responses and events out. Requests of one connection run one at a
+// time, in order, so a client never races itself.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { decodeRequest, type ErrorCode, type ServerMessage } from '../protocol/index.js';
+import {
+  CloseCode,
+  decodeRequest,
+  type ErrorCode,
+  type PeerId,
+  type ServerMessage,
+} from '../protocol/index.js';
 import { SignalingError } from '../errors.js';
 import type { RoomRegistry } from '../media/room-registry.js';
+import type { AccessPolicy } from '../auth/access.js';
+import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { iceServersFor } from '../auth/turn.js';
 import { dispatch } from './handlers.js';
 import { SignalingSession } from './session.js';
+import { TokenBucket } from './rate-limit.js';
 
 export interface SignalingOptions {
   rooms: RoomRegistry;
+  tokens: Tokens;
+  policy: AccessPolicy;
+  limits: Config['signaling'];
+  turn: Config['turn'];
   /** Proxies drop idle connections; a ping keeps them open and finds dead clients. */
   heartbeatMs?: number;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    grant?: VerifiedGrant;
+  }
+}
+
+/** The Origin header must be one we serve: by default the page's own host (cross-site WebSocket hijacking). */
+function originAllowed(req: FastifyRequest, allowed: string[] | undefined): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // not a browser: the token is what protects the service
+  if (allowed) return allowed.includes(origin);
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app, opts) => {
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
+  const { limits } = opts;
+  const refuse = (code: ErrorCode, message: string) => ({ error: { code, message } });
 
-  app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
-    const send = (msg: ServerMessage): void => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
-    };
-    const fail = (id: number | null, code: ErrorCode, message: string): void =>
-      send({ type: 'response', id, ok: false, error: { code, message } });
-    const session = new SignalingSession({
-      rooms: opts.rooms,
-      log: req.log,
-      notify: (event) => send({ type: 'event', ...event }),
-    });
-
-    const handleFrame = async (raw: string | undefined): Promise<void> => {
-      if (raw === undefined) return fail(null, 'bad_json', 'binary frames are not part of the protocol');
-      const decoded = decodeRequest(raw);
-      if (!decoded.ok) {
-        session.log.debug({ code: decoded.code, detail: decoded.message }, 'rejected message');
-        return fail(decoded.id, decoded.code, decoded.message);
-      }
-      const { id, method } = decoded.value;
-      try {
-        send({ type: 'response', id, ok: true, data: await dispatch(session, decoded.value) });
-      } catch (error) {
-        if (error instanceof SignalingError) {
-          session.log.info({ method, code: error.code, detail: error.message }, 'request refused');
-          fail(id, error.code, error.message);
-        } else {
-          session.log.error({ method, err: error }, 'request failed');
-          fail(id, 'internal', 'internal error');
+  app.get<{ Querystring: { token?: string } }>(
+    '/ws',
+    {
+      websocket: true,
+      // Before the upgrade: a refused connection never becomes a WebSocket.
+      preValidation: async (req, reply) => {
+        if (!originAllowed(req, limits.allowedOrigins)) {
+          return reply.code(403).send(refuse('forbidden', `origin ${req.headers.origin} is not allowed`));
         }
-      }
-    };
+        const token = req.query.token;
+        if (token === undefined) return;
+        try {
+          req.grant = await opts.tokens.verify(token);
+        } catch (error) {
+          if (!(error instanceof SignalingError)) throw error;
+          return reply.code(401).send(refuse(error.code, error.message));
+        }
+      },
+    },
+    (socket: WebSocket, req) => {
+      const send = (msg: ServerMessage): void => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+      };
+      const fail = (id: number | null, code: ErrorCode, message: string): void =>
+        send({ type: 'response', id, ok: false, error: { code, message } });
+      const failAndClose = (code: ErrorCode, message: string, closeCode: number): void => {
+        fail(null, code, message);
+        socket.close(closeCode, code);
+      };
+      const session = new SignalingSession({
+        rooms: opts.rooms,
+        log: req.log,
+        notify: (event) => send({ type: 'event', ...event }),
+        grant: req.grant,
+        policy: opts.policy,
+        iceServersFor: (peerId: PeerId) => (opts.turn ? iceServersFor(opts.turn, peerId) : []),
+      });
 
-    // Attached synchronously, before any await, or early frames would be lost.
-    let queue = Promise.resolve();
-    socket.on('message', (data, isBinary) => {
-      const raw = isBinary ? undefined : frameText(data);
-      queue = queue.then(() => handleFrame(raw));
-    });
+      const handleFrame = async (raw: string): Promise<void> => {
+        const decoded = decodeRequest(raw);
+        if (!decoded.ok) {
+          session.log.debug({ code: decoded.code, detail: decoded.message }, 'rejected message');
+          return fail(decoded.id, decoded.code, decoded.message);
+        }
+        const { id, method } = decoded.value;
+        try {
+          send({ type: 'response', id, ok: true, data: await dispatch(session, decoded.value) });
+        } catch (error) {
+          if (error instanceof SignalingError) {
+            session.log.info({ method, code: error.code, detail: error.message }, 'request refused');
+            fail(id, error.code, error.message);
+          } else {
+            session.log.error({ method, err: error }, 'request failed');
+            fail(id, 'internal', 'internal error');
+          }
+        }
+      };
 
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const heartbeat = setInterval(() => {
-      if (!alive) return socket.terminate();
-      alive = false;
-      socket.ping();
-    }, heartbeatMs);
+      const bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
+      // Attached synchronously, before any await, or early frames would be lost.
+      let queue = Promise.resolve();
+      socket.on('message', (data: RawData, isBinary: boolean) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (!bucket.take()) {
+          session.log.warn('message rate limit exceeded; closing');
+          return failAndClose('rate_limited', 'too many messages', CloseCode.rateLimited);
+        }
+        const size = frameSize(data);
+        if (size > limits.maxMessageBytes) {
+          session.log.warn({ size }, 'message too large; closing');
+          return failAndClose(
+            'too_large',
+            `messages are limited to ${limits.maxMessageBytes} bytes`,
+            CloseCode.tooLarge,
+          );
+        }
+        if (isBinary) return fail(null, 'bad_json', 'binary frames are not part of the protocol');
+        const raw = frameText(data);
+        queue = queue.then(() => handleFrame(raw));
+      });
 
-    socket.on('close', () => {
-      clearInterval(heartbeat);
-      // After any request still running, so a join that completes late is also undone.
-      queue = queue.then(() => session.close());
-    });
-  });
+      const joinTimer = setTimeout(() => {
+        if (!session.isJoined) failAndClose('join_timeout', 'no room joined in time', CloseCode.joinTimeout);
+      }, limits.joinTimeoutMs);
+
+      let alive = true;
+      socket.on('pong', () => (alive = true));
+      const heartbeat = setInterval(() => {
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+      }, heartbeatMs);
+
+      socket.on('close', () => {
+        clearInterval(heartbeat);
+        clearTimeout(joinTimer);
+        // After any request still running, so a join that completes late is also undone.
+        queue = queue.then(() => session.close());
+      });
+    },
+  );
 };
+
+function frameSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
+}
 
 function frameText(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');

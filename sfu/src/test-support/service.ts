@@ -1,4 +1,7 @@
 // Starts the real service (real mediasoup workers) on a free port for integration tests.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../config.js';
 import { buildServer, type Service } from '../server.js';
 
@@ -18,6 +21,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     LOG_LEVEL: 'silent',
     LOG_FORMAT: 'json',
     WEB_DIST_DIR: '/nonexistent',
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-test-')),
     ...env,
   });
   const service = await buildServer(config);

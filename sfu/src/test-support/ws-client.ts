@@ -2,6 +2,16 @@
 import WebSocket from 'ws';
 import type { AnyEvent, ErrorCode, Method, Params, Result } from '../protocol/index.js';
 
+/** The server answered the upgrade with an HTTP error (bad origin, bad token) instead of a WebSocket. */
+export class UpgradeRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`upgrade refused with ${status}: ${body}`);
+  }
+}
+
 export class RequestFailed extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -44,11 +54,24 @@ export class TestClient {
     });
   }
 
-  static connect(url: string): Promise<TestClient> {
+  static connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new WebSocket(url, { headers });
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => reject(new UpgradeRefused(res.statusCode ?? 0, body)));
+      });
+    });
+  }
+
+  /** Resolves with the close code once the server closes the connection. */
+  closed(): Promise<number> {
+    return new Promise((resolve) => {
+      if (this.socket.readyState === WebSocket.CLOSED) return resolve(0);
+      this.socket.once('close', (code) => resolve(code));
     });
   }
 

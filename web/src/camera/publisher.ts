@@ -2,7 +2,7 @@
 import type { types } from 'mediasoup-client';
 import type { RoomId, StreamInfo } from '@inclubit/sfu/protocol';
 import { SignalingClient } from '../lib/signaling';
-import { createTransport, loadDevice } from '../lib/mediasoup';
+import { createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
 
 export interface PublishOptions {
   room: RoomId;
@@ -26,11 +26,17 @@ export class CameraPublisher {
   static async start(opts: PublishOptions): Promise<CameraPublisher> {
     const signaling = await SignalingClient.connect();
     try {
-      const { routerRtpCapabilities } = await signaling.request('join', { room: opts.room, role: 'camera' });
+      const { routerRtpCapabilities, iceServers } = await signaling.request('join', {
+        room: opts.room,
+        role: 'camera',
+      });
       // Described before any track is live, so viewers map the first frame correctly.
       await signaling.request('setStream', opts.stream);
       const device = await loadDevice(routerRtpCapabilities);
-      const transport = await createTransport(signaling, device, 'send');
+      const transport = await createTransport(signaling, device, 'send', {
+        iceServers,
+        relayOnly: relayOnlyRequested(),
+      });
       const publisher = new CameraPublisher(signaling, transport);
       const ended = (reason: string) => {
         if (publisher.stopped) return;

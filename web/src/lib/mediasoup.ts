@@ -2,7 +2,7 @@
 // `connect`/`produce` callbacks are answered over signaling.
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { Result, RtpCapabilities, RtpParameters } from '@inclubit/sfu/protocol';
+import type { IceServer, Result, RtpCapabilities, RtpParameters } from '@inclubit/sfu/protocol';
 import type { SignalingClient } from './signaling';
 
 // The protocol's schemas mirror mediasoup's server types; mediasoup-client names a few fields with narrower
@@ -10,12 +10,23 @@ import type { SignalingClient } from './signaling';
 // unchanged and mediasoup-client validates them again on use, so these are the only narrowing casts.
 const asClientCapabilities = (c: RtpCapabilities) => c as types.RtpCapabilities;
 export const asClientRtpParameters = (p: RtpParameters) => p as types.RtpParameters;
-const asClientTransportOptions = (o: Result<'createTransport'>): types.TransportOptions => ({
+const asClientTransportOptions = (o: Result<'createTransport'>, ice: IceOptions): types.TransportOptions => ({
   id: o.transportId,
   iceParameters: o.iceParameters,
   iceCandidates: o.iceCandidates as types.IceCandidate[],
   dtlsParameters: o.dtlsParameters as types.DtlsParameters,
+  iceServers: ice.iceServers,
+  iceTransportPolicy: ice.relayOnly ? 'relay' : 'all',
 });
+
+export interface IceOptions {
+  /** TURN servers with short-lived credentials, from the join answer. */
+  iceServers: IceServer[];
+  /** Only relay through TURN: `?relay=1` on a page URL, to check a TURN setup from a browser. */
+  relayOnly: boolean;
+}
+
+export const relayOnlyRequested = () => new URLSearchParams(location.search).get('relay') === '1';
 
 export async function loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
   const device = new Device();
@@ -27,13 +38,14 @@ export async function createTransport(
   signaling: SignalingClient,
   device: Device,
   direction: 'send' | 'recv',
+  ice: IceOptions,
 ): Promise<types.Transport> {
   const options = await signaling.request('createTransport', { direction });
   const transportId = options.transportId;
   const transport =
     direction === 'send'
-      ? device.createSendTransport(asClientTransportOptions(options))
-      : device.createRecvTransport(asClientTransportOptions(options));
+      ? device.createSendTransport(asClientTransportOptions(options, ice))
+      : device.createRecvTransport(asClientTransportOptions(options, ice));
 
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     signaling.request('connectTransport', { transportId, dtlsParameters }).then(() => callback(), errback);

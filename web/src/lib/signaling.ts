@@ -22,9 +22,15 @@ export class RequestError extends Error {
 
 type Listener<E extends EventName> = (data: EventData<E>) => void;
 
-export function signalingUrl(): string {
+/** The page's access token: join links carry it as `?t=`. */
+export function pageToken(): string | undefined {
+  return new URLSearchParams(location.search).get('t') ?? undefined;
+}
+
+export function signalingUrl(token = pageToken()): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws`;
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return `${scheme}//${location.host}/ws${query}`;
 }
 
 export class SignalingClient {
@@ -43,7 +49,22 @@ export class SignalingClient {
     });
   }
 
-  static connect(url = signalingUrl(), timeoutMs = 10_000): Promise<SignalingClient> {
+  static async connect(url = signalingUrl(), timeoutMs = 10_000): Promise<SignalingClient> {
+    try {
+      return await SignalingClient.open(url, timeoutMs);
+    } catch (error) {
+      // A refused upgrade looks like a network error to a page; ask the server what it thinks of our token.
+      const token = pageToken();
+      if (token) {
+        const check = await fetch(`/api/token?token=${encodeURIComponent(token)}`).catch(() => undefined);
+        if (check?.status === 401)
+          throw new RequestError('unauthorized', 'this link has expired or is not valid');
+      }
+      throw error;
+    }
+  }
+
+  private static open(url: string, timeoutMs: number): Promise<SignalingClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
       const timer = setTimeout(() => {

@@ -9,7 +9,7 @@ import {
   type StreamInfo,
 } from '@inclubit/sfu/protocol';
 import { RequestError, SignalingClient } from '../lib/signaling';
-import { asClientRtpParameters, createTransport, loadDevice } from '../lib/mediasoup';
+import { asClientRtpParameters, createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
 
 export type ViewerPhase = 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error';
 
@@ -71,7 +71,10 @@ export class ViewerConnection {
     performance.mark('inclubit:joined');
     this.stream = joined.stream;
     const device = await loadDevice(joined.routerRtpCapabilities);
-    const transport = await createTransport(signaling, device, 'recv');
+    const transport = await createTransport(signaling, device, 'recv', {
+      iceServers: joined.iceServers,
+      relayOnly: relayOnlyRequested(),
+    });
     this.transport = transport;
     transport.on('connectionstatechange', (state) => {
       if (state === 'failed' && this.signaling === signaling) signaling.close();

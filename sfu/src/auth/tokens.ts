@@ -1,0 +1,65 @@
+// Signed access tokens (JWT, HS256): who may be the camera of a room, watch a room, or operate the service.
+// A join link carries one, so opening it on a headset needs no typing.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { z } from 'zod';
+import { RoomId } from '../protocol/index.js';
+import { SignalingError } from '../errors.js';
+
+export const Grant = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('camera'), room: RoomId }),
+  z.object({ role: z.literal('viewer'), room: RoomId }),
+  z.object({ role: z.literal('operator') }),
+]);
+export type Grant = z.infer<typeof Grant>;
+
+export type VerifiedGrant = Grant & { jti: string; exp: number };
+
+const ISSUER = 'inclubit-360';
+
+export class Tokens {
+  private readonly key: Uint8Array;
+  /** Logged-out tokens until they expire anyway (jti → exp, seconds). */
+  private readonly revoked = new Map<string, number>();
+
+  /** Without a secret (embedded mode) a random one is made: tokens then last as long as the process. */
+  constructor(secret: string | undefined) {
+    this.key = secret ? new TextEncoder().encode(secret) : randomBytes(32);
+  }
+
+  async issue(grant: Grant, ttlS: number): Promise<{ token: string; expiresAt: number }> {
+    const exp = Math.floor(Date.now() / 1000) + ttlS;
+    const token = await new SignJWT({ ...grant })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresAt: exp * 1000 };
+  }
+
+  /** The token's grant, or an `unauthorized` error saying what is wrong with it. */
+  async verify(token: string): Promise<VerifiedGrant> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new SignalingError('unauthorized', 'token expired');
+      throw new SignalingError('unauthorized', 'invalid token');
+    }
+    const grant = Grant.safeParse(payload);
+    const { jti, exp } = payload;
+    if (!grant.success || typeof jti !== 'string' || typeof exp !== 'number') {
+      throw new SignalingError('unauthorized', 'invalid token');
+    }
+    if (this.revoked.has(jti)) throw new SignalingError('unauthorized', 'token revoked');
+    return { ...grant.data, jti, exp };
+  }
+
+  revoke(grant: VerifiedGrant): void {
+    const now = Date.now() / 1000;
+    for (const [jti, exp] of this.revoked) if (exp < now) this.revoked.delete(jti);
+    this.revoked.set(grant.jti, grant.exp);
+  }
+}

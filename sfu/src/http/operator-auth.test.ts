@@ -1,0 +1,83 @@
+// Operator login, logout and link creation over real HTTP (inject), hostile cases included.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RoomId } from '../protocol/index.js';
+import { hashPassword } from '../auth/password.js';
+import { startTestService, type TestService } from '../test-support/service.js';
+import { TestClient } from '../test-support/ws-client.js';
+
+const PASSWORD = 'correct horse battery staple';
+let service: TestService;
+
+beforeEach(async () => {
+  service = await startTestService({
+    TOKEN_SECRET: 'another-test-secret-long-enough-0123456789',
+    OPERATOR_PASSWORD_HASH: await hashPassword(PASSWORD),
+    ROOM_ACCESS: 'protected',
+  });
+});
+afterEach(async () => service.app.close());
+
+const post = (url: string, body: unknown, token?: string) =>
+  service.app.inject({
+    method: 'POST',
+    url,
+    payload: body as Record<string, unknown>,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+const login = async (password = PASSWORD) => post('/api/login', { password });
+
+describe('operator API', () => {
+  it('logs in with the password, and refuses a wrong one', async () => {
+    const wrong = await login('guess');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toEqual({ error: { code: 'unauthorized', message: 'wrong password' } });
+    const ok = await login();
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json<{ token: string; expiresAt: number }>().expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('rate-limits login attempts', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await login('guess')).statusCode);
+    expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
+    expect(codes.slice(10)).toEqual([429, 429]);
+    expect((await login()).json()).toMatchObject({ error: { code: 'rate_limited' } });
+  });
+
+  it('refuses operator endpoints without the operator role, with typed errors', async () => {
+    expect((await post('/api/links', { room: 'r1' })).json()).toMatchObject({
+      error: { code: 'unauthorized' },
+    });
+    const viewer = await service.tokens.issue({ role: 'viewer', room: 'r1' as RoomId }, 60);
+    const asViewer = await post('/api/links', { room: 'r1' }, viewer.token);
+    expect(asViewer.statusCode).toBe(403);
+    expect(asViewer.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect(service.rooms.list()).toEqual([]);
+  });
+
+  it('creates join links whose tokens open exactly that room', async () => {
+    const { token } = (await login()).json<{ token: string }>();
+    const res = await post('/api/links', { room: 'biology-2' }, token);
+    expect(res.statusCode).toBe(200);
+    const links = res.json<{ camera: string; viewer: string }>();
+    const viewerToken = new URL(links.viewer).searchParams.get('t')!;
+    expect(new URL(links.viewer).pathname).toBe('/watch/biology-2');
+    const viewer = await TestClient.connect(`${service.wsUrl}?token=${viewerToken}`);
+    expect(await viewer.expectError('join', { room: 'biology-2', role: 'viewer' })).toBeUndefined();
+    await viewer.close();
+    const cameraToken = new URL(links.camera).searchParams.get('t')!;
+    expect((await service.app.inject(`/api/token?token=${cameraToken}`)).json()).toMatchObject({
+      role: 'camera',
+      room: 'biology-2',
+    });
+  });
+
+  it('logout revokes the operator token', async () => {
+    const { token } = (await login()).json<{ token: string }>();
+    expect((await post('/api/links', { room: 'r2' }, token)).statusCode).toBe(200);
+    expect((await post('/api/logout', {}, token)).statusCode).toBe(204);
+    const after = await post('/api/links', { room: 'r2' }, token);
+    expect(after.statusCode).toBe(401);
+    expect(after.json()).toMatchObject({ error: { code: 'unauthorized', message: 'token revoked' } });
+  });
+});

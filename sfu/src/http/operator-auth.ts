@@ -1,0 +1,116 @@
+// Operator login/logout and join-link creation. Every refusal is a typed error body: { error: { code, message } }.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { RoomId, type ErrorCode } from '../protocol/index.js';
+import { SignalingError } from '../errors.js';
+import { verifyPassword } from '../auth/password.js';
+import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+
+export interface OperatorRoutesOptions {
+  tokens: Tokens;
+  passwordHash: string;
+  config: Config;
+}
+
+const statusOf: Partial<Record<ErrorCode, number>> = {
+  unauthorized: 401,
+  forbidden: 403,
+  rate_limited: 429,
+  bad_request: 400,
+};
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(statusOf[code] ?? 500).send({ error: { code, message } });
+}
+
+/** The operator grant of a `Authorization: Bearer <token>` request, or a typed 401/403. */
+export async function requireOperator(tokens: Tokens, req: FastifyRequest): Promise<VerifiedGrant> {
+  const header = req.headers.authorization ?? '';
+  const token = /^Bearer (.+)$/.exec(header)?.[1];
+  if (!token) throw new SignalingError('unauthorized', 'log in as operator first');
+  const grant = await tokens.verify(token);
+  if (grant.role !== 'operator') throw new SignalingError('forbidden', 'operator role required');
+  return grant;
+}
+
+/** At most `max` attempts per client address per window: password guessing gets slow. */
+class AttemptLimiter {
+  private readonly attempts = new Map<string, number[]>();
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+  allow(key: string, now = Date.now()): boolean {
+    const recent = (this.attempts.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (recent.length >= this.max) {
+      this.attempts.set(key, recent);
+      return false;
+    }
+    recent.push(now);
+    this.attempts.set(key, recent);
+    return true;
+  }
+}
+
+const LoginBody = z.object({ password: z.string().min(1).max(256) });
+const LinksBody = z.object({ room: RoomId });
+
+export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
+  app,
+  { tokens, passwordHash, config },
+) => {
+  const limiter = new AttemptLimiter(10, 60_000);
+
+  app.setErrorHandler((error, _req, reply) => {
+    if (error instanceof SignalingError) return sendError(reply, error.code, error.message);
+    app.log.error({ err: error }, 'operator API failed');
+    return sendError(reply, 'internal', 'internal error');
+  });
+
+  app.post('/api/login', async (req, reply) => {
+    if (!limiter.allow(req.ip))
+      return sendError(reply, 'rate_limited', 'too many login attempts; wait a minute');
+    const body = LoginBody.safeParse(req.body);
+    if (!body.success) return sendError(reply, 'bad_request', 'send { "password": "..." }');
+    if (!(await verifyPassword(body.data.password, passwordHash))) {
+      req.log.warn({ ip: req.ip }, 'operator login refused');
+      return sendError(reply, 'unauthorized', 'wrong password');
+    }
+    req.log.info({ ip: req.ip }, 'operator logged in');
+    return tokens.issue({ role: 'operator' }, config.auth.operatorTokenTtlS);
+  });
+
+  app.post('/api/logout', async (req, reply) => {
+    tokens.revoke(await requireOperator(tokens, req));
+    return reply.code(204).send();
+  });
+
+  /** What a link's token allows, so a page can tell "expired link" from "server unreachable". */
+  app.get<{ Querystring: { token?: string } }>('/api/token', async (req, reply) => {
+    if (!req.query.token) return sendError(reply, 'bad_request', 'give ?token=');
+    const grant = await tokens.verify(req.query.token);
+    return { ...grant, expiresAt: grant.exp * 1000 };
+  });
+
+  /** Camera and viewer links for a room, each carrying its own token. */
+  app.post('/api/links', async (req, reply) => {
+    await requireOperator(tokens, req);
+    const body = LinksBody.safeParse(req.body);
+    if (!body.success) return sendError(reply, 'bad_request', 'send { "room": "<room code>" }');
+    const base = config.http.publicUrl ?? `${req.protocol}://${req.headers.host}`;
+    return joinLinks(tokens, base, body.data.room, config.auth.linkTokenTtlS);
+  });
+};
+
+export async function joinLinks(tokens: Tokens, base: string, room: RoomId, ttlS: number) {
+  const camera = await tokens.issue({ role: 'camera', room }, ttlS);
+  const viewer = await tokens.issue({ role: 'viewer', room }, ttlS);
+  const origin = base.replace(/\/$/, '');
+  return {
+    room,
+    camera: `${origin}/camera/${room}?t=${camera.token}`,
+    viewer: `${origin}/watch/${room}?t=${viewer.token}`,
+    expiresAt: Math.min(camera.expiresAt, viewer.expiresAt),
+  };
+}

@@ -1,0 +1,106 @@
+// Tokens at the edge, hostile cases: every refusal is typed, and none of them changes the server's state.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import type { RoomId } from '../protocol/index.js';
+import { Tokens } from '../auth/tokens.js';
+import { startTestService, type TestService } from '../test-support/service.js';
+import { TestClient, UpgradeRefused } from '../test-support/ws-client.js';
+import { cameraVideo } from '../test-support/media.js';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const room = 'class-7a' as RoomId;
+let service: TestService;
+let tokens: Tokens;
+const clients: TestClient[] = [];
+
+beforeEach(async () => {
+  service = await startTestService({ TOKEN_SECRET: SECRET, ROOM_ACCESS: 'protected' });
+  tokens = new Tokens(SECRET);
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await service.app.close();
+});
+
+async function connect(token?: string): Promise<TestClient> {
+  const c = await TestClient.connect(token ? `${service.wsUrl}?token=${token}` : service.wsUrl);
+  clients.push(c);
+  return c;
+}
+const refusal = async (token: string) => {
+  const error = await connect(token).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UpgradeRefused);
+  const { status, body } = error as UpgradeRefused;
+  return { status, ...(JSON.parse(body) as { error: { code: string; message: string } }) };
+};
+const routers = async () =>
+  ((await service.pool.pick().worker.dump()) as unknown as { routerIds: string[] }).routerIds;
+
+describe('tokens', () => {
+  it('refuses a forged signature at the upgrade', async () => {
+    const forged = await new SignJWT({ role: 'camera', room })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('inclubit-360')
+      .setExpirationTime('1h')
+      .setJti('x')
+      .sign(new TextEncoder().encode('not-the-server-secret-not-the-server-secret'));
+    expect(await refusal(forged)).toMatchObject({
+      status: 401,
+      error: { code: 'unauthorized', message: 'invalid token' },
+    });
+  });
+
+  it('refuses an expired token at the upgrade', async () => {
+    const { token } = await tokens.issue({ role: 'viewer', room }, -10);
+    expect(await refusal(token)).toMatchObject({
+      status: 401,
+      error: { code: 'unauthorized', message: 'token expired' },
+    });
+  });
+
+  it('refuses "alg: none" and garbage', async () => {
+    const header = Buffer.from('{"alg":"none"}').toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ role: 'operator', iss: 'inclubit-360', exp: 9e9, jti: 'j' }),
+    ).toString('base64url');
+    expect((await refusal(`${header}.${payload}.`)).error.code).toBe('unauthorized');
+    expect((await refusal('garbage')).error.code).toBe('unauthorized');
+  });
+
+  it('a viewer token for another room cannot watch this one; none for a protected room cannot either', async () => {
+    const other = await tokens.issue({ role: 'viewer', room: 'other-room' as RoomId }, 60);
+    expect(await (await connect(other.token)).expectError('join', { room, role: 'viewer' })).toBe(
+      'forbidden',
+    );
+    expect(await (await connect()).expectError('join', { room, role: 'viewer' })).toBe('unauthorized');
+    const mine = await tokens.issue({ role: 'viewer', room }, 60);
+    expect(await (await connect(mine.token)).expectError('join', { room, role: 'viewer' })).toBeUndefined();
+  });
+
+  it('a viewer cannot publish: neither as camera nor through a send transport', async () => {
+    const { token } = await tokens.issue({ role: 'viewer', room }, 60);
+    const viewer = await connect(token);
+    expect(await viewer.expectError('join', { room, role: 'camera' })).toBe('forbidden');
+    await viewer.request('join', { room, role: 'viewer' });
+    expect(await viewer.expectError('createTransport', { direction: 'send' })).toBe('forbidden');
+    expect(
+      await viewer.expectError('produce', { transportId: 'x', kind: 'video', rtpParameters: cameraVideo }),
+    ).toBe('forbidden');
+    expect(service.rooms.get(room)?.camera).toBeUndefined();
+  });
+
+  it('a camera token cannot publish in another room; without a token nobody is the camera', async () => {
+    const { token } = await tokens.issue({ role: 'camera', room }, 60);
+    expect(
+      await (await connect(token)).expectError('join', { room: 'elsewhere' as RoomId, role: 'camera' }),
+    ).toBe('forbidden');
+    expect(await (await connect()).expectError('join', { room, role: 'camera' })).toBe('unauthorized');
+    // Nothing was created by any of the refusals.
+    expect(await routers()).toEqual([]);
+    expect(service.rooms.list()).toEqual([]);
+    expect(await (await connect(token)).expectError('join', { room, role: 'camera' })).toBeUndefined();
+  });
+});
