@@ -6,6 +6,6 @@ export default defineConfig({
     include: ['tests/**/*.e2e.test.ts'],
     fileParallelism: false,
     testTimeout: 180_000,
-    hookTimeout: 60_000,
+    hookTimeout: 90_000,
   },
 });

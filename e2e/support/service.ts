@@ -59,7 +59,16 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const kill = setTimeout(() => {
+          console.warn(
+            `[service] no exit 8 s after SIGTERM; killing. Last log lines:\n${logs.slice(-15).join('\n')}`,
+          );
+          child.kill('SIGKILL');
+        }, 8000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

@@ -121,3 +121,23 @@ export async function waitFor<T>(
   }
   return last;
 }
+
+/** The candidate types and relay protocol of each connected pair: "relay/udp", "relay/tcp", "host/-". */
+export function selectedPairs(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const out: string[] = [];
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState !== 'connected') continue;
+      const stats: Record<string, unknown>[] = [];
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.push(s));
+      for (const pair of stats) {
+        if (pair.type !== 'candidate-pair' || pair.state !== 'succeeded' || !pair.nominated) continue;
+        const local = stats.find((s) => s.id === pair.localCandidateId);
+        const type = typeof local?.candidateType === 'string' ? local.candidateType : '?';
+        const relay = typeof local?.relayProtocol === 'string' ? local.relayProtocol : '-';
+        out.push(`${type}/${relay}`);
+      }
+    }
+    return out;
+  });
+}

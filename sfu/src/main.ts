@@ -32,6 +32,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1); // a second Ctrl-C means "now"
     stopping = true;
     app.log.info({ signal }, 'shutting down');
+    // A connection that will not close must not keep a restart waiting forever.
+    setTimeout(() => {
+      app.log.error('shutdown took over 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000).unref();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -1,0 +1,18 @@
+// The camera page, driven like a teacher would: test pattern, a light resolution, Go live.
+import type { Browser, Page } from 'playwright-core';
+import { newPage } from './browser.js';
+
+export async function startCamera(
+  browser: Browser,
+  url: string,
+  { projection = 'mono-360' }: { projection?: string } = {},
+): Promise<Page> {
+  const { page } = await newPage(browser);
+  await page.goto(url);
+  await page.getByTestId('video-source').selectOption('pattern');
+  await page.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
+  await page.getByTestId('projection').selectOption(projection);
+  await page.getByRole('button', { name: 'Go live' }).click();
+  await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });
+  return page;
+}
