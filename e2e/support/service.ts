@@ -23,6 +23,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-e2e-')),
+      RTC_PORT: '0', // any free port, so services of different tests never collide
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
