@@ -11,12 +11,14 @@ import { webAppRoutes } from './http/web-app.js';
 import { operatorRoutes } from './http/operator-auth.js';
 import { Tokens } from './auth/tokens.js';
 import { operatorPasswordHash } from './auth/password.js';
+import { Metrics } from './observe/metrics.js';
 
 export interface Service {
   app: FastifyInstance;
   pool: WorkerPool;
   rooms: RoomRegistry;
   tokens: Tokens;
+  metrics: Metrics;
 }
 
 export async function buildServer(config: Config): Promise<Service> {
@@ -38,6 +40,7 @@ export async function buildServer(config: Config): Promise<Service> {
     maxViewers: config.rooms.maxViewers,
   });
   const tokens = new Tokens(config.auth.tokenSecret);
+  const metrics = new Metrics(pool, rooms);
   const passwordHash = await operatorPasswordHash(
     config.auth.operatorPasswordHash,
     config.auth.dataDir,
@@ -51,15 +54,16 @@ export async function buildServer(config: Config): Promise<Service> {
   // ws drops frames over maxPayload without a word; a larger hard cap lets the signaling layer answer
   // oversize messages up to 4x the limit with a typed error first.
   await app.register(websocket, { options: { maxPayload: 4 * config.signaling.maxMessageBytes } });
-  await app.register(healthRoutes, { pool });
+  await app.register(healthRoutes, { pool, metrics });
   await app.register(signalingRoutes, {
     rooms,
     tokens,
     policy: { embedded: config.embedded, roomAccess: config.rooms.access },
     limits: config.signaling,
     turn: config.turn,
+    metrics,
   });
   await app.register(operatorRoutes, { tokens, passwordHash, config });
   await app.register(webAppRoutes, { dir: config.webDistDir });
-  return { app, pool, rooms, tokens };
+  return { app, pool, rooms, tokens, metrics };
 }

@@ -2,7 +2,15 @@
 // A Peer never reaches its Room or socket; it only sends events through the `notify` function it was given.
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AnyEvent, ConsumerId, PeerId, ProducerId, Role, TransportId } from '../protocol/index.js';
+import type {
+  AnyEvent,
+  ClientStats,
+  ConsumerId,
+  PeerId,
+  ProducerId,
+  Role,
+  TransportId,
+} from '../protocol/index.js';
 import { notFound } from '../errors.js';
 
 export type Notify = (event: AnyEvent) => void;
@@ -11,7 +19,11 @@ export interface PeerOptions {
   id: PeerId;
   role: Role;
   displayName: string | undefined;
+  /** "Quest Browser", "Chrome on Android"…, from the connection's user agent. */
+  device: string;
   notify: Notify;
+  /** Ends the peer's connection (after a kick); the room never touches sockets itself. */
+  disconnect: () => void;
   log: FastifyBaseLogger;
 }
 
@@ -19,8 +31,13 @@ export class Peer {
   readonly id: PeerId;
   readonly role: Role;
   readonly displayName: string | undefined;
+  readonly device: string;
+  readonly joinedAt = Date.now();
   readonly notify: Notify;
+  readonly disconnect: () => void;
   readonly log: FastifyBaseLogger;
+  /** The page's own latest measurements. */
+  stats: ClientStats = {};
   private readonly transports = new Map<TransportId, types.WebRtcTransport>();
   private readonly producers = new Map<ProducerId, types.Producer>();
   private readonly consumers = new Map<ConsumerId, types.Consumer>();
@@ -30,7 +47,9 @@ export class Peer {
     this.id = opts.id;
     this.role = opts.role;
     this.displayName = opts.displayName;
+    this.device = opts.device;
     this.notify = opts.notify;
+    this.disconnect = opts.disconnect;
     this.log = opts.log;
   }
 
@@ -76,6 +95,14 @@ export class Peer {
 
   listProducers(): types.Producer[] {
     return [...this.producers.values()];
+  }
+
+  listConsumers(): types.Consumer[] {
+    return [...this.consumers.values()];
+  }
+
+  listTransports(): types.WebRtcTransport[] {
+    return [...this.transports.values()];
   }
 
   counts(): { transports: number; producers: number; consumers: number } {

@@ -13,6 +13,7 @@ import type {
   Result,
   StreamInfo,
   Role,
+  RoomSummary,
   RoomId,
   RtpCapabilities,
   RtpParameters,
@@ -39,6 +40,7 @@ export class Room {
   readonly createdAt = Date.now();
   private readonly peers = new Map<PeerId, Peer>();
   private holds = 0;
+  private viewerCap: number;
   private streamInfo: StreamInfo = defaultStreamInfo;
   private emptyTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -49,6 +51,7 @@ export class Room {
     private readonly log: FastifyBaseLogger,
   ) {
     this.id = opts.id;
+    this.viewerCap = opts.maxViewers;
     // The router goes away with its worker; the room cannot outlive it.
     router.observer.once('close', () => this.close('media server restarted'));
   }
@@ -107,15 +110,31 @@ export class Room {
     this.scheduleCloseIfEmpty();
   }
 
-  join(opts: { role: Role; displayName: string | undefined; notify: Notify }): Peer {
+  /** Viewers allowed in; operators may change it while the room runs. */
+  get maxViewers(): number {
+    return this.viewerCap;
+  }
+
+  set maxViewers(n: number) {
+    this.viewerCap = n;
+    this.log.info({ maxViewers: n }, 'viewer cap set');
+  }
+
+  join(opts: {
+    role: Role;
+    displayName: string | undefined;
+    device: string;
+    notify: Notify;
+    disconnect: () => void;
+  }): Peer {
     if (this.closed) throw new SignalingError('invalid_state', 'room is closed');
     if (opts.role === 'camera' && this.camera) {
       throw new SignalingError('camera_taken', `room ${this.id} already has a camera`);
     }
-    if (opts.role === 'viewer' && this.viewers().length >= this.opts.maxViewers) {
+    if (opts.role === 'viewer' && this.viewers().length >= this.viewerCap) {
       throw new SignalingError(
         'room_full',
-        `room ${this.id} has its maximum of ${this.opts.maxViewers} viewers`,
+        `room ${this.id} has its maximum of ${this.viewerCap} viewers`,
       );
     }
     const id = randomUUID() as PeerId;
@@ -255,13 +274,69 @@ export class Room {
     await peer.consumer(consumerId).resume();
   }
 
+  /** Removes a peer at an operator's request: it is told, its media closed, its connection ended. */
+  kick(peerId: PeerId, reason: string): void {
+    const peer = this.peers.get(peerId) ?? throwNotFound('peer', peerId);
+    peer.log.info({ reason }, 'peer removed by operator');
+    peer.notify({ event: 'kicked', data: { reason } });
+    this.leave(peer);
+    peer.disconnect();
+  }
+
+  peerList(): Peer[] {
+    return [...this.peers.values()];
+  }
+
+  /** What the operator's dashboard shows: server-side figures plus what each page reported. */
+  async summary(): Promise<RoomSummary> {
+    const camera = this.camera;
+    const video = camera?.listProducers().find((p) => p.kind === 'video');
+    const sendBitrate = async (peer: Peer) => {
+      let bps = 0;
+      for (const t of peer.listTransports()) for (const s of await t.getStats()) bps += s.sendBitrate;
+      return bps;
+    };
+    const viewers = await Promise.all(
+      this.viewers().map(async (v) => ({
+        ...v.stats,
+        peerId: v.id,
+        displayName: v.displayName,
+        device: v.device,
+        joinedAt: v.joinedAt,
+        bitrateBps: await sendBitrate(v),
+        score: v.listConsumers().find((c) => c.kind === 'video')?.score.score,
+      })),
+    );
+    let cameraBitrate = 0;
+    for (const p of camera?.listProducers() ?? [])
+      for (const s of await p.getStats()) cameraBitrate += s.bitrate;
+    return {
+      room: this.id,
+      createdAt: this.createdAt,
+      maxViewers: this.viewerCap,
+      stream: this.streamInfo,
+      camera: camera
+        ? {
+            ...camera.stats,
+            peerId: camera.id,
+            device: camera.device,
+            live: video !== undefined,
+            codec: video?.rtpParameters.codecs[0]?.mimeType,
+            bitrateBps: cameraBitrate,
+          }
+        : null,
+      viewers,
+      egressBps: viewers.reduce((n, v) => n + v.bitrateBps, 0),
+    };
+  }
+
   /** Idempotent. Tells every peer, closes their media and the router. */
-  close(reason: string): void {
+  close(reason: string, rejoin = true): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.emptyTimer);
     for (const peer of this.peers.values()) {
-      peer.notify({ event: 'roomClosed', data: { reason } });
+      peer.notify({ event: 'roomClosed', data: { reason, rejoin } });
       peer.close();
     }
     this.peers.clear();
@@ -279,6 +354,10 @@ export class Room {
     clearTimeout(this.emptyTimer);
     this.emptyTimer = setTimeout(() => this.close('empty'), this.opts.emptyCloseMs);
   }
+}
+
+function throwNotFound(what: string, id: string): never {
+  throw notFound(what, id);
 }
 
 /** mediasoup throws TypeError for parameters it rejects: that is the client's fault, not ours. */

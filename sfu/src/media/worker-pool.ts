@@ -57,6 +57,18 @@ export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error] }> {
     return !this.closed && this.workers.every((w) => !w.worker.died && !w.worker.closed);
   }
 
+  all(): readonly MediaWorker[] {
+    return this.workers;
+  }
+
+  /** Every worker answers a request within `timeoutMs`: alive and accepting work. */
+  async ready(timeoutMs = 2000): Promise<boolean> {
+    if (!this.healthy) return false;
+    const answered = Promise.all(this.workers.map((w) => w.worker.getResourceUsage())).then(() => true);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    return Promise.race([answered.catch(() => false), timeout]);
+  }
+
   get size(): number {
     return this.workers.length;
   }

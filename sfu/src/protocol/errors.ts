@@ -29,4 +29,5 @@ export const CloseCode = {
   tooLarge: 1009,
   joinTimeout: 4008,
   rateLimited: 4029,
+  kicked: 4003,
 } as const;

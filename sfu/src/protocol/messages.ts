@@ -52,6 +52,47 @@ const TransportOptions = z.object({
 
 const empty = z.object({});
 
+/** What a page measures on its side, reported every few seconds for the operator's dashboard. */
+export const ClientStats = z.object({
+  width: z.number().int().min(0).max(16384).optional(),
+  height: z.number().int().min(0).max(16384).optional(),
+  fps: z.number().min(0).max(1000).optional(),
+  bitrateBps: z.number().min(0).max(1e10).optional(),
+  lossPercent: z.number().min(0).max(100).optional(),
+  rttMs: z.number().min(0).max(60_000).optional(),
+  connection: z.enum(['direct', 'relay']).optional(),
+});
+export type ClientStats = z.infer<typeof ClientStats>;
+
+const Figures = ClientStats.extend({ bitrateBps: z.number().min(0) });
+
+export const ViewerSummary = Figures.extend({
+  peerId: PeerId,
+  displayName: z.string().optional(),
+  device: z.string(),
+  joinedAt: z.number(),
+  /** mediasoup's 0–10 score of the video the viewer receives. */
+  score: z.number().optional(),
+});
+export type ViewerSummary = z.infer<typeof ViewerSummary>;
+
+export const RoomSummary = z.object({
+  room: RoomId,
+  createdAt: z.number(),
+  maxViewers: z.number().int(),
+  stream: StreamInfo,
+  camera: Figures.extend({
+    peerId: PeerId,
+    device: z.string(),
+    live: z.boolean(),
+    codec: z.string().optional(),
+  }).nullable(),
+  viewers: z.array(ViewerSummary),
+  /** Everything the room sends to its viewers, bits per second. */
+  egressBps: z.number(),
+});
+export type RoomSummary = z.infer<typeof RoomSummary>;
+
 export const methods = {
   /** Enter a room with a role. A room holds at most one camera. */
   join: {
@@ -105,6 +146,19 @@ export const methods = {
     result: empty,
   },
   leave: { params: empty, result: empty },
+  /** Any joined peer: its own measurements, for the dashboard. */
+  reportStats: { params: ClientStats, result: empty },
+
+  /** Operator: every room now; `roomsChanged` events follow while the connection lasts. */
+  watchRooms: { params: empty, result: z.object({ rooms: z.array(RoomSummary) }) },
+  /** Operator: remove a peer; its page is told and does not rejoin by itself. */
+  kickPeer: { params: z.object({ room: RoomId, peerId: PeerId }), result: empty },
+  /** Operator: end a room for everyone in it. */
+  closeRoom: { params: z.object({ room: RoomId }), result: empty },
+  setRoomLimit: {
+    params: z.object({ room: RoomId, maxViewers: z.number().int().min(1).max(10_000) }),
+    result: empty,
+  },
 } as const;
 
 export type Method = keyof typeof methods;
@@ -116,8 +170,12 @@ export const events = {
   producerClosed: z.object({ producerId: ProducerId }),
   consumerClosed: z.object({ consumerId: ConsumerId }),
   streamChanged: StreamInfo,
-  /** The room ended under this peer (worker died, operator closed it); the client may join again. */
-  roomClosed: z.object({ reason: z.string() }),
+  /** The room ended under this peer. `rejoin`: whether joining again makes sense (false when an operator closed it). */
+  roomClosed: z.object({ reason: z.string(), rejoin: z.boolean() }),
+  /** An operator removed this peer; the connection closes next. */
+  kicked: z.object({ reason: z.string() }),
+  /** Operator dashboards: rooms whose summary changed, and rooms that closed. */
+  roomsChanged: z.object({ rooms: z.array(RoomSummary), removed: z.array(RoomId) }),
 } as const;
 
 export type EventName = keyof typeof events;

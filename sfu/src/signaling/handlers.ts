@@ -50,6 +50,31 @@ const handlers: { [M in Method]: Handler<M> } = {
     s.leave();
     return Promise.resolve({});
   },
+
+  reportStats: (s, p) => {
+    s.joined().peer.stats = p;
+    return Promise.resolve({});
+  },
+
+  watchRooms: async (s) => ({ rooms: await s.watchRooms() }),
+
+  kickPeer: (s, p) => {
+    s.requireOperator();
+    s.room(p.room).kick(p.peerId, 'removed by the operator');
+    return Promise.resolve({});
+  },
+
+  closeRoom: (s, p) => {
+    s.requireOperator();
+    s.room(p.room).close('closed by the operator', false);
+    return Promise.resolve({});
+  },
+
+  setRoomLimit: (s, p) => {
+    s.requireOperator();
+    s.room(p.room).maxViewers = p.maxViewers;
+    return Promise.resolve({});
+  },
 };
 
 type RequestFor<M extends Method> = { [K in M]: { method: K; params: Params<K> } }[M];

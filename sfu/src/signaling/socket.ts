@@ -15,10 +15,12 @@ import type { RoomRegistry } from '../media/room-registry.js';
 import type { AccessPolicy } from '../auth/access.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import type { Metrics } from '../observe/metrics.js';
 import { iceServersFor } from '../auth/turn.js';
 import { dispatch } from './handlers.js';
 import { SignalingSession } from './session.js';
 import { TokenBucket } from './rate-limit.js';
+import { describeDevice } from './device.js';
 
 export interface SignalingOptions {
   rooms: RoomRegistry;
@@ -26,6 +28,7 @@ export interface SignalingOptions {
   policy: AccessPolicy;
   limits: Config['signaling'];
   turn: Config['turn'];
+  metrics: Metrics;
   /** Proxies drop idle connections; a ping keeps them open and finds dead clients. */
   heartbeatMs?: number;
 }
@@ -76,8 +79,10 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
       const send = (msg: ServerMessage): void => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
       };
-      const fail = (id: number | null, code: ErrorCode, message: string): void =>
+      const fail = (id: number | null, code: ErrorCode, message: string): void => {
+        opts.metrics.signalingError(code);
         send({ type: 'response', id, ok: false, error: { code, message } });
+      };
       const failAndClose = (code: ErrorCode, message: string, closeCode: number): void => {
         fail(null, code, message);
         socket.close(closeCode, code);
@@ -89,6 +94,9 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         grant: req.grant,
         policy: opts.policy,
         iceServersFor: (peerId: PeerId) => (opts.turn ? iceServersFor(opts.turn, peerId) : []),
+        device: describeDevice(req.headers['user-agent']),
+        // After the events already queued (e.g. `kicked`) have gone out.
+        disconnect: () => setImmediate(() => socket.close(CloseCode.kicked, 'kicked')),
       });
 
       const handleFrame = async (raw: string): Promise<void> => {

@@ -1,0 +1,60 @@
+// /healthz, /readyz and /metrics against the live state of a real service.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RoomId } from '../protocol/index.js';
+import { startTestService, type TestService } from '../test-support/service.js';
+import { TestClient } from '../test-support/ws-client.js';
+import { cameraVideo } from '../test-support/media.js';
+
+let service: TestService;
+beforeEach(async () => {
+  service = await startTestService();
+});
+afterEach(async () => service.app.close());
+
+/** Value of one sample in Prometheus text format, e.g. metric('inclubit_peers{role="viewer"}'). */
+async function metric(sample: string): Promise<number | undefined> {
+  const text = (await service.app.inject('/metrics')).body;
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+}
+
+describe('health and metrics', () => {
+  it('counts rooms, peers by role, producers, consumers and errors as they are', async () => {
+    const room = 'metrics' as RoomId;
+    const camera = await TestClient.connect(service.wsUrl);
+    await camera.request('join', { room, role: 'camera' });
+    const { transportId } = await camera.request('createTransport', { direction: 'send' });
+    const { producerId } = await camera.request('produce', {
+      transportId,
+      kind: 'video',
+      rtpParameters: cameraVideo,
+    });
+    const viewers = await Promise.all([1, 2].map(() => TestClient.connect(service.wsUrl)));
+    for (const v of viewers) {
+      const { routerRtpCapabilities } = await v.request('join', { room, role: 'viewer' });
+      await v.request('createTransport', { direction: 'recv' });
+      await v.request('consume', { producerId, rtpCapabilities: routerRtpCapabilities });
+    }
+    await viewers[0]!.expectError('nope', {});
+    expect(await metric('inclubit_rooms')).toBe(1);
+    expect(await metric('inclubit_peers{role="camera"}')).toBe(1);
+    expect(await metric('inclubit_peers{role="viewer"}')).toBe(2);
+    expect(await metric('inclubit_producers')).toBe(1);
+    expect(await metric('inclubit_consumers')).toBe(2);
+    expect(await metric('inclubit_signaling_errors_total{code="unknown_method"}')).toBe(1);
+    expect(await metric('inclubit_worker_max_rss_bytes{worker="0"}')).toBeGreaterThan(1e6);
+
+    await viewers[1]!.close();
+    await expect.poll(() => metric('inclubit_peers{role="viewer"}')).toBe(1);
+    expect(await metric('inclubit_consumers')).toBe(1);
+    await Promise.all([camera.close(), viewers[0]!.close()]);
+    await expect.poll(() => metric('inclubit_rooms')).toBe(0);
+  });
+
+  it('/readyz turns 503 when a worker dies; /healthz too', async () => {
+    expect((await service.app.inject('/readyz')).statusCode).toBe(200);
+    process.kill(service.pool.pick().worker.pid, 'SIGKILL');
+    await expect.poll(async () => (await service.app.inject('/readyz')).statusCode).toBe(503);
+    expect((await service.app.inject('/healthz')).statusCode).toBe(503);
+  });
+});

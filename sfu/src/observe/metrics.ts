@@ -1,0 +1,120 @@
+// Prometheus metrics, read from the live objects at scrape time (no bookkeeping that can drift from them),
+// plus counters for events: signaling errors by code and every consumer score mediasoup reports.
+import client from 'prom-client';
+import type { ErrorCode } from '../protocol/index.js';
+import type { RoomRegistry } from '../media/room-registry.js';
+import type { WorkerPool } from '../media/worker-pool.js';
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  private readonly signalingErrors: client.Counter<'code'>;
+  private readonly consumerScore: client.Histogram;
+
+  constructor(pool: WorkerPool, rooms: RoomRegistry) {
+    const registry = this.registry;
+    client.collectDefaultMetrics({ register: registry, prefix: 'inclubit_process_' });
+    const peers = () => rooms.list().flatMap((r) => r.peerList());
+
+    new client.Gauge({
+      name: 'inclubit_rooms',
+      help: 'Open rooms',
+      registers: [registry],
+      collect() {
+        this.set(rooms.list().length);
+      },
+    });
+    new client.Gauge({
+      name: 'inclubit_peers',
+      help: 'Peers in rooms, by role',
+      labelNames: ['role'],
+      registers: [registry],
+      collect() {
+        const all = peers();
+        for (const role of ['camera', 'viewer'] as const)
+          this.set({ role }, all.filter((p) => p.role === role).length);
+      },
+    });
+    new client.Gauge({
+      name: 'inclubit_producers',
+      help: 'Live producers (camera tracks)',
+      registers: [registry],
+      collect() {
+        this.set(peers().reduce((n, p) => n + p.listProducers().length, 0));
+      },
+    });
+    new client.Gauge({
+      name: 'inclubit_consumers',
+      help: 'Consumers (tracks forwarded to viewers)',
+      registers: [registry],
+      collect() {
+        this.set(peers().reduce((n, p) => n + p.listConsumers().length, 0));
+      },
+    });
+    new client.Gauge({
+      name: 'inclubit_transport_bytes',
+      help: 'Bytes received (in) and sent (out) by the open WebRTC transports',
+      labelNames: ['direction'],
+      registers: [registry],
+      async collect() {
+        let bytesIn = 0;
+        let bytesOut = 0;
+        for (const t of peers().flatMap((p) => p.listTransports())) {
+          for (const s of await t.getStats()) {
+            bytesIn += s.bytesReceived;
+            bytesOut += s.bytesSent;
+          }
+        }
+        this.set({ direction: 'in' }, bytesIn);
+        this.set({ direction: 'out' }, bytesOut);
+      },
+    });
+    new client.Gauge({
+      name: 'inclubit_worker_cpu_seconds',
+      help: 'CPU time used by each mediasoup worker (user + system)',
+      labelNames: ['worker'],
+      registers: [registry],
+      async collect() {
+        for (const w of pool.all()) {
+          const u = await w.worker.getResourceUsage();
+          this.set({ worker: String(w.index) }, (u.ru_utime + u.ru_stime) / 1000);
+        }
+      },
+    });
+    new client.Gauge({
+      name: 'inclubit_worker_max_rss_bytes',
+      help: 'Peak resident memory of each mediasoup worker',
+      labelNames: ['worker'],
+      registers: [registry],
+      async collect() {
+        for (const w of pool.all())
+          this.set({ worker: String(w.index) }, (await w.worker.getResourceUsage()).ru_maxrss * 1024);
+      },
+    });
+    this.signalingErrors = new client.Counter({
+      name: 'inclubit_signaling_errors_total',
+      help: 'Signaling messages answered with an error, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    });
+    this.consumerScore = new client.Histogram({
+      name: 'inclubit_consumer_score',
+      help: "mediasoup's 0-10 score of what each consumer sends, every time it changes",
+      buckets: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      registers: [registry],
+    });
+    // Every consumer of every worker, seen through mediasoup's observers: no hook in the room code.
+    for (const w of pool.all()) {
+      w.worker.observer.on('newrouter', (router) =>
+        router.observer.on('newtransport', (transport) =>
+          transport.observer.on('newconsumer', (consumer) =>
+            consumer.observer.on('score', (score) => this.consumerScore.observe(score.score)),
+          ),
+        ),
+      );
+    }
+  }
+
+  signalingError(code: ErrorCode): void {
+    this.signalingErrors.inc({ code });
+  }
+}

@@ -1,0 +1,138 @@
+// The operator's side of signaling, against the real service: the live room list, and the actions.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PeerId, RoomId, RoomSummary } from '../protocol/index.js';
+import { CloseCode } from '../protocol/index.js';
+import { startTestService, type TestService } from '../test-support/service.js';
+import { TestClient } from '../test-support/ws-client.js';
+import { cameraVideo } from '../test-support/media.js';
+
+const SECRET = 'operator-test-secret-long-enough-0123456789';
+const room = 'geography' as RoomId;
+let service: TestService;
+const clients: TestClient[] = [];
+
+beforeEach(async () => {
+  service = await startTestService({ TOKEN_SECRET: SECRET });
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await service.app.close();
+});
+
+async function connect(grant?: Parameters<TestService['tokens']['issue']>[0]) {
+  const token = grant ? (await service.tokens.issue(grant, 600)).token : undefined;
+  const c = await TestClient.connect(token ? `${service.wsUrl}?token=${token}` : service.wsUrl, {
+    'user-agent':
+      'Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 OculusBrowser/35.0 Chrome/130 VR Safari/537.36',
+  });
+  clients.push(c);
+  return c;
+}
+
+async function liveRoom() {
+  const camera = await connect({ role: 'camera', room });
+  await camera.request('join', { room, role: 'camera' });
+  const { transportId } = await camera.request('createTransport', { direction: 'send' });
+  await camera.request('produce', { transportId, kind: 'video', rtpParameters: cameraVideo });
+  const viewers: { client: TestClient; peerId: PeerId }[] = [];
+  for (const name of ['Ada', 'Ben']) {
+    const client = await connect();
+    const { peerId, routerRtpCapabilities, producers } = await client.request('join', {
+      room,
+      role: 'viewer',
+      displayName: name,
+    });
+    await client.request('createTransport', { direction: 'recv' });
+    for (const p of producers)
+      await client.request('consume', { producerId: p.producerId, rtpCapabilities: routerRtpCapabilities });
+    await client.request('reportStats', {
+      width: 1920,
+      height: 960,
+      fps: 30,
+      rttMs: 12,
+      lossPercent: 0.5,
+      connection: 'direct',
+    });
+    viewers.push({ client, peerId });
+  }
+  return { camera, viewers };
+}
+
+const dump = async () => service.rooms.get(room)?.dump();
+
+describe('operator dashboard over signaling', () => {
+  it('lists rooms with camera, viewers, devices and reported figures; pushes changes', async () => {
+    const { viewers } = await liveRoom();
+    const operator = await connect({ role: 'operator' });
+    const { rooms } = await operator.request('watchRooms', {});
+    const summary = rooms.find((r) => r.room === room)!;
+    expect(summary.camera).toMatchObject({
+      live: true,
+      codec: 'video/VP8',
+      device: 'Meta Quest (Quest Browser)',
+    });
+    expect(summary.viewers.map((v) => v.displayName).sort()).toEqual(['Ada', 'Ben']);
+    expect(summary.viewers[0]).toMatchObject({
+      width: 1920,
+      height: 960,
+      fps: 30,
+      rttMs: 12,
+      connection: 'direct',
+    });
+    expect(summary.maxViewers).toBe(200);
+
+    const changed = operator.waitForEvent('roomsChanged');
+    await viewers[1]!.client.close();
+    const update = (await changed).data;
+    const after = update.rooms.find((r: RoomSummary) => r.room === room)!;
+    expect(after.viewers.map((v) => v.displayName)).toEqual(['Ada']);
+  });
+
+  it('removes a viewer: it is told, its connection closed, its transport gone, and it is not in the room', async () => {
+    const { viewers } = await liveRoom();
+    const operator = await connect({ role: 'operator' });
+    expect((await dump())?.transportIds).toHaveLength(3);
+    const target = viewers[0]!;
+    const told = target.client.waitForEvent('kicked');
+    const closed = target.client.closed();
+    await operator.request('kickPeer', { room, peerId: target.peerId });
+    expect((await told).data.reason).toMatch(/operator/);
+    expect(await closed).toBe(CloseCode.kicked);
+    expect((await dump())?.transportIds).toHaveLength(2);
+    expect(
+      service.rooms
+        .get(room)
+        ?.peerList()
+        .map((p) => p.id),
+    ).not.toContain(target.peerId);
+  });
+
+  it('closes a room for everyone, telling them not to rejoin; sets the viewer cap', async () => {
+    const { viewers, camera } = await liveRoom();
+    const operator = await connect({ role: 'operator' });
+    await operator.request('setRoomLimit', { room, maxViewers: 2 });
+    expect(await (await connect()).expectError('join', { room, role: 'viewer' })).toBe('room_full');
+    const told = camera.waitForEvent('roomClosed');
+    await operator.request('closeRoom', { room });
+    expect((await told).data).toEqual({ reason: 'closed by the operator', rejoin: false });
+    expect(service.rooms.get(room)).toBeUndefined();
+    expect(await viewers[0]!.client.expectError('createTransport', { direction: 'recv' })).toBe('not_joined');
+  });
+
+  it('refuses every operator method to a camera, a viewer and an anonymous connection; nothing changes', async () => {
+    const { viewers } = await liveRoom();
+    for (const c of [
+      await connect(),
+      await connect({ role: 'viewer', room }),
+      await connect({ role: 'camera', room }),
+    ]) {
+      expect(await c.expectError('watchRooms', {})).toBe('forbidden');
+      expect(await c.expectError('kickPeer', { room, peerId: viewers[0]!.peerId })).toBe('forbidden');
+      expect(await c.expectError('closeRoom', { room })).toBe('forbidden');
+      expect(await c.expectError('setRoomLimit', { room, maxViewers: 1 })).toBe('forbidden');
+    }
+    const r = service.rooms.get(room)!;
+    expect(r.maxViewers).toBe(200);
+    expect(r.peerList()).toHaveLength(3);
+  });
+});
