@@ -25,6 +25,10 @@ const demo = await joinLinks(tokens, base, 'demo' as RoomId, config.auth.linkTok
 const viewerLink = config.rooms.access === 'open' ? `${base}/watch/demo` : demo.viewer;
 app.log.info(`  camera (test pattern): ${config.embedded ? `${base}/camera/demo` : demo.camera}`);
 app.log.info(`  viewer:                ${viewerLink}`);
+const operator = await tokens.issue({ role: 'operator' }, config.auth.operatorTokenTtlS);
+app.log.info(
+  `  operator dashboard:    ${base}/dashboard?t=${operator.token}  (valid ${config.auth.operatorTokenTtlS / 60} min; or log in with the operator password)`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

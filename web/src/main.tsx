@@ -7,6 +7,9 @@ import { RoomRoute } from './app/RoomRoute';
 // Pages load on demand: a headset opening /watch never downloads the camera page, and the home page is tiny.
 const CameraPage = lazy(() => import('./camera/CameraPage').then((m) => ({ default: m.CameraPage })));
 const WatchPage = lazy(() => import('./viewer/WatchPage').then((m) => ({ default: m.WatchPage })));
+const DashboardPage = lazy(() =>
+  import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
+);
 import './styles.css';
 
 // The installed app (PWA) opens offline; not in development, where Vite serves modules that change.
@@ -25,6 +28,7 @@ createRoot(root).render(
       <Suspense fallback={<p className="page">Loading…</p>}>
         <Routes>
           <Route path="/" element={<HomePage />} />
+          <Route path="/dashboard" element={<DashboardPage />} />
           <Route
             path="/camera/:room"
             element={<RoomRoute>{(room) => <CameraPage key={room} room={room} />}</RoomRoute>}

@@ -17,6 +17,7 @@ export interface PublishOptions {
 export class CameraPublisher {
   private readonly producers = new Map<types.MediaKind, types.Producer>();
   private stopped = false;
+  private reportTimer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
     private readonly signaling: SignalingClient,
@@ -45,6 +46,7 @@ export class CameraPublisher {
       };
       signaling.onClose(() => ended('lost the connection to the server'));
       signaling.on('roomClosed', ({ reason }) => ended(`the room was closed (${reason})`));
+      signaling.on('kicked', ({ reason }) => ended(reason));
       transport.on('connectionstatechange', (state) => {
         if (state === 'failed') ended('the media connection failed');
       });
@@ -61,6 +63,9 @@ export class CameraPublisher {
         const audio = await transport.produce({ track: opts.audio, stopTracks: false });
         publisher.producers.set('audio', audio);
       }
+      publisher.reportTimer = setInterval(() => {
+        publisher.reportStats().catch((e: unknown) => console.debug('stats report not sent', e));
+      }, 2000);
       return publisher;
     } catch (error) {
       signaling.close();
@@ -81,9 +86,40 @@ export class CameraPublisher {
     return this.producers.get('video')?.rtpParameters.codecs[0]?.mimeType;
   }
 
+  /** What the camera sends, for the operator's dashboard. */
+  private async reportStats(): Promise<void> {
+    const producer = this.producers.get('video');
+    if (!producer || this.stopped) return;
+    const stats: Record<string, unknown>[] = [];
+    (await producer.getStats()).forEach((s: Record<string, unknown>) => stats.push(s));
+    const out = stats.find((s) => s.type === 'outbound-rtp');
+    const remote = stats.find((s) => s.type === 'remote-inbound-rtp');
+    const n = (s: Record<string, unknown> | undefined, k: string) =>
+      typeof s?.[k] === 'number' ? s[k] : undefined;
+    const bytes = n(out, 'bytesSent') ?? 0;
+    const now = performance.now();
+    const bitrateBps = this.lastBytes
+      ? ((bytes - this.lastBytes.bytes) * 8 * 1000) / (now - this.lastBytes.at)
+      : 0;
+    this.lastBytes = { bytes, at: now };
+    const rtt = n(remote, 'roundTripTime');
+    const lost = n(remote, 'fractionLost');
+    await this.signaling.request('reportStats', {
+      width: n(out, 'frameWidth') ?? 0,
+      height: n(out, 'frameHeight') ?? 0,
+      fps: n(out, 'framesPerSecond') ?? 0,
+      bitrateBps: Math.max(0, Math.round(bitrateBps)),
+      ...(rtt !== undefined && { rttMs: Math.round(rtt * 1000) }),
+      ...(lost !== undefined && { lossPercent: lost * 100 }),
+    });
+  }
+
+  private lastBytes: { bytes: number; at: number } | undefined;
+
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.reportTimer);
     for (const p of this.producers.values()) p.close();
     this.transport.close();
     this.signaling.close();

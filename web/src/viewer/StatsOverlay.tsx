@@ -4,19 +4,34 @@ import type { ViewerConnection } from './viewer-connection';
 import { summarize, type ReceiveStats, type VideoCounters } from './receive-stats';
 import { useView } from './view-store';
 
-/** Samples the receiving connection once a second while shown. */
-function useReceiveStats(connection: ViewerConnection | undefined): ReceiveStats | undefined {
+/**
+ * Samples the receiving connection every second: for the overlay, and (every other sample) for the
+ * operator's dashboard through the server.
+ */
+export function useReceiveStats(connection: ViewerConnection | undefined): ReceiveStats | undefined {
   const [stats, setStats] = useState<ReceiveStats>();
   useEffect(() => {
     if (!connection) return;
     let previous: VideoCounters | undefined;
     let cancelled = false;
+    let samples = 0;
     const sample = async () => {
       const report = await connection.getStats();
       if (cancelled || !report) return;
       const { summary, counters } = summarize(report, previous);
       previous = counters;
       setStats(summary);
+      if (++samples % 2 === 0) {
+        connection.report({
+          width: summary.width,
+          height: summary.height,
+          fps: summary.fps,
+          bitrateBps: summary.bitrateKbps * 1000,
+          lossPercent: summary.lossPercent,
+          ...(summary.rttMs !== undefined && { rttMs: summary.rttMs }),
+          ...(summary.connection && { connection: summary.connection }),
+        });
+      }
     };
     const timer = setInterval(() => {
       sample().catch((e: unknown) => console.warn('stats sample failed', e));
@@ -29,14 +44,7 @@ function useReceiveStats(connection: ViewerConnection | undefined): ReceiveStats
   return stats;
 }
 
-export function StatsOverlay({
-  connection,
-  stream,
-}: {
-  connection: ViewerConnection | undefined;
-  stream: StreamInfo;
-}) {
-  const stats = useReceiveStats(connection);
+export function StatsOverlay({ stats, stream }: { stats: ReceiveStats | undefined; stream: StreamInfo }) {
   const renderer = useView((s) => s.renderer);
   const rows: [string, string][] = [
     ['Resolution', stats ? `${stats.width}×${stats.height}` : '–'],
@@ -45,6 +53,10 @@ export function StatsOverlay({
     ['Packet loss', stats ? `${stats.lossPercent.toFixed(2)} %` : '–'],
     ['Round trip', stats?.rttMs !== undefined ? `${stats.rttMs} ms` : '–'],
     ['Jitter buffer', stats?.jitterBufferMs !== undefined ? `${stats.jitterBufferMs} ms` : '–'],
+    [
+      'Connection',
+      stats?.connection === 'relay' ? 'TURN relay' : stats?.connection === 'direct' ? 'direct' : '–',
+    ],
     ['Projection', `${stream.projection}${stream.swapEyes ? ' (eyes swapped)' : ''}`],
     ['Drawn by', renderer === 'media-layer' ? 'WebXR media layer' : 'sphere texture'],
   ];

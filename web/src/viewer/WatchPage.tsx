@@ -8,7 +8,7 @@ import { ContentOrientation } from './ContentOrientation';
 import { DEFAULT_FOV, LookControls } from './LookControls';
 import { DESKTOP_CAMERA_LAYERS } from './StereoSphere';
 import { ViewerControls } from './ViewerControls';
-import { StatsOverlay } from './StatsOverlay';
+import { StatsOverlay, useReceiveStats } from './StatsOverlay';
 import { useView } from './view-store';
 import { xrStore } from './xr-store';
 
@@ -18,6 +18,8 @@ const phaseText = {
   live: '',
   reconnecting: 'Reconnecting…',
   error: 'Cannot watch this room',
+  removed: 'You were removed',
+  closed: 'The room was closed',
 } as const;
 
 function DesktopEyeLayers() {
@@ -75,6 +77,7 @@ export function WatchPage({ room }: { room: RoomId }) {
   const [orientation, setOrientation] = useState(false);
   const { needsTap, unmute } = usePlayback(video, state.tracks);
   const showStats = useView((s) => s.showStats);
+  const receiveStats = useReceiveStats(connection);
   const projectionOverride = useView((s) => s.projectionOverride);
   const stream: StreamInfo = useMemo(
     () =>
@@ -119,7 +122,7 @@ export function WatchPage({ room }: { room: RoomId }) {
           Tap for sound
         </button>
       )}
-      {showStats && <StatsOverlay connection={connection} stream={stream} />}
+      {showStats && <StatsOverlay stats={receiveStats} stream={stream} />}
       <ViewerControls announced={state.stream} orientationOn={orientation} onOrientation={setOrientation} />
     </main>
   );

@@ -8,6 +8,8 @@ export interface ReceiveStats {
   lossPercent: number;
   rttMs: number | undefined;
   jitterBufferMs: number | undefined;
+  /** Whether media comes straight from the SFU or through a TURN relay. */
+  connection: 'direct' | 'relay' | undefined;
 }
 
 export interface VideoCounters {
@@ -37,6 +39,7 @@ export function summarize(report: RTCStatsReport, previous: VideoCounters | unde
   const received = num(video, 'packetsReceived');
   const emitted = num(video, 'jitterBufferEmittedCount');
   const rtt = pair && typeof pair.currentRoundTripTime === 'number' ? pair.currentRoundTripTime : undefined;
+  const local = pair && stats.find((s) => s.id === pair.localCandidateId);
   const summary: ReceiveStats = {
     width: num(video, 'frameWidth'),
     height: num(video, 'frameHeight'),
@@ -45,6 +48,7 @@ export function summarize(report: RTCStatsReport, previous: VideoCounters | unde
     lossPercent: lost + received > 0 ? (100 * lost) / (lost + received) : 0,
     rttMs: rtt === undefined ? undefined : Math.round(rtt * 1000),
     jitterBufferMs: emitted > 0 ? Math.round((1000 * num(video, 'jitterBufferDelay')) / emitted) : undefined,
+    connection: local ? (local.candidateType === 'relay' ? 'relay' : 'direct') : undefined,
   };
   return { summary, counters: { at: now, bytes } };
 }

@@ -4,6 +4,7 @@ import type { types } from 'mediasoup-client';
 import {
   defaultStreamInfo,
   type ConsumerId,
+  type Params,
   type ProducerInfo,
   type RoomId,
   type StreamInfo,
@@ -11,7 +12,7 @@ import {
 import { RequestError, SignalingClient } from '../lib/signaling';
 import { asClientRtpParameters, createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
 
-export type ViewerPhase = 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error';
+export type ViewerPhase = 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error' | 'removed' | 'closed';
 
 export interface ViewerState {
   phase: ViewerPhase;
@@ -56,10 +57,14 @@ export class ViewerConnection {
     signaling.onClose(() => {
       if (this.signaling === signaling) this.retry(new Error('lost the connection to the server'));
     });
-    signaling.on('roomClosed', ({ reason }) => {
+    signaling.on('roomClosed', ({ reason, rejoin }) => {
       if (this.signaling !== signaling) return;
+      if (!rejoin) return this.end('closed', `The room was closed (${reason}).`);
       signaling.close();
       this.retry(new Error(`room closed: ${reason}`));
+    });
+    signaling.on('kicked', ({ reason }) => {
+      if (this.signaling === signaling) this.end('removed', `You were removed from the room (${reason}).`);
     });
 
     signaling.on('streamChanged', (stream) => {
@@ -110,6 +115,22 @@ export class ViewerConnection {
     this.attempt = 0;
     this.emitTracks();
     await Promise.all(joined.producers.map(consumeQuietly));
+  }
+
+  /** The end of watching, by someone else's decision: no reconnecting. */
+  private end(phase: 'removed' | 'closed', message: string): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.teardown();
+    this.emit(phase, message);
+  }
+
+  /** Tells the server what this page sees, for the operator's dashboard. */
+  report(stats: Params<'reportStats'>): void {
+    // Best effort: a lost report is replaced by the next one.
+    this.signaling
+      ?.request('reportStats', stats)
+      .catch((e: unknown) => console.debug('stats report not sent', e));
   }
 
   /** WebRTC statistics of the receiving connection (for the stats overlay). */

@@ -1,0 +1,146 @@
+// The operator's dashboard against a live room: what it shows, what its actions do, and /metrics agreeing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import jsQRModule from 'jsqr';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { decodePicture } from '../support/pixels.js';
+import { launchBrowser, newPage } from '../support/browser.js';
+import { startService, type RunningService } from '../support/service.js';
+import { startCamera } from '../support/camera.js';
+import { waitForMediaFlow } from '../support/webrtc.js';
+import { hashPassword } from '../../sfu/src/auth/password.js';
+
+// jsqr is CommonJS with an ES-style default export in its types: take the function either way.
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
+
+const ROOM = 'e2e-dashboard';
+const PASSWORD = 'dashboard test password';
+const shots = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+let service: RunningService;
+let browser: Browser;
+let dashboard: Page;
+const viewers: Page[] = [];
+
+/** One sample of /metrics, through a Prometheus text-format parser. */
+async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const families = parsePrometheusTextFormat(await (await fetch(`${service.url}/metrics`)).text());
+  const family = families.find((f) => f.name === name);
+  const sample = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+  return Number(sample?.value ?? NaN);
+}
+
+const row = (room: string) => dashboard.locator(`[data-testid="rooms"] tr[data-room="${room}"]`);
+
+beforeAll(async () => {
+  service = await startService({ OPERATOR_PASSWORD_HASH: await hashPassword(PASSWORD) });
+  browser = await launchBrowser();
+  await startCamera(browser, `${service.url}/camera/${ROOM}`);
+  for (let i = 0; i < 2; i++) {
+    const { page } = await newPage(browser);
+    await page.goto(`${service.url}/watch/${ROOM}`);
+    await page.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
+    viewers.push(page);
+  }
+  for (const v of viewers) await waitForMediaFlow(v, 'viewer before the dashboard');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+describe('operator dashboard', () => {
+  it('refuses a non-operator: a viewer link to /dashboard lands on the login form', async () => {
+    const { page } = await newPage(browser);
+    const links = await fetch(`${service.url}/api/token?token=x`);
+    expect(links.status).toBe(401);
+    await page.goto(`${service.url}/dashboard`);
+    await page.getByRole('heading', { name: 'Operator login' }).waitFor();
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('wrong password').waitFor();
+    await page.context().close();
+  });
+
+  it('shows the room live with two viewers and non-zero bitrates within 5 s', async () => {
+    ({ page: dashboard } = await newPage(browser));
+    await dashboard.setViewportSize({ width: 1100, height: 900 });
+    await dashboard.goto(`${service.url}/dashboard`);
+    await dashboard.getByLabel('Password').fill(PASSWORD);
+    const opened = Date.now();
+    await dashboard.getByRole('button', { name: 'Log in' }).click();
+    await row(ROOM).waitFor();
+    await expect.poll(() => row(ROOM).locator('td').nth(1).textContent(), { timeout: 5000 }).toBe('live');
+    await expect.poll(() => row(ROOM).getByTestId('viewer-count').textContent(), { timeout: 5000 }).toBe('2');
+    const detail = dashboard.getByTestId('room-detail');
+    await expect
+      .poll(async () => (await detail.getByTestId('viewer-bitrate').allTextContents()).map(parseFloat), {
+        timeout: 5000,
+      })
+      .toEqual([expect.any(Number), expect.any(Number)]);
+    await expect
+      .poll(
+        async () =>
+          (await detail.getByTestId('viewer-bitrate').allTextContents()).every((t) => parseFloat(t) > 0),
+        {
+          timeout: 5000,
+        },
+      )
+      .toBe(true);
+    expect(parseFloat((await detail.getByTestId('egress').textContent()) ?? '0')).toBeGreaterThan(0);
+    console.log(
+      `[dashboard] live room with 2 viewers and bitrates shown ${Date.now() - opened} ms after login`,
+    );
+    await dashboard.waitForTimeout(2500); // a few chart samples and the camera's reported resolution
+    fs.mkdirSync(shots, { recursive: true });
+    await dashboard.screenshot({ path: path.join(shots, 'dashboard.png'), fullPage: true });
+  });
+
+  it('removes a viewer: the page says so and stays out, the SFU frees it, the dashboard shows one', async () => {
+    expect(await metric('inclubit_peers', { role: 'viewer' })).toBe(2);
+    expect(await metric('inclubit_consumers')).toBe(4);
+    expect(await metric('inclubit_rooms')).toBe(1);
+    await dashboard.getByTestId('room-detail').getByRole('button', { name: 'Remove' }).first().click();
+    const removed = viewers.find(
+      async (v) => (await v.locator('main').getAttribute('data-phase')) === 'removed',
+    );
+    await expect
+      .poll(async () =>
+        (await Promise.all(viewers.map((v) => v.locator('main').getAttribute('data-phase')))).sort(),
+      )
+      .toEqual(['live', 'removed']);
+    await expect.poll(() => row(ROOM).getByTestId('viewer-count').textContent()).toBe('1');
+    expect(await metric('inclubit_peers', { role: 'viewer' })).toBe(1);
+    expect(await metric('inclubit_consumers')).toBe(2);
+    // No automatic rejoin.
+    await dashboard.waitForTimeout(3000);
+    expect(await metric('inclubit_peers', { role: 'viewer' })).toBe(1);
+    const texts = await Promise.all(viewers.map((v) => v.locator('main').textContent()));
+    expect(texts.some((t) => t?.includes('You were removed'))).toBe(true);
+  });
+
+  it('creates a room whose viewer link (and its QR code) joins that room', async () => {
+    await dashboard.getByLabel('new room code').fill('e2e-created');
+    await dashboard.getByRole('button', { name: 'Create links' }).click();
+    const viewerLink = dashboard.getByTestId('viewer-link');
+    await viewerLink.locator('img').waitFor();
+    const url = (await viewerLink.locator('a').getAttribute('href'))!;
+    expect(new URL(url).pathname).toBe('/watch/e2e-created');
+
+    const qr = decodePicture(await viewerLink.locator('img').screenshot());
+    const rgba = new Uint8ClampedArray(qr.rgba.buffer, qr.rgba.byteOffset, qr.rgba.byteLength);
+    expect(jsQR(rgba, qr.width, qr.height)?.data).toBe(url);
+
+    const { page } = await newPage(browser);
+    await page.goto(url);
+    await expect
+      .poll(() => page.locator('main').getAttribute('data-phase'), { timeout: 10_000 })
+      .toBe('waiting');
+    await row('e2e-created').waitFor();
+    expect(await metric('inclubit_rooms')).toBe(2);
+  });
+});

@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import QRCode from 'qrcode';
+import type { JoinLinks } from './operator-api';
+
+function Link({ label, url }: { label: string; url: string }) {
+  const [qr, setQr] = useState<string>();
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    // The standard 4-module quiet zone: phone and headset cameras need it to find the code.
+    QRCode.toDataURL(url, { margin: 4, width: 300 }).then(
+      (data) => !cancelled && setQr(data),
+      (e: unknown) => console.warn('QR code failed', e),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [url]);
+  const copy = () => {
+    navigator.clipboard.writeText(url).then(
+      () => setCopied(true),
+      (e: unknown) => console.warn('copy failed', e),
+    );
+  };
+  return (
+    <figure className="join-link" data-testid={`${label.toLowerCase()}-link`}>
+      {qr && <img src={qr} alt={`QR code of the ${label.toLowerCase()} link`} width={300} height={300} />}
+      <figcaption>
+        <strong>{label}</strong>
+        <a href={url}>{url}</a>
+        <button type="button" onClick={copy}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </figcaption>
+    </figure>
+  );
+}
+
+export function LinksCard({ links }: { links: JoinLinks }) {
+  return (
+    <section className="links-card">
+      <h3>
+        Room <code>{links.room}</code>
+      </h3>
+      <div className="join-links">
+        <Link label="Camera" url={links.camera} />
+        <Link label="Viewer" url={links.viewer} />
+      </div>
+      <p className="hint">
+        Valid until {new Date(links.expiresAt).toLocaleString()}. Scan with a headset or phone.
+      </p>
+    </section>
+  );
+}
