@@ -105,9 +105,6 @@ describe('operator dashboard', () => {
     expect(await metric('inclubit_consumers')).toBe(4);
     expect(await metric('inclubit_rooms')).toBe(1);
     await dashboard.getByTestId('room-detail').getByRole('button', { name: 'Remove' }).first().click();
-    const removed = viewers.find(
-      async (v) => (await v.locator('main').getAttribute('data-phase')) === 'removed',
-    );
     await expect
       .poll(async () =>
         (await Promise.all(viewers.map((v) => v.locator('main').getAttribute('data-phase')))).sort(),

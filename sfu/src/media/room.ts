@@ -132,10 +132,7 @@ export class Room {
       throw new SignalingError('camera_taken', `room ${this.id} already has a camera`);
     }
     if (opts.role === 'viewer' && this.viewers().length >= this.viewerCap) {
-      throw new SignalingError(
-        'room_full',
-        `room ${this.id} has its maximum of ${this.viewerCap} viewers`,
-      );
+      throw new SignalingError('room_full', `room ${this.id} has its maximum of ${this.viewerCap} viewers`);
     }
     const id = randomUUID() as PeerId;
     const peer = new Peer({ ...opts, id, log: this.log.child({ peerId: id, role: opts.role }) });

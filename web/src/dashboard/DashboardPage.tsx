@@ -56,8 +56,10 @@ function RoomDetail({
   client: SignalingClient | undefined;
 }) {
   const [cap, setCap] = useState(String(room.maxViewers));
-  const act = (p: Promise<unknown> | undefined) =>
+  /** Runs an operator action; a refusal is shown, never lost. */
+  const act = (p: Promise<unknown> | undefined): void => {
     p?.catch((e: unknown) => alert(e instanceof Error ? e.message : String(e)));
+  };
   const c = room.camera;
   return (
     <section className="room-detail" data-testid="room-detail" data-room={room.room}>
@@ -140,10 +142,10 @@ function RoomDetail({
         <button
           type="button"
           className="stop"
-          onClick={() =>
-            confirm(`Close room ${room.room} for everyone?`) &&
-            act(client?.request('closeRoom', { room: room.room }))
-          }
+          onClick={() => {
+            if (confirm(`Close room ${room.room} for everyone?`))
+              act(client?.request('closeRoom', { room: room.room }));
+          }}
         >
           Close room
         </button>
