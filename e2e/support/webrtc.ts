@@ -87,24 +87,6 @@ export function waitForMediaFlow(page: Page, what: string, timeoutMs = 20_000): 
   );
 }
 
-/** The remote port of each connected ICE pair: which SFU port the media really flows through. */
-export function selectedRemotePorts(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const ports: number[] = [];
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      if (pc.connectionState !== 'connected') continue;
-      const stats: Record<string, unknown>[] = [];
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.push(s));
-      for (const pair of stats) {
-        if (pair.type !== 'candidate-pair' || pair.state !== 'succeeded' || !pair.nominated) continue;
-        const remote = stats.find((s) => s.id === pair.remoteCandidateId);
-        if (typeof remote?.port === 'number') ports.push(remote.port);
-      }
-    }
-    return ports;
-  });
-}
-
 /** Polls until `predicate` holds, or fails with the last value seen. */
 export async function waitFor<T>(
   read: () => Promise<T>,
@@ -122,10 +104,19 @@ export async function waitFor<T>(
   return last;
 }
 
-/** The candidate types and relay protocol of each connected pair: "relay/udp", "relay/tcp", "host/-". */
-export function selectedPairs(page: Page): Promise<string[]> {
+export interface SelectedPair {
+  /** host, srflx, relay… */
+  localType: string;
+  /** How the page reaches its TURN server (udp, tcp, tls), for relay candidates. */
+  relayProtocol: string | undefined;
+  /** The SFU (or relay) port the media really flows through. */
+  remotePort: number | undefined;
+}
+
+/** The selected ICE candidate pair of each connected peer connection. */
+export function selectedPairs(page: Page): Promise<SelectedPair[]> {
   return page.evaluate(async () => {
-    const out: string[] = [];
+    const out: SelectedPair[] = [];
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState !== 'connected') continue;
       const stats: Record<string, unknown>[] = [];
@@ -133,9 +124,12 @@ export function selectedPairs(page: Page): Promise<string[]> {
       for (const pair of stats) {
         if (pair.type !== 'candidate-pair' || pair.state !== 'succeeded' || !pair.nominated) continue;
         const local = stats.find((s) => s.id === pair.localCandidateId);
-        const type = typeof local?.candidateType === 'string' ? local.candidateType : '?';
-        const relay = typeof local?.relayProtocol === 'string' ? local.relayProtocol : '-';
-        out.push(`${type}/${relay}`);
+        const remote = stats.find((s) => s.id === pair.remoteCandidateId);
+        out.push({
+          localType: typeof local?.candidateType === 'string' ? local.candidateType : '?',
+          relayProtocol: typeof local?.relayProtocol === 'string' ? local.relayProtocol : undefined,
+          remotePort: typeof remote?.port === 'number' ? remote.port : undefined,
+        });
       }
     }
     return out;

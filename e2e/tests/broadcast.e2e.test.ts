@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
-import { selectedRemotePorts, waitFor, waitForMediaFlow } from '../support/webrtc.js';
+import { selectedPairs, waitFor, waitForMediaFlow } from '../support/webrtc.js';
 import { changedFraction, contrast, decodePicture } from '../support/pixels.js';
 
 const ROOM = 'e2e-broadcast';
@@ -93,7 +93,7 @@ describe('one camera, three viewers', () => {
       expect(flow.frameHeight).toBe(640);
 
       // Media flows through the WebRtcServer's single port of one of the workers.
-      const ports = await selectedRemotePorts(page);
+      const ports = (await selectedPairs(page)).map((p) => p.remotePort ?? 0);
       expect(ports.length).toBeGreaterThan(0);
       for (const port of ports) {
         expect(port).toBeGreaterThanOrEqual(RTC_PORT);

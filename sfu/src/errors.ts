@@ -14,3 +14,8 @@ export class SignalingError extends Error {
 
 export const notFound = (what: string, id: string) =>
   new SignalingError('not_found', `${what} ${id} not found`);
+
+/** For `map.get(id) ?? throwNotFound('peer', id)`. */
+export function throwNotFound(what: string, id: string): never {
+  throw notFound(what, id);
+}

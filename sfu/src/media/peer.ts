@@ -11,7 +11,7 @@ import type {
   Role,
   TransportId,
 } from '../protocol/index.js';
-import { notFound } from '../errors.js';
+import { throwNotFound } from '../errors.js';
 
 export type Notify = (event: AnyEvent) => void;
 
@@ -119,8 +119,4 @@ export class Peer {
     this.closed = true;
     for (const t of this.transports.values()) t.close();
   }
-}
-
-function throwNotFound(what: string, id: string): never {
-  throw notFound(what, id);
 }

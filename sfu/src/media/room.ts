@@ -20,7 +20,7 @@ import type {
   TransportId,
 } from '../protocol/index.js';
 import { defaultStreamInfo } from '../protocol/index.js';
-import { SignalingError, notFound } from '../errors.js';
+import { SignalingError, notFound, throwNotFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
 import { Peer, type Notify } from './peer.js';
 import type { MediaWorker } from './worker-pool.js';
@@ -351,10 +351,6 @@ export class Room {
     clearTimeout(this.emptyTimer);
     this.emptyTimer = setTimeout(() => this.close('empty'), this.opts.emptyCloseMs);
   }
-}
-
-function throwNotFound(what: string, id: string): never {
-  throw notFound(what, id);
 }
 
 /** mediasoup throws TypeError for parameters it rejects: that is the client's fault, not ours. */

@@ -2,7 +2,7 @@
 // Socket-agnostic, so the same session logic serves tests and (later) other transports.
 import type { FastifyBaseLogger } from 'fastify';
 import type { IceServer, Params, PeerId, Result, RoomId, RoomSummary } from '../protocol/index.js';
-import { SignalingError } from '../errors.js';
+import { SignalingError, throwNotFound } from '../errors.js';
 import { authorizeJoin, type AccessPolicy } from '../auth/access.js';
 import type { Grant } from '../auth/tokens.js';
 import type { Peer, Notify } from '../media/peer.js';
@@ -132,8 +132,4 @@ export class SignalingSession {
     if (this.dashboard) clearInterval(this.dashboard.timer);
     this.leave();
   }
-}
-
-function throwNotFound(what: string, id: string): never {
-  throw new SignalingError('not_found', `${what} ${id} not found`);
 }
