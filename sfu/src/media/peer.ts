@@ -105,14 +105,6 @@ export class Peer {
     return [...this.transports.values()];
   }
 
-  counts(): { transports: number; producers: number; consumers: number } {
-    return {
-      transports: this.transports.size,
-      producers: this.producers.size,
-      consumers: this.consumers.size,
-    };
-  }
-
   /** Idempotent. Closing the transports closes their producers and consumers too. */
   close(): void {
     if (this.closed) return;

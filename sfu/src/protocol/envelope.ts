@@ -12,7 +12,7 @@ import {
   type Result,
 } from './messages.js';
 
-export const RequestEnvelope = z.object({
+const RequestEnvelope = z.object({
   type: z.literal('request'),
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   method: z.string().max(64),
@@ -79,19 +79,15 @@ export function decodeRequest(raw: string): Decoded<AnyRequest> {
   return { ok: true, value: { id, method, params: params.data } as AnyRequest };
 }
 
-export type ServerMessage =
+/** A response: success echoes the request id; an error may have none (the frame was not a request). */
+export type ResponseMessage =
   | { type: 'response'; id: number; ok: true; data: unknown }
-  | { type: 'response'; id: number | null; ok: false; error: ProtocolErrorBody }
-  | { type: 'event'; event: EventName; data: unknown };
+  | { type: 'response'; id: number | null; ok: false; error: ProtocolErrorBody };
+
+export type ServerMessage = ResponseMessage | { type: 'event'; event: EventName; data: unknown };
 
 /** Client side: validates a server frame; event payloads are checked against their schema. */
-export function decodeServerMessage(
-  raw: string,
-): Decoded<
-  | { type: 'response'; id: number; ok: true; data: unknown }
-  | { type: 'response'; id: number | null; ok: false; error: ProtocolErrorBody }
-  | ({ type: 'event' } & AnyEvent)
-> {
+export function decodeServerMessage(raw: string): Decoded<ResponseMessage | ({ type: 'event' } & AnyEvent)> {
   const json = parseJson(raw);
   if (!json.ok) return { ok: false, id: null, code: 'bad_json', message: 'server sent invalid JSON' };
   const msg = ServerEnvelope.safeParse(json.value);

@@ -23,6 +23,35 @@ const projectionChoices: [Projection, string][] = [
   ['mono-180', '180° mono'],
 ];
 
+/** A source picker: the built-in sources first, then the browser's devices of that kind. */
+function DeviceSelect(props: {
+  testId: string;
+  value: string | undefined;
+  onChange: (value: string) => void;
+  builtIn: [value: string, label: string][];
+  devices: MediaDeviceInfo[];
+  unnamed: string;
+}) {
+  return (
+    <select
+      data-testid={props.testId}
+      value={props.value ?? ''}
+      onChange={(e) => props.onChange(e.target.value)}
+    >
+      {props.builtIn.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+      {props.devices.map((d, i) => (
+        <option key={d.deviceId} value={d.deviceId}>
+          {d.label || `${props.unnamed} ${i + 1}`}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 type Status =
   | { state: 'idle' }
   | { state: 'starting' }
@@ -140,18 +169,14 @@ export function CameraPage({ room }: { room: RoomId }) {
       <section className="controls">
         <label>
           Video source
-          <select
-            data-testid="video-source"
-            value={videoChoice ?? ''}
-            onChange={(e) => setVideoChoice(e.target.value)}
-          >
-            <option value={PATTERN}>Test pattern (no camera needed)</option>
-            {devices.video.map((d, i) => (
-              <option key={d.deviceId} value={d.deviceId}>
-                {d.label || `Camera ${i + 1}`}
-              </option>
-            ))}
-          </select>
+          <DeviceSelect
+            testId="video-source"
+            value={videoChoice}
+            onChange={setVideoChoice}
+            builtIn={[[PATTERN, 'Test pattern (no camera needed)']]}
+            devices={devices.video}
+            unnamed="Camera"
+          />
         </label>
         <label>
           Resolution
@@ -187,19 +212,17 @@ export function CameraPage({ room }: { room: RoomId }) {
         </label>
         <label>
           Sound source
-          <select
-            data-testid="audio-source"
-            value={audioChoice ?? ''}
-            onChange={(e) => setAudioChoice(e.target.value)}
-          >
-            <option value={TONE}>Test tone (beep each second)</option>
-            <option value={NO_AUDIO}>No sound</option>
-            {devices.audio.map((d, i) => (
-              <option key={d.deviceId} value={d.deviceId}>
-                {d.label || `Microphone ${i + 1}`}
-              </option>
-            ))}
-          </select>
+          <DeviceSelect
+            testId="audio-source"
+            value={audioChoice}
+            onChange={setAudioChoice}
+            builtIn={[
+              [TONE, 'Test tone (beep each second)'],
+              [NO_AUDIO, 'No sound'],
+            ]}
+            devices={devices.audio}
+            unnamed="Microphone"
+          />
         </label>
         <div className="mic">
           <meter
