@@ -17,10 +17,17 @@ export const chromiumFlags = [
   '--disable-backgrounding-occluded-windows',
 ];
 
-/** `autoplay: false` keeps Chromium's real policy: sound needs a user gesture, as on a headset or phone. */
-export function launchBrowser({ autoplay = true, args = [] as string[] } = {}): Promise<Browser> {
+/**
+ * `autoplay: false` keeps Chromium's real policy: sound needs a user gesture, as on a headset or phone.
+ * `executablePath` runs another Chromium launcher (one inside a network namespace: netns.ts).
+ */
+export function launchBrowser({
+  autoplay = true,
+  args = [] as string[],
+  executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+} = {}): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: [...chromiumFlags, ...(autoplay ? ['--autoplay-policy=no-user-gesture-required'] : []), ...args],
   });
 }
@@ -46,5 +53,8 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
   await context.addInitScript(capturePeerConnections);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error(`[page console] ${m.text()}`);
+  });
   return { context, page };
 }

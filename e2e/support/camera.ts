@@ -13,6 +13,12 @@ export async function startCamera(
   await page.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
   await page.getByTestId('projection').selectOption(projection);
   await page.getByRole('button', { name: 'Go live' }).click();
-  await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });
+  try {
+    await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });
+  } catch (error) {
+    // Say what the page says, not only that it timed out.
+    const shown = await page.locator('main .error').allTextContents();
+    throw new Error(`camera did not go live: ${shown.join(' ') || '(no error shown)'}`, { cause: error });
+  }
   return page;
 }

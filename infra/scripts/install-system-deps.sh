@@ -2,13 +2,14 @@
 # Installs the Debian 12 packages this project needs. Idempotent: packages already present are skipped.
 # Usage: install-system-deps.sh [build|test|all]
 #   build — what the offline mediasoup worker build needs (see build-mediasoup-worker.sh)
-#   test  — build + the real servers and browser the tests drive (chromium, coturn, caddy, ffmpeg)
+#   test  — build + the real servers and browser the tests drive (chromium, coturn, caddy, ffmpeg), and the
+#           Docker engine, Compose v1 and debootstrap for the deployment test (see start-docker.sh)
 set -euo pipefail
 
 want=${1:-build}
 build_pkgs=(build-essential pkg-config ninja-build python3 libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2)
-test_pkgs=(chromium chromium-driver coturn caddy ffmpeg iproute2 procps)
+test_pkgs=(chromium chromium-driver coturn caddy ffmpeg iproute2 procps docker.io docker-compose debootstrap)
 
 pkgs=("${build_pkgs[@]}")
 [[ $want == test || $want == all ]] && pkgs+=("${test_pkgs[@]}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a checkout runnable: npm dependencies, the mediasoup worker, the web and sfu builds.
 # Each step is skipped when its output is already up to date, so `npm start` stays quick after the first run.
+# `setup.sh deps` stops after the dependencies (the Dockerfile caches that layer before copying sources).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
@@ -39,6 +40,7 @@ fi
 
 # Puts an offline-built worker at mediasoup's default path (a no-op after a normal online install).
 bash "$worker_script" >/dev/null
+[[ ${1:-} == deps ]] && exit 0
 
 if [[ ! -f web/dist/index.html ]] || [[ -n $(find web/src web/index.html web/vite.config.ts sfu/src/protocol -newer web/dist/index.html -print -quit) ]]; then
   log "building web app"

@@ -42,4 +42,79 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.mediasoup).toMatchObject({ workers: 3, listenIp: '0.0.0.0', announcedIp: '203.0.113.5' });
   });
+
+  it('needs the announced address when listening on every interface', () => {
+    expect(() => loadConfig({ RTC_LISTEN_IP: '0.0.0.0' })).toThrow(/RTC_ANNOUNCED_IP: required/);
+  });
+
+  describe('NODE_ENV=production', () => {
+    const safe = {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'https://class.example.org',
+      TOKEN_SECRET: 'k3x9Qm2vLr8TzW4nYp6HsB1cJd7FgA5uEo0iRtMy',
+      TURN_SECRET: 'tq8Wn3Zr5Lm1Kx7Vb2',
+      TURN_HOST: 'class.example.org',
+      OPERATOR_PASSWORD: 'correct horse battery',
+    };
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('the configuration was accepted');
+    };
+
+    it('starts with every secret set, on loopback behind a proxy, and is not the embedded mode', () => {
+      const config = loadConfig(safe);
+      expect(config).toMatchObject({ production: true, embedded: false });
+      expect(config.auth.operatorPassword).toBe('correct horse battery');
+    });
+
+    it.each([
+      ['TOKEN_SECRET', { TOKEN_SECRET: '' }, /TOKEN_SECRET: required/],
+      [
+        'TOKEN_SECRET',
+        { TOKEN_SECRET: 'change-me-change-me-change-me-change-me' },
+        /TOKEN_SECRET: still the example/,
+      ],
+      ['TURN_SECRET', { TURN_SECRET: '' }, /TURN_SECRET: required/],
+      ['TURN_SECRET', { TURN_SECRET: 'change-me-turn-secret' }, /TURN_SECRET: still the example/],
+      ['OPERATOR_PASSWORD', { OPERATOR_PASSWORD: '' }, /OPERATOR_PASSWORD: required/],
+      [
+        'OPERATOR_PASSWORD',
+        { OPERATOR_PASSWORD: 'change-me-please' },
+        /OPERATOR_PASSWORD: a default password/,
+      ],
+      ['OPERATOR_PASSWORD', { OPERATOR_PASSWORD: 'Inclubit360' }, /OPERATOR_PASSWORD: must be at least 12/],
+      ['PUBLIC_URL', { PUBLIC_URL: '' }, /PUBLIC_URL: required/],
+      ['PUBLIC_URL', { PUBLIC_URL: 'http://class.example.org' }, /PUBLIC_URL: must be https/],
+    ])('refuses an unsafe %s and names it', (name, change, message) => {
+      const text = refusal({ ...safe, ...change });
+      expect(text).toMatch(message);
+      // Only the wrong variable is named, so the fix is obvious.
+      const named = text
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(':')[0]);
+      expect(named).toEqual([name]);
+    });
+
+    it('names every problem at once', () => {
+      const text = refusal({ NODE_ENV: 'production', HOST: '127.0.0.1' });
+      for (const name of ['TOKEN_SECRET', 'TURN_SECRET', 'OPERATOR_PASSWORD', 'PUBLIC_URL'])
+        expect(text).toContain(`  ${name}: required`);
+    });
+
+    it('accepts a password hash instead of the password', () => {
+      const config = loadConfig({
+        ...safe,
+        OPERATOR_PASSWORD: '',
+        OPERATOR_PASSWORD_HASH: 'scrypt$16384$8$1$a$b',
+      });
+      expect(config.auth.operatorPasswordHash).toMatch(/^scrypt\$/);
+    });
+  });
 });

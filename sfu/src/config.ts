@@ -1,5 +1,7 @@
 // Every environment variable the service reads, typed and validated in one place.
 // Defaults are the embedded mode: one process on localhost, no secrets, nothing to configure.
+// NODE_ENV=production (set by the Docker image) turns on the checks for a real deployment: every secret set,
+// none left at an example or well-known value.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +21,7 @@ const list = z.string().transform((v) =>
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
 
 const schema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).optional(),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('localhost'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,7 +47,10 @@ const schema = z.object({
   WS_RATE_PER_SECOND: positiveInt.default(20),
   WS_RATE_BURST: positiveInt.default(60),
   JOIN_TIMEOUT_MS: positiveInt.default(10_000),
+  RESUME_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   ALLOWED_ORIGINS: list.optional(),
+  // Proxies whose X-Forwarded-For is believed (Fastify trustProxy: addresses, CIDRs or 'loopback').
+  TRUST_PROXY: z.string().min(1).optional(),
 
   TOKEN_SECRET: z
     .string()
@@ -54,6 +60,7 @@ const schema = z.object({
   ROOM_MAX_VIEWERS: positiveInt.default(200),
   LINK_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
   OPERATOR_TOKEN_TTL_S: positiveInt.default(3600),
+  OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   OPERATOR_PASSWORD_HASH: z
     .string()
     .regex(/^scrypt\$/, 'must be a hash from `npm run hash-password -w sfu`')
@@ -69,9 +76,49 @@ const schema = z.object({
 });
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1']);
+const unspecifiedAddresses = new Set(['0.0.0.0', '::']);
+
+const generate = 'generate one with: openssl rand -base64 48';
+// Values that appear in examples and tutorials: a deployment that still has one is not configured.
+const wellKnown = new Set([
+  'password',
+  'secret',
+  'admin',
+  'inclubit',
+  'inclubit360',
+  '123456789012',
+  'qwertyuiopas',
+]);
+const isPlaceholder = (value: string) =>
+  /change[-_ ]?me|replace[-_ ]?me|your[-_ ]/i.test(value) || wellKnown.has(value.toLowerCase());
+
+/** What a production deployment must have; each line names the variable and how to fix it. */
+function productionProblems(e: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  const secret = (name: 'TOKEN_SECRET' | 'TURN_SECRET', why: string) => {
+    const value = e[name];
+    if (!value) problems.push(`  ${name}: required (${why}); ${generate}`);
+    else if (isPlaceholder(value)) problems.push(`  ${name}: still the example value; ${generate}`);
+  };
+  secret('TOKEN_SECRET', 'it signs every link and operator session');
+  secret('TURN_SECRET', 'viewers behind firewalls reach the SFU through coturn with it');
+  if (!e.OPERATOR_PASSWORD && !e.OPERATOR_PASSWORD_HASH)
+    problems.push('  OPERATOR_PASSWORD: required (or OPERATOR_PASSWORD_HASH): the dashboard login');
+  else if (e.OPERATOR_PASSWORD && isPlaceholder(e.OPERATOR_PASSWORD))
+    problems.push('  OPERATOR_PASSWORD: a default password; choose your own (at least 12 characters)');
+  if (!e.PUBLIC_URL)
+    problems.push('  PUBLIC_URL: required: the https:// address users open (DOMAIN in compose)');
+  else if (!e.PUBLIC_URL.startsWith('https://'))
+    problems.push(
+      `  PUBLIC_URL: must be https:// (headsets refuse WebXR and cameras without it), got ${e.PUBLIC_URL}`,
+    );
+  return problems;
+}
 
 export interface Config {
-  http: { port: number; host: string; publicUrl: string | undefined };
+  /** NODE_ENV=production: secrets required and checked (see productionProblems). */
+  production: boolean;
+  http: { port: number; host: string; publicUrl: string | undefined; trustProxy: string | undefined };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   mediasoup: {
@@ -90,6 +137,8 @@ export interface Config {
     ratePerSecond: number;
     rateBurst: number;
     joinTimeoutMs: number;
+    /** A dropped connection's peer keeps its media this long, waiting for `resume`. */
+    resumeGraceMs: number;
     /** Origins allowed to open /ws; undefined = the page's own origin only. */
     allowedOrigins: string[] | undefined;
   };
@@ -98,6 +147,8 @@ export interface Config {
     tokenSecret: string | undefined;
     linkTokenTtlS: number;
     operatorTokenTtlS: number;
+    /** Plain password from the environment; hashed at start-up and never logged. */
+    operatorPassword: string | undefined;
     operatorPasswordHash: string | undefined;
     dataDir: string;
   };
@@ -128,15 +179,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const embedded = !e.TOKEN_SECRET && loopbackHosts.has(e.HOST);
+  const production = e.NODE_ENV === 'production';
+  const embedded = !production && !e.TOKEN_SECRET && loopbackHosts.has(e.HOST);
   const problems: string[] = [];
-  if (!e.TOKEN_SECRET && !embedded)
+  if (!e.TOKEN_SECRET && !embedded && !production)
     problems.push(`  TOKEN_SECRET: required when HOST (${e.HOST}) is not a loopback address`);
   if (e.TURN_SECRET && !e.TURN_HOST)
     problems.push('  TURN_HOST: required with TURN_SECRET (the address browsers reach coturn at)');
-  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  if (unspecifiedAddresses.has(e.RTC_LISTEN_IP) && !e.RTC_ANNOUNCED_IP)
+    problems.push(
+      `  RTC_ANNOUNCED_IP: required when RTC_LISTEN_IP is ${e.RTC_LISTEN_IP} (browsers need the server's public address; PUBLIC_IP in compose)`,
+    );
+  // Everything wrong is named at once, so one edit of .env fixes it.
+  const unsafe = production ? productionProblems(e) : [];
+  if (problems.length || unsafe.length) {
+    const parts = [];
+    if (problems.length) parts.push(`invalid configuration:\n${problems.join('\n')}`);
+    if (unsafe.length)
+      parts.push(
+        `refusing to start: unsafe production configuration (NODE_ENV=production):\n${unsafe.join('\n')}`,
+      );
+    throw new ConfigError(parts.join('\n'));
+  }
   return {
-    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL },
+    production,
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     mediasoup: {
@@ -154,12 +221,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerSecond: e.WS_RATE_PER_SECOND,
       rateBurst: e.WS_RATE_BURST,
       joinTimeoutMs: e.JOIN_TIMEOUT_MS,
+      resumeGraceMs: e.RESUME_GRACE_MS,
       allowedOrigins: e.ALLOWED_ORIGINS,
     },
     auth: {
       tokenSecret: e.TOKEN_SECRET,
       linkTokenTtlS: e.LINK_TOKEN_TTL_S,
       operatorTokenTtlS: e.OPERATOR_TOKEN_TTL_S,
+      operatorPassword: e.OPERATOR_PASSWORD,
       operatorPasswordHash: e.OPERATOR_PASSWORD_HASH,
       dataDir: e.DATA_DIR,
     },

@@ -23,6 +23,8 @@ export interface Service {
 
 export async function buildServer(config: Config): Promise<Service> {
   const app = Fastify({
+    // Behind Caddy every request comes from 127.0.0.1; the login limiter needs the client's own address.
+    ...(config.http.trustProxy && { trustProxy: config.http.trustProxy }),
     logger: {
       level: config.logLevel,
       ...(config.logFormat === 'pretty' && {
@@ -41,11 +43,7 @@ export async function buildServer(config: Config): Promise<Service> {
   });
   const tokens = new Tokens(config.auth.tokenSecret);
   const metrics = new Metrics(pool, rooms);
-  const passwordHash = await operatorPasswordHash(
-    config.auth.operatorPasswordHash,
-    config.auth.dataDir,
-    app.log,
-  );
+  const passwordHash = await operatorPasswordHash(config.auth, app.log);
   app.addHook('onClose', () => {
     rooms.closeAll('server shutting down');
     pool.close();
@@ -62,6 +60,7 @@ export async function buildServer(config: Config): Promise<Service> {
     limits: config.signaling,
     turn: config.turn,
     metrics,
+    resumeGraceMs: config.signaling.resumeGraceMs,
   });
   await app.register(operatorRoutes, { tokens, passwordHash, config });
   await app.register(webAppRoutes, { dir: config.webDistDir });

@@ -32,15 +32,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * The hash to check logins against: OPERATOR_PASSWORD_HASH, else the one stored in DATA_DIR, else a new
- * random password whose hash is stored there and which is logged this once.
+ * The hash to check logins against: OPERATOR_PASSWORD_HASH, else OPERATOR_PASSWORD hashed now, else the one
+ * stored in DATA_DIR, else a new random password whose hash is stored there and which is logged this once.
  */
 export async function operatorPasswordHash(
-  fromEnv: string | undefined,
-  dataDir: string,
+  auth: { operatorPasswordHash: string | undefined; operatorPassword: string | undefined; dataDir: string },
   log: FastifyBaseLogger,
 ): Promise<string> {
-  if (fromEnv) return fromEnv;
+  if (auth.operatorPasswordHash) return auth.operatorPasswordHash;
+  if (auth.operatorPassword) return hashPassword(auth.operatorPassword);
+  const dataDir = auth.dataDir;
   const file = path.join(dataDir, 'operator-password.hash');
   try {
     return (await fs.readFile(file, 'utf8')).trim();
@@ -54,7 +55,7 @@ export async function operatorPasswordHash(
   log.warn(
     { file },
     `operator password generated: ${password}  (shown once; only its hash is kept. ` +
-      'Set OPERATOR_PASSWORD_HASH, or delete the file, to change it)',
+      'Set OPERATOR_PASSWORD or OPERATOR_PASSWORD_HASH, or delete the file, to change it)',
   );
   return hash;
 }
