@@ -51,10 +51,21 @@ describe('health and metrics', () => {
     await expect.poll(() => metric('inclubit_rooms')).toBe(0);
   });
 
-  it('/readyz turns 503 when a worker dies; /healthz too', async () => {
+  it('/healthz and /readyz are 503 while a dead worker has no replacement, 200 again after', async () => {
     expect((await service.app.inject('/readyz')).statusCode).toBe(200);
+    const during = new Promise<number[]>((resolve) =>
+      service.pool.once('died', () => {
+        // Answered before the replacement can exist: spawning it takes a process start.
+        void Promise.all([service.app.inject('/healthz'), service.app.inject('/readyz')]).then((r) =>
+          resolve(r.map((x) => x.statusCode)),
+        );
+      }),
+    );
+    const replaced = new Promise<void>((resolve) => service.pool.once('respawned', () => resolve()));
     process.kill(service.pool.pick().worker.pid, 'SIGKILL');
-    await expect.poll(async () => (await service.app.inject('/readyz')).statusCode).toBe(503);
-    expect((await service.app.inject('/healthz')).statusCode).toBe(503);
+    expect(await during).toEqual([503, 503]);
+    await replaced;
+    expect((await service.app.inject('/healthz')).statusCode).toBe(200);
+    expect((await service.app.inject('/readyz')).statusCode).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 // One connection's media inside a room: its transports, producers and consumers.
 // A Peer never reaches its Room or socket; it only sends events through the `notify` function it was given.
+import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import type {
@@ -14,6 +15,16 @@ import type {
 import { throwNotFound } from '../errors.js';
 
 export type Notify = (event: AnyEvent) => void;
+export type DisconnectReason = 'kicked' | 'replaced';
+
+/** The connection a peer is reached through; it changes when the peer resumes on a new connection. */
+export interface PeerLink {
+  /** Whoever holds the link (a signaling session); only the holder can let go of it. */
+  owner: object;
+  notify: Notify;
+  /** Ends the connection; the room never touches sockets itself. */
+  disconnect: (reason: DisconnectReason) => void;
+}
 
 export interface PeerOptions {
   id: PeerId;
@@ -21,9 +32,7 @@ export interface PeerOptions {
   displayName: string | undefined;
   /** "Quest Browser", "Chrome on Android"…, from the connection's user agent. */
   device: string;
-  notify: Notify;
-  /** Ends the peer's connection (after a kick); the room never touches sockets itself. */
-  disconnect: () => void;
+  link: PeerLink;
   log: FastifyBaseLogger;
 }
 
@@ -33,9 +42,10 @@ export class Peer {
   readonly displayName: string | undefined;
   readonly device: string;
   readonly joinedAt = Date.now();
-  readonly notify: Notify;
-  readonly disconnect: () => void;
   readonly log: FastifyBaseLogger;
+  /** Shown only to this peer's client: proves it is this peer when it resumes on a new connection. */
+  readonly resumeToken = randomBytes(24).toString('base64url');
+  private link: PeerLink | undefined;
   /** The page's own latest measurements. */
   stats: ClientStats = {};
   private readonly transports = new Map<TransportId, types.WebRtcTransport>();
@@ -48,9 +58,40 @@ export class Peer {
     this.role = opts.role;
     this.displayName = opts.displayName;
     this.device = opts.device;
-    this.notify = opts.notify;
-    this.disconnect = opts.disconnect;
+    this.link = opts.link;
     this.log = opts.log;
+  }
+
+  /** Sends an event to the peer's connection. While it has none (dropped, not yet resumed) the event is
+   * dropped: `resume` hands the client the room as it is now instead. */
+  notify(event: AnyEvent): void {
+    this.link?.notify(event);
+  }
+
+  disconnect(reason: DisconnectReason): void {
+    this.link?.disconnect(reason);
+  }
+
+  get isConnected(): boolean {
+    return this.link !== undefined;
+  }
+
+  isLinkedTo(owner: object): boolean {
+    return this.link?.owner === owner;
+  }
+
+  /** Moves the peer to a new connection; returns the one it had, if any, for the caller to end. */
+  attach(link: PeerLink): PeerLink | undefined {
+    const previous = this.link;
+    this.link = link;
+    return previous;
+  }
+
+  /** Lets go of the connection if `owner` holds it; false when someone else already took the peer over. */
+  detach(owner: object): boolean {
+    if (this.link?.owner !== owner) return false;
+    this.link = undefined;
+    return true;
   }
 
   get isClosed(): boolean {

@@ -8,8 +8,9 @@ import { cameraAudio, cameraVideo, clientDtls } from '../test-support/media.js';
 let service: TestService;
 const room = 'biology' as RoomId;
 
+const RESUME_GRACE_MS = 400;
 beforeEach(async () => {
-  service = await startTestService();
+  service = await startTestService({ RESUME_GRACE_MS: String(RESUME_GRACE_MS) });
 });
 afterEach(async () => {
   await service.app.close();
@@ -44,7 +45,7 @@ async function joinViewer() {
 }
 
 describe('room lifecycle', () => {
-  it('frees a peer on leave, on socket close and on a dropped socket; the last one out closes the router', async () => {
+  it('frees a peer on leave, on socket close, and after the resume grace period of a dropped socket; the last one out closes the router', async () => {
     const camera = await joinCamera();
     const leaver = await joinViewer();
     const closer = await joinViewer();
@@ -61,8 +62,14 @@ describe('room lifecycle', () => {
     await closer.close();
     await expect.poll(async () => (await routerDump())?.transportIds.length).toBe(2);
 
-    dropper.socket.terminate(); // no close handshake, like a crashed tab
+    dropper.socket.terminate(); // no close handshake, like a crashed tab or a lost network
+    const dropped = Date.now();
+    // Kept for a resume first...
+    await new Promise((r) => setTimeout(r, RESUME_GRACE_MS / 2));
+    expect((await routerDump())?.transportIds).toHaveLength(2);
+    // ...then freed.
     await expect.poll(async () => (await routerDump())?.transportIds.length).toBe(1);
+    expect(Date.now() - dropped).toBeGreaterThanOrEqual(RESUME_GRACE_MS);
     dump = await routerDump();
     expect(dump?.consumerIds).toEqual([]);
     expect(dump?.producerIds).toHaveLength(2);
@@ -94,18 +101,38 @@ describe('room lifecycle', () => {
     await Promise.all(clients.map((c) => c.close()));
   });
 
-  it('when a worker dies, its rooms close, peers are told, and /healthz turns 503', async () => {
+  it('when a worker dies, its rooms close, peers are told to rejoin, and a replacement takes its place', async () => {
     const camera = await joinCamera();
     const viewer = await joinViewer();
     const told = viewer.waitForEvent('roomClosed');
     expect((await service.app.inject('/healthz')).statusCode).toBe(200);
+    const dead = service.pool.pick();
+    // Unhealthy from the moment of death until the replacement runs.
+    const healthWhenDied = new Promise<boolean>((resolve) =>
+      service.pool.once('died', () => resolve(service.pool.healthy)),
+    );
+    const replaced = new Promise<number>((resolve) =>
+      service.pool.once('respawned', (w) => resolve(w.worker.pid)),
+    );
 
-    process.kill(service.pool.pick().worker.pid, 'SIGKILL');
+    process.kill(dead.worker.pid, 'SIGKILL');
 
-    expect((await told).data.reason).toMatch(/restart/);
-    await expect.poll(async () => (await service.app.inject('/healthz')).statusCode).toBe(503);
+    const { data } = await told;
+    expect(data).toMatchObject({ rejoin: true });
+    expect((data as { reason: string }).reason).toMatch(/restart/);
+    expect(await healthWhenDied).toBe(false);
     expect(service.rooms.get(room)).toBeUndefined();
     expect(await viewer.expectError('createTransport', { direction: 'recv' })).toBe('not_joined');
+
+    const pid = await replaced;
+    expect(pid).not.toBe(dead.worker.pid);
+    expect(service.pool.all()[dead.index]?.worker.pid).toBe(pid);
+    expect((await service.app.inject('/healthz')).statusCode).toBe(200);
+    expect((await service.app.inject('/readyz')).statusCode).toBe(200);
+    // The same peers rejoin and the room works again, on a live router.
+    await viewer.request('join', { room, role: 'viewer' });
+    await camera.c.request('join', { room, role: 'camera' });
+    expect(service.rooms.get(room)?.peerCount).toBe(2);
     await Promise.all([camera.c.close(), viewer.close()]);
   });
 });

@@ -1,6 +1,7 @@
 // All open rooms. Creation is serialised per room id, so two people arriving at once share one router.
 import type { FastifyBaseLogger } from 'fastify';
-import type { RoomId } from '../protocol/index.js';
+import type { PeerId, RoomId } from '../protocol/index.js';
+import type { Peer } from './peer.js';
 import { Room } from './room.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -27,6 +28,15 @@ export class RoomRegistry {
 
   get(id: RoomId): Room | undefined {
     return this.rooms.get(id);
+  }
+
+  /** The open room a peer is in, with the peer. */
+  findPeer(id: PeerId): { room: Room; peer: Peer } | undefined {
+    for (const room of this.rooms.values()) {
+      const peer = room.isClosed ? undefined : room.peer(id);
+      if (peer) return { room, peer };
+    }
+    return undefined;
   }
 
   list(): Room[] {

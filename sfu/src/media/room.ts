@@ -22,7 +22,7 @@ import type {
 import { defaultStreamInfo } from '../protocol/index.js';
 import { SignalingError, notFound, throwNotFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
-import { Peer, type Notify } from './peer.js';
+import { Peer, type PeerLink } from './peer.js';
 import type { MediaWorker } from './worker-pool.js';
 
 export interface RoomOptions {
@@ -39,6 +39,8 @@ export class Room {
   readonly id: RoomId;
   readonly createdAt = Date.now();
   private readonly peers = new Map<PeerId, Peer>();
+  /** Peers whose connection dropped, leaving when their grace period ends unless they resume. */
+  private readonly graceTimers = new Map<PeerId, NodeJS.Timeout>();
   private holds = 0;
   private viewerCap: number;
   private streamInfo: StreamInfo = defaultStreamInfo;
@@ -120,13 +122,7 @@ export class Room {
     this.log.info({ maxViewers: n }, 'viewer cap set');
   }
 
-  join(opts: {
-    role: Role;
-    displayName: string | undefined;
-    device: string;
-    notify: Notify;
-    disconnect: () => void;
-  }): Peer {
+  join(opts: { role: Role; displayName: string | undefined; device: string; link: PeerLink }): Peer {
     if (this.closed) throw new SignalingError('invalid_state', 'room is closed');
     if (opts.role === 'camera' && this.camera) {
       throw new SignalingError('camera_taken', `room ${this.id} already has a camera`);
@@ -142,8 +138,43 @@ export class Room {
     return peer;
   }
 
+  peer(id: PeerId): Peer | undefined {
+    return this.peers.get(id);
+  }
+
+  /**
+   * The peer's connection dropped without a goodbye: keep its media for `graceMs` so it can `resume` on a
+   * new connection (a Wi-Fi blip, a proxy restart); after that it leaves. Ignored if another connection
+   * has taken the peer over already.
+   */
+  suspend(peer: Peer, owner: object, graceMs: number): void {
+    if (this.peers.get(peer.id) !== peer || !peer.detach(owner)) return;
+    if (graceMs <= 0) return this.leave(peer);
+    peer.log.info({ graceMs }, 'peer disconnected; keeping its media for a resume');
+    clearTimeout(this.graceTimers.get(peer.id));
+    this.graceTimers.set(
+      peer.id,
+      setTimeout(() => {
+        peer.log.info('peer did not come back; leaving');
+        this.leave(peer);
+      }, graceMs),
+    );
+  }
+
+  /** The peer continues on a new connection; an older one still holding it is ended. */
+  resume(peer: Peer, link: PeerLink): void {
+    if (this.peers.get(peer.id) !== peer) throw notFound('peer', peer.id);
+    clearTimeout(this.graceTimers.get(peer.id));
+    this.graceTimers.delete(peer.id);
+    const previous = peer.attach(link);
+    previous?.disconnect('replaced');
+    peer.log.info({ replaced: previous !== undefined }, 'peer resumed');
+  }
+
   leave(peer: Peer): void {
     if (!this.peers.delete(peer.id)) return;
+    clearTimeout(this.graceTimers.get(peer.id));
+    this.graceTimers.delete(peer.id);
     peer.close();
     // The description belongs to the camera that gave it; the next camera announces its own.
     if (peer.role === 'camera') this.streamInfo = defaultStreamInfo;
@@ -271,13 +302,19 @@ export class Room {
     await peer.consumer(consumerId).resume();
   }
 
+  async restartIce(peer: Peer, transportId: TransportId): Promise<Result<'restartIce'>> {
+    const iceParameters = await peer.transport(transportId).restartIce();
+    peer.log.info({ transportId }, 'ICE restarted');
+    return { iceParameters };
+  }
+
   /** Removes a peer at an operator's request: it is told, its media closed, its connection ended. */
   kick(peerId: PeerId, reason: string): void {
     const peer = this.peers.get(peerId) ?? throwNotFound('peer', peerId);
     peer.log.info({ reason }, 'peer removed by operator');
     peer.notify({ event: 'kicked', data: { reason } });
     this.leave(peer);
-    peer.disconnect();
+    peer.disconnect('kicked');
   }
 
   peerList(): Peer[] {
@@ -337,6 +374,8 @@ export class Room {
       peer.close();
     }
     this.peers.clear();
+    for (const timer of this.graceTimers.values()) clearTimeout(timer);
+    this.graceTimers.clear();
     this.router.close();
     this.log.info({ reason }, 'room closed');
     this.opts.onClose(this);

@@ -22,13 +22,16 @@ export interface WorkerPoolOptions {
   log: FastifyBaseLogger;
 }
 
-export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error] }> {
+/** How long to wait before spawning a replacement again when spawning one failed. */
+const respawnBackoffMs = (attempt: number) => Math.min(10_000, 200 * 2 ** attempt);
+
+export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error]; respawned: [MediaWorker] }> {
   private readonly routers = new Map<MediaWorker, number>();
   private closed = false;
 
   private constructor(
     private readonly workers: MediaWorker[],
-    private readonly log: FastifyBaseLogger,
+    private readonly opts: WorkerPoolOptions,
   ) {
     super();
     for (const w of workers) this.watch(w);
@@ -37,10 +40,7 @@ export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error] }> {
   static async create(opts: WorkerPoolOptions): Promise<WorkerPool> {
     const workers: MediaWorker[] = [];
     try {
-      for (let index = 0; index < opts.count; index++) {
-        const worker = await mediasoup.createWorker({ logLevel: opts.logLevel });
-        workers.push({ index, worker, webRtcServer: await createWebRtcServer(worker, index, opts) });
-      }
+      for (let index = 0; index < opts.count; index++) workers.push(await spawn(index, opts));
     } catch (error) {
       for (const w of workers) w.worker.close();
       throw error;
@@ -49,7 +49,7 @@ export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error] }> {
       { workers: workers.length, pids: workers.map((w) => w.worker.pid) },
       'mediasoup workers ready',
     );
-    return new WorkerPool(workers, opts.log);
+    return new WorkerPool(workers, opts);
   }
 
   /** True while every worker is running: what /healthz reports. */
@@ -96,9 +96,43 @@ export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error] }> {
       router.observer.once('close', () => this.routers.set(w, (this.routers.get(w) ?? 1) - 1));
     });
     w.worker.on('died', (error) => {
-      this.log.error({ worker: w.index, pid: w.worker.pid, err: error }, 'mediasoup worker died');
+      this.opts.log.error({ worker: w.index, pid: w.worker.pid, err: error }, 'mediasoup worker died');
+      this.routers.delete(w);
+      // Its rooms close themselves (their routers are gone) and tell their peers to rejoin; the rejoins
+      // land on the other workers, or on the replacement once it is up.
       this.emit('died', w, error);
+      void this.respawn(w.index);
     });
+  }
+
+  /** A new worker in the dead one's place (same index, same RTC port), retried until it works. */
+  private async respawn(index: number, attempt = 0): Promise<void> {
+    if (this.closed) return;
+    const started = Date.now();
+    try {
+      const w = await spawn(index, this.opts);
+      if (this.closed) return w.worker.close();
+      this.workers[index] = w;
+      this.watch(w);
+      this.opts.log.warn(
+        { worker: index, pid: w.worker.pid, ms: Date.now() - started },
+        'mediasoup worker replaced',
+      );
+      this.emit('respawned', w);
+    } catch (error) {
+      this.opts.log.error({ worker: index, err: error, attempt }, 'replacing a mediasoup worker failed');
+      setTimeout(() => void this.respawn(index, attempt + 1), respawnBackoffMs(attempt)).unref();
+    }
+  }
+}
+
+async function spawn(index: number, opts: WorkerPoolOptions): Promise<MediaWorker> {
+  const worker = await mediasoup.createWorker({ logLevel: opts.logLevel });
+  try {
+    return { index, worker, webRtcServer: await createWebRtcServer(worker, index, opts) };
+  } catch (error) {
+    worker.close();
+    throw error;
   }
 }
 

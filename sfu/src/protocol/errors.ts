@@ -30,4 +30,8 @@ export const CloseCode = {
   joinTimeout: 4008,
   rateLimited: 4029,
   kicked: 4003,
+  /** Another connection resumed this peer (a client that reconnected before this one was seen to drop). */
+  replaced: 4009,
+  /** The server is restarting: reconnect (and resume) shortly. The standard "Service Restart" code. */
+  restarting: 1012,
 } as const;

@@ -52,6 +52,8 @@ const TransportOptions = z.object({
 
 const empty = z.object({});
 
+const ResumeToken = z.string().min(16).max(128);
+
 /** What a page measures on its side, reported every few seconds for the operator's dashboard. */
 export const ClientStats = z.object({
   width: z.number().int().min(0).max(16384).optional(),
@@ -109,7 +111,30 @@ export const methods = {
       stream: StreamInfo,
       /** TURN servers to use, with credentials valid for this peer for a few hours; empty without TURN. */
       iceServers: z.array(IceServer),
+      /** Proof of being this peer, for `resume` on a new connection after this one drops. */
+      resumeToken: ResumeToken,
     }),
+  },
+  /**
+   * On a new connection, become the same peer again after the old connection dropped: its transports,
+   * producers and consumers are still there while the server's grace period lasts. `not_found` after it:
+   * join afresh. The result is the room as it is now, to reconcile what was missed while away.
+   */
+  resume: {
+    params: z.object({ peerId: PeerId, resumeToken: ResumeToken }),
+    result: z.object({
+      peerId: PeerId,
+      role: Role,
+      producers: z.array(ProducerInfo),
+      stream: StreamInfo,
+      /** The peer's consumers still open, so the page can drop any it no longer has. */
+      consumerIds: z.array(ConsumerId),
+    }),
+  },
+  /** A transport whose ICE went `disconnected`/`failed` (network change): new ICE parameters for it. */
+  restartIce: {
+    params: z.object({ transportId: TransportId }),
+    result: z.object({ iceParameters: IceParameters }),
   },
   /** Camera only: describe the stream (projection); viewers get `streamChanged`. */
   setStream: { params: StreamInfo, result: empty },

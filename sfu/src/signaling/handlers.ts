@@ -7,6 +7,13 @@ type Handler<M extends Method> = (session: SignalingSession, params: Params<M>) 
 const handlers: { [M in Method]: Handler<M> } = {
   join: (s, p) => s.join(p),
 
+  resume: (s, p) => Promise.resolve(s.resume(p)),
+
+  restartIce: (s, p) => {
+    const { room, peer } = s.joined();
+    return room.restartIce(peer, p.transportId);
+  },
+
   setStream: (s, p) => {
     const { room, peer } = s.joined();
     room.setStream(peer, p);

@@ -1,11 +1,20 @@
 // One signaling connection's state: not joined, or joined to a room as a peer.
 // Socket-agnostic, so the same session logic serves tests and (later) other transports.
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { IceServer, Params, PeerId, Result, RoomId, RoomSummary } from '../protocol/index.js';
+import type {
+  ConsumerId,
+  IceServer,
+  Params,
+  PeerId,
+  Result,
+  RoomId,
+  RoomSummary,
+} from '../protocol/index.js';
 import { SignalingError, throwNotFound } from '../errors.js';
 import { authorizeJoin, type AccessPolicy } from '../auth/access.js';
 import type { Grant } from '../auth/tokens.js';
-import type { Peer, Notify } from '../media/peer.js';
+import type { DisconnectReason, Notify, Peer, PeerLink } from '../media/peer.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 
@@ -19,8 +28,10 @@ export interface SessionOptions {
   iceServersFor: (peerId: PeerId) => IceServer[];
   /** Human name of the connection's browser, for the dashboard. */
   device: string;
-  /** Ends this connection (used after a kick). */
-  disconnect: () => void;
+  /** Ends this connection (after a kick, or when another connection resumed its peer). */
+  disconnect: (reason: DisconnectReason) => void;
+  /** How long a dropped connection's peer waits for a `resume` before it leaves. */
+  resumeGraceMs: number;
   /** How often an operator's dashboard gets its changes. */
   dashboardIntervalMs?: number;
 }
@@ -45,7 +56,10 @@ export class SignalingSession {
   }
 
   async join(params: Params<'join'>): Promise<Result<'join'>> {
-    if (this.member) throw new SignalingError('already_joined', 'this connection already joined a room');
+    // A room that closed under us (its worker died) may be joined again on the same connection.
+    if (this.member && !this.member.room.isClosed)
+      throw new SignalingError('already_joined', 'this connection already joined a room');
+    this.member = undefined;
     // Checked before the room is touched: a refused join creates nothing.
     authorizeJoin(this.opts.policy, this.opts.grant, params.room, params.role);
     const room = await this.opts.rooms.acquire(params.room);
@@ -55,8 +69,7 @@ export class SignalingSession {
         role: params.role,
         displayName: params.displayName,
         device: this.opts.device,
-        notify: this.opts.notify,
-        disconnect: this.opts.disconnect,
+        link: this.link(),
       });
       this.member = { room, peer };
       return {
@@ -65,25 +78,56 @@ export class SignalingSession {
         producers: room.producers(),
         stream: room.stream,
         iceServers: this.opts.iceServersFor(peer.id),
+        resumeToken: peer.resumeToken,
       };
     } finally {
       room.release();
     }
   }
 
+  /** Becomes a peer whose connection dropped (or is about to be seen to have dropped). */
+  resume(params: Params<'resume'>): Result<'resume'> {
+    if (this.member && !this.member.room.isClosed)
+      throw new SignalingError('already_joined', 'this connection already joined a room');
+    const found = this.opts.rooms.findPeer(params.peerId);
+    // The same answer for "never existed", "left" and "wrong token": nothing to learn by guessing.
+    if (!found || !sameSecret(found.peer.resumeToken, params.resumeToken))
+      throw new SignalingError(
+        'not_found',
+        'nothing to resume (the grace period ended or the server restarted); join again',
+      );
+    const { room, peer } = found;
+    authorizeJoin(this.opts.policy, this.opts.grant, room.id, peer.role);
+    room.resume(peer, this.link());
+    this.member = found;
+    return {
+      peerId: peer.id,
+      role: peer.role,
+      producers: room.producers(),
+      stream: room.stream,
+      consumerIds: peer.listConsumers().map((c) => c.id as ConsumerId),
+    };
+  }
+
+  private link(): PeerLink {
+    return { owner: this, notify: this.opts.notify, disconnect: this.opts.disconnect };
+  }
+
   /** The joined room and peer, or a `not_joined` error. */
   joined(): { room: Room; peer: Peer } {
-    if (!this.member || this.member.room.isClosed) {
+    // Not ours any more when the room closed, or when another connection resumed the peer.
+    if (!this.member || this.member.room.isClosed || !this.member.peer.isLinkedTo(this)) {
       this.member = undefined;
       throw new SignalingError('not_joined', 'join a room first');
     }
     return this.member;
   }
 
+  /** A goodbye: the peer leaves at once. */
   leave(): void {
     const member = this.member;
     this.member = undefined;
-    member?.room.leave(member.peer);
+    if (member?.peer.isLinkedTo(this)) member.room.leave(member.peer);
   }
 
   /** The operator grant, or `forbidden`: every dashboard method starts here. */
@@ -127,9 +171,22 @@ export class SignalingSession {
       this.opts.notify({ event: 'roomsChanged', data: { rooms: changed, removed } });
   }
 
-  close(): void {
+  /**
+   * The connection ended. With a goodbye (a clean close) the peer leaves; without one (a drop) it waits
+   * for a resume on a new connection (see Room.suspend).
+   */
+  close({ goodbye }: { goodbye: boolean }): void {
     this.closed = true;
     if (this.dashboard) clearInterval(this.dashboard.timer);
-    this.leave();
+    if (goodbye) return this.leave();
+    const member = this.member;
+    this.member = undefined;
+    member?.room.suspend(member.peer, this, this.opts.resumeGraceMs);
   }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -29,6 +29,7 @@ export interface SignalingOptions {
   limits: Config['signaling'];
   turn: Config['turn'];
   metrics: Metrics;
+  resumeGraceMs: number;
   /** Proxies drop idle connections; a ping keeps them open and finds dead clients. */
   heartbeatMs?: number;
 }
@@ -96,7 +97,8 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         iceServersFor: (peerId: PeerId) => (opts.turn ? iceServersFor(opts.turn, peerId) : []),
         device: describeDevice(req.headers['user-agent']),
         // After the events already queued (e.g. `kicked`) have gone out.
-        disconnect: () => setImmediate(() => socket.close(CloseCode.kicked, 'kicked')),
+        disconnect: (reason) => setImmediate(() => socket.close(CloseCode[reason], reason)),
+        resumeGraceMs: opts.resumeGraceMs,
       });
 
       const handleFrame = async (raw: string): Promise<void> => {
@@ -154,11 +156,14 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         socket.ping();
       }, heartbeatMs);
 
-      socket.on('close', () => {
+      socket.on('close', (code: number) => {
         clearInterval(heartbeat);
         clearTimeout(joinTimer);
+        // A client that closes its socket (tab closed, Stop) sends a close frame: 1000, 1001, or none (1005).
+        // Its peer leaves now. Without a close frame (1006: network, proxy, sleep) the peer waits for a resume.
+        const goodbye = code === 1000 || code === 1001 || code === 1005;
         // After any request still running, so a join that completes late is also undone.
-        queue = queue.then(() => session.close());
+        queue = queue.then(() => session.close({ goodbye }));
       });
     },
   );

@@ -122,8 +122,9 @@ export class SignalingClient {
     return () => this.closeListeners.delete(listener);
   }
 
+  /** A goodbye: the server lets this connection's peer go at once (a drop would keep it for a resume). */
   close(): void {
-    this.socket.close();
+    this.socket.close(1000, 'bye');
   }
 
   private onFrame(raw: string): void {

@@ -1,0 +1,159 @@
+// A dropped connection's peer can come back on a new connection as itself: same id, same media, no
+// duplicate; anyone else, or anyone too late, is told to join afresh.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RoomId } from '../protocol/index.js';
+import { startTestService, type TestService } from '../test-support/service.js';
+import { TestClient } from '../test-support/ws-client.js';
+import { cameraVideo } from '../test-support/media.js';
+
+const room = 'history' as RoomId;
+const GRACE_MS = 1500;
+let service: TestService;
+
+beforeEach(async () => {
+  service = await startTestService({ RESUME_GRACE_MS: String(GRACE_MS) });
+});
+afterEach(async () => service.app.close());
+
+const dump = () => service.rooms.get(room)!.dump();
+
+async function liveCamera() {
+  const c = await TestClient.connect(service.wsUrl);
+  const joined = await c.request('join', { room, role: 'camera' });
+  const { transportId } = await c.request('createTransport', { direction: 'send' });
+  const { producerId } = await c.request('produce', {
+    transportId,
+    kind: 'video',
+    rtpParameters: cameraVideo,
+  });
+  return { c, joined, transportId, producerId };
+}
+
+async function watchingViewer(producerId: string) {
+  const c = await TestClient.connect(service.wsUrl);
+  const joined = await c.request('join', { room, role: 'viewer' });
+  const { transportId } = await c.request('createTransport', { direction: 'recv' });
+  const consumed = await c.request('consume', {
+    producerId: producerId as never,
+    rtpCapabilities: joined.routerRtpCapabilities,
+  });
+  return { c, joined, transportId, consumerId: consumed.consumerId };
+}
+
+describe('resume', () => {
+  it('a dropped viewer resumes as the same peer with its consumer, and the room never counts it twice', async () => {
+    const camera = await liveCamera();
+    const viewer = await watchingViewer(camera.producerId);
+    const before = await dump();
+
+    viewer.c.socket.terminate();
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await TestClient.connect(service.wsUrl);
+    const resumed = await again.request('resume', {
+      peerId: viewer.joined.peerId,
+      resumeToken: viewer.joined.resumeToken,
+    });
+
+    expect(resumed).toEqual({
+      peerId: viewer.joined.peerId,
+      role: 'viewer',
+      producers: [{ producerId: camera.producerId, kind: 'video' }],
+      stream: viewer.joined.stream,
+      consumerIds: [viewer.consumerId],
+    });
+    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect(await dump()).toEqual(before);
+    // Requests work on the new connection, for the same transports.
+    await again.request('resumeConsumer', { consumerId: viewer.consumerId });
+    // Past the grace period the resumed peer is still there: the timer was cancelled.
+    await new Promise((r) => setTimeout(r, GRACE_MS + 300));
+    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect(await dump()).toEqual(before);
+    await Promise.all([again.close(), camera.c.close()]);
+  });
+
+  it('a dropped camera resumes; its viewers keep their consumers and hear nothing', async () => {
+    const camera = await liveCamera();
+    const viewer = await watchingViewer(camera.producerId);
+    camera.c.socket.terminate();
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await TestClient.connect(service.wsUrl);
+    const resumed = await again.request('resume', {
+      peerId: camera.joined.peerId,
+      resumeToken: camera.joined.resumeToken,
+    });
+    expect(resumed.role).toBe('camera');
+    expect(resumed.producers).toEqual([{ producerId: camera.producerId, kind: 'video' }]);
+    const changed = viewer.c.waitForEvent('streamChanged');
+    await again.request('setStream', { projection: 'mono-180', swapEyes: false });
+    await changed;
+    expect(viewer.c.events.map((e) => e.event)).toEqual(['streamChanged']);
+    await Promise.all([again.close(), viewer.c.close()]);
+  });
+
+  it('takes the peer over from a connection the server has not yet seen drop, and ends that one', async () => {
+    const camera = await liveCamera();
+    const viewer = await watchingViewer(camera.producerId);
+    const oldClosed = viewer.c.closed();
+    const again = await TestClient.connect(service.wsUrl);
+    await again.request('resume', { peerId: viewer.joined.peerId, resumeToken: viewer.joined.resumeToken });
+    expect(await oldClosed).toBe(4009);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect((await dump()).consumerIds).toEqual([viewer.consumerId]);
+    await Promise.all([again.close(), camera.c.close()]);
+  });
+
+  it('refuses a wrong token, a second resume on a joined connection, and any resume after the grace period', async () => {
+    const camera = await liveCamera();
+    const viewer = await watchingViewer(camera.producerId);
+    viewer.c.socket.terminate();
+    const other = await TestClient.connect(service.wsUrl);
+    expect(
+      await other.expectError('resume', { peerId: viewer.joined.peerId, resumeToken: 'x'.repeat(32) }),
+    ).toBe('not_found');
+    expect(
+      await camera.c.expectError('resume', {
+        peerId: viewer.joined.peerId,
+        resumeToken: viewer.joined.resumeToken,
+      }),
+    ).toBe('already_joined');
+
+    await expect.poll(async () => (await dump()).consumerIds, { timeout: GRACE_MS + 2000 }).toEqual([]);
+    expect(
+      await other.expectError('resume', {
+        peerId: viewer.joined.peerId,
+        resumeToken: viewer.joined.resumeToken,
+      }),
+    ).toBe('not_found');
+    expect(service.rooms.get(room)?.peerCount).toBe(1);
+    await Promise.all([other.close(), camera.c.close()]);
+  });
+
+  it('a clean close is a goodbye: the peer leaves at once, nothing to resume', async () => {
+    const camera = await liveCamera();
+    const viewer = await watchingViewer(camera.producerId);
+    await viewer.c.close();
+    await expect.poll(async () => (await dump()).consumerIds, { timeout: GRACE_MS / 2 }).toEqual([]);
+    const again = await TestClient.connect(service.wsUrl);
+    expect(
+      await again.expectError('resume', {
+        peerId: viewer.joined.peerId,
+        resumeToken: viewer.joined.resumeToken,
+      }),
+    ).toBe('not_found');
+    await Promise.all([again.close(), camera.c.close()]);
+  });
+
+  it('restartIce hands out new ICE credentials for the transport', async () => {
+    const camera = await liveCamera();
+    const first = (await service.rooms.get(room)!.dump()).transportIds;
+    const { iceParameters } = await camera.c.request('restartIce', { transportId: camera.transportId });
+    expect(iceParameters.usernameFragment).not.toBe(camera.joined.peerId);
+    expect(iceParameters.usernameFragment.length).toBeGreaterThan(0);
+    const again = await camera.c.request('restartIce', { transportId: camera.transportId });
+    expect(again.iceParameters.usernameFragment).not.toBe(iceParameters.usernameFragment);
+    expect((await dump()).transportIds).toEqual(first);
+    await camera.c.close();
+  });
+});
