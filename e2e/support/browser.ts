@@ -48,9 +48,23 @@ const capturePeerConnections = () => {
   };
 };
 
+/** Keeps every Content-Security-Policy violation in `window.__csp` ("directive blocked-uri"). */
+const captureCspViolations = () => {
+  const w = window as unknown as { __csp: string[] };
+  w.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) =>
+    w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+  );
+};
+
+/** What the page's CSP blocked so far (nothing, where the CSP fits the app). */
+export const cspViolations = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+
 export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
   await context.addInitScript(capturePeerConnections);
+  await context.addInitScript(captureCspViolations);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
   page.on('console', (m) => {

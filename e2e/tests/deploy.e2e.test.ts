@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
-import { launchBrowser, newPage } from '../support/browser.js';
+import { cspViolations, launchBrowser, newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
 import {
@@ -69,19 +69,9 @@ function servedKeyHash(host: string): Promise<string> {
   });
 }
 
-/** Pages record CSP violations, so "the CSP allows what the app needs" is checked, not assumed. */
 async function page(): Promise<Page> {
-  const { context, page } = await newPage(browser!);
-  await context.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  return page;
+  return (await newPage(browser!)).page;
 }
-const cspViolations = (p: Page) => p.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 
 beforeAll(async () => {
   await requireDocker();

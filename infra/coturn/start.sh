@@ -6,6 +6,11 @@
 # a certificate, coturn runs without TLS and is restarted once one appears.
 set -eu
 : "${DOMAIN:?set DOMAIN in .env}" "${PUBLIC_IP:?set PUBLIC_IP in .env}" "${TURN_SECRET:?set TURN_SECRET in .env}"
+# Relays leave from the server's own address: the SFU on this host answers from the address it was sent to,
+# so relaying from another local address (coturn's default) would see every answer as from a stranger.
+# Behind 1:1 NAT (cloud VMs) PUBLIC_IP is not on any interface: PRIVATE_IP is, and coturn maps one to the other.
+relay_ip=${PRIVATE_IP:-$PUBLIC_IP}
+external_ip=$PUBLIC_IP${PRIVATE_IP:+/$PRIVATE_IP}
 certs=/tmp/coturn-certs
 mkdir -p "$certs" && chown nobody:nogroup "$certs" && chmod 700 "$certs"
 
@@ -29,8 +34,8 @@ start() {
   # shellcheck disable=SC2086 # $tls is two words or none
   turnserver -c /etc/coturn/turnserver.conf --proc-user=nobody --proc-group=nogroup \
     --listening-port="${TURN_UDP_PORT:-3478}" --tls-listening-port="${TURN_TLS_PORT:-5349}" \
-    --realm="$DOMAIN" --external-ip="$PUBLIC_IP" --allowed-peer-ip="$PUBLIC_IP" \
-    --static-auth-secret="$TURN_SECRET" $tls &
+    --realm="$DOMAIN" --relay-ip="$relay_ip" --external-ip="$external_ip" --allowed-peer-ip="$PUBLIC_IP" \
+    --userdb="$certs/turndb" --static-auth-secret="$TURN_SECRET" $tls &
   pid=$!
   seen=$(stamp "${crt:-}")
 }

@@ -1,3 +1,5 @@
+// First: configures zod before any schema (the protocol's) is built.
+import './lib/zod-config';
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
