@@ -61,8 +61,11 @@ const captureCspViolations = () => {
 export const cspViolations = (page: Page): Promise<string[]> =>
   page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 
-export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+export async function newPage(
+  browser: Browser,
+  viewport = { width: 640, height: 360 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
   await context.addInitScript(capturePeerConnections);
   await context.addInitScript(captureCspViolations);
   const page = await context.newPage();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import jsQRModule from 'jsqr';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { metric as readMetric } from '../support/metrics.js';
 import { decodePicture } from '../support/pixels.js';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
@@ -25,13 +25,7 @@ let browser: Browser;
 let dashboard: Page;
 const viewers: Page[] = [];
 
-/** One sample of /metrics, through a Prometheus text-format parser. */
-async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-  const families = parsePrometheusTextFormat(await (await fetch(`${service.url}/metrics`)).text());
-  const family = families.find((f) => f.name === name);
-  const sample = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
-  return Number(sample?.value ?? NaN);
-}
+const metric = (name: string, labels: Record<string, string> = {}) => readMetric(service.url, name, labels);
 
 const row = (room: string) => dashboard.locator(`[data-testid="rooms"] tr[data-room="${room}"]`);
 

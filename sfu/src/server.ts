@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Config } from './config.js';
+import { CloseCode } from './protocol/index.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { RoomRegistry } from './media/room-registry.js';
 import { signalingRoutes } from './signaling/socket.js';
@@ -51,7 +52,16 @@ export async function buildServer(config: Config): Promise<Service> {
 
   // ws drops frames over maxPayload without a word; a larger hard cap lets the signaling layer answer
   // oversize messages up to 4x the limit with a typed error first.
-  await app.register(websocket, { options: { maxPayload: 4 * config.signaling.maxMessageBytes } });
+  await app.register(websocket, {
+    options: { maxPayload: 4 * config.signaling.maxMessageBytes },
+    // Shutting down (SIGTERM, an update): every client is told the server is restarting and comes back by
+    // itself (reconnect, then resume or rejoin), instead of seeing an unexplained close.
+    preClose(done) {
+      for (const client of this.websocketServer.clients)
+        client.close(CloseCode.restarting, 'server restarting');
+      this.websocketServer.close(() => done());
+    },
+  });
   await app.register(healthRoutes, { pool, metrics });
   await app.register(signalingRoutes, {
     rooms,

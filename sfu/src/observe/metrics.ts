@@ -8,6 +8,7 @@ import type { WorkerPool } from '../media/worker-pool.js';
 export class Metrics {
   readonly registry = new client.Registry();
   private readonly signalingErrors: client.Counter<'code'>;
+  private readonly peerSessions: client.Counter<'kind'>;
   private readonly consumerScore: client.Histogram;
 
   constructor(pool: WorkerPool, rooms: RoomRegistry) {
@@ -96,6 +97,18 @@ export class Metrics {
       labelNames: ['code'],
       registers: [registry],
     });
+    this.peerSessions = new client.Counter({
+      name: 'inclubit_peer_sessions_total',
+      help: 'Peers that joined afresh (join) or came back on a new connection as themselves (resume)',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
+    const workerRestarts = new client.Counter({
+      name: 'inclubit_worker_restarts_total',
+      help: 'mediasoup workers that died and were replaced',
+      registers: [registry],
+    });
+    pool.on('respawned', () => workerRestarts.inc());
     this.consumerScore = new client.Histogram({
       name: 'inclubit_consumer_score',
       help: "mediasoup's 0-10 score of what each consumer sends, every time it changes",
@@ -116,5 +129,9 @@ export class Metrics {
 
   signalingError(code: ErrorCode): void {
     this.signalingErrors.inc({ code });
+  }
+
+  peerSession(kind: 'join' | 'resume'): void {
+    this.peerSessions.inc({ kind });
   }
 }

@@ -34,4 +34,6 @@ export const CloseCode = {
   replaced: 4009,
   /** The server is restarting: reconnect (and resume) shortly. The standard "Service Restart" code. */
   restarting: 1012,
+  /** A client giving up on a connection to make a new one: not a goodbye, its peer waits for the resume. */
+  reconnecting: 4000,
 } as const;

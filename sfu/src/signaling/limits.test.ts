@@ -57,6 +57,16 @@ describe('signaling limits', () => {
     expect(calm.isOpen).toBe(true);
   });
 
+  it('a peer whose connection was closed for flooding leaves at once: no resume for it', async () => {
+    const s = await start({ WS_RATE_PER_SECOND: '10', WS_RATE_BURST: '20', RESUME_GRACE_MS: '60000' });
+    const flood = await connect(s);
+    await flood.request('join', { room: room, role: 'viewer' });
+    const closed = flood.closed();
+    for (let i = 0; i < 100; i++) flood.sendRaw('{}');
+    expect(await closed).toBe(CloseCode.rateLimited);
+    await expect.poll(() => s.rooms.get(room)?.peerCount ?? 0).toBe(0);
+  });
+
   it('closes a connection that never joins, with join_timeout', async () => {
     const s = await start({ JOIN_TIMEOUT_MS: '300' });
     const idle = await connect(s);

@@ -156,4 +156,12 @@ describe('resume', () => {
     expect((await dump()).transportIds).toEqual(first);
     await camera.c.close();
   });
+
+  it('on shutdown every client is told the server is restarting (1012), so it comes back by itself', async () => {
+    const camera = await liveCamera();
+    const viewer = await watchingViewer(camera.producerId);
+    const codes = Promise.all([camera.c.closed(), viewer.c.closed()]);
+    await service.app.close();
+    expect(await codes).toEqual([1012, 1012]);
+  });
 });

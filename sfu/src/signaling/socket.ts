@@ -55,6 +55,7 @@ function originAllowed(req: FastifyRequest, allowed: string[] | undefined): bool
 export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app, opts) => {
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
   const { limits } = opts;
+
   const refuse = (code: ErrorCode, message: string) => ({ error: { code, message } });
 
   app.get<{ Querystring: { token?: string } }>(
@@ -84,8 +85,11 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         opts.metrics.signalingError(code);
         send({ type: 'response', id, ok: false, error: { code, message } });
       };
+      // Closed by us for breaking a limit: its peer leaves at once, it does not get to resume.
+      let refused = false;
       const failAndClose = (code: ErrorCode, message: string, closeCode: number): void => {
         fail(null, code, message);
+        refused = true;
         socket.close(closeCode, code);
       };
       const session = new SignalingSession({
@@ -110,6 +114,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         const { id, method } = decoded.value;
         try {
           send({ type: 'response', id, ok: true, data: await dispatch(session, decoded.value) });
+          if (method === 'join' || method === 'resume') opts.metrics.peerSession(method);
         } catch (error) {
           if (error instanceof SignalingError) {
             session.log.info({ method, code: error.code, detail: error.message }, 'request refused');
@@ -161,7 +166,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         clearTimeout(joinTimer);
         // A client that closes its socket (tab closed, Stop) sends a close frame: 1000, 1001, or none (1005).
         // Its peer leaves now. Without a close frame (1006: network, proxy, sleep) the peer waits for a resume.
-        const goodbye = code === 1000 || code === 1001 || code === 1005;
+        const goodbye = refused || code === 1000 || code === 1001 || code === 1005;
         // After any request still running, so a join that completes late is also undone.
         queue = queue.then(() => session.close({ goodbye }));
       });

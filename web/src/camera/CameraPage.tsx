@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Projection, type RoomId, type StreamInfo } from '@inclubit/sfu/protocol';
-import { CameraPublisher } from './publisher';
+import { CameraBroadcast, type BroadcastStatus } from './publisher';
 import {
   NO_AUDIO,
   PATTERN,
@@ -52,11 +52,7 @@ function DeviceSelect(props: {
   );
 }
 
-type Status =
-  | { state: 'idle' }
-  | { state: 'starting' }
-  | { state: 'live'; codec: string | undefined }
-  | { state: 'error'; message: string };
+type Status = { state: 'idle' } | BroadcastStatus;
 
 export function CameraPage({ room }: { room: RoomId }) {
   const [devices, setDevices] = useState<DeviceLists>({ video: [], audio: [] });
@@ -68,7 +64,7 @@ export function CameraPage({ room }: { room: RoomId }) {
   const [swapEyes, setSwapEyes] = useState(false);
   const stream = useMemo<StreamInfo>(() => ({ projection, swapEyes }), [projection, swapEyes]);
   const [status, setStatus] = useState<Status>({ state: 'idle' });
-  const publisher = useRef<CameraPublisher | undefined>(undefined);
+  const publisher = useRef<CameraBroadcast | undefined>(undefined);
   const preset = presets[presetIndex] ?? presets[0]!;
 
   useEffect(() => {
@@ -125,25 +121,22 @@ export function CameraPage({ room }: { room: RoomId }) {
     if (preview.current) preview.current.srcObject = previewStream;
   }, [previewStream]);
 
-  const goLive = async () => {
+  const goLive = () => {
     if (!video.track) return;
-    setStatus({ state: 'starting' });
-    try {
-      publisher.current = await CameraPublisher.start({
-        room,
-        stream,
-        video: video.track,
-        audio: audio.track,
-        maxVideoBitrate: bitrateFor(preset),
-        onEnded: (reason) => {
-          publisher.current = undefined;
-          setStatus({ state: 'error', message: `Broadcast ended: ${reason}` });
-        },
-      });
-      setStatus({ state: 'live', codec: publisher.current.videoCodec });
-    } catch (e) {
-      setStatus({ state: 'error', message: e instanceof Error ? e.message : String(e) });
-    }
+    const broadcast = new CameraBroadcast({
+      room,
+      stream,
+      video: video.track,
+      audio: audio.track,
+      maxVideoBitrate: bitrateFor(preset),
+      onStatus: (s) => {
+        // A broadcast that ended by itself is done; Go live starts a new one.
+        if (s.state === 'error' && publisher.current === broadcast) publisher.current = undefined;
+        setStatus(s);
+      },
+    });
+    publisher.current = broadcast;
+    broadcast.start();
   };
 
   const stop = () => {
@@ -153,15 +146,20 @@ export function CameraPage({ room }: { room: RoomId }) {
   };
 
   const live = status.state === 'live';
+  // Starting or reconnecting is still a broadcast the teacher may want to stop.
+  const broadcasting = live || status.state === 'starting' || status.state === 'reconnecting';
+  const badge = live
+    ? `LIVE${status.codec ? ` · ${status.codec.split('/')[1]}` : ''}`
+    : status.state === 'reconnecting'
+      ? 'reconnecting…'
+      : 'offline';
   return (
     <main className="page camera-page" data-status={status.state}>
       <header>
         <h1>
           Camera · room <code>{room}</code>
         </h1>
-        <span className={`badge ${live ? 'live' : ''}`}>
-          {live ? `LIVE${status.codec ? ` · ${status.codec.split('/')[1]}` : ''}` : 'offline'}
-        </span>
+        <span className={`badge ${live ? 'live' : ''}`}>{badge}</span>
       </header>
 
       <video ref={preview} className="preview" autoPlay muted playsInline aria-label="local preview" />
@@ -237,17 +235,12 @@ export function CameraPage({ room }: { room: RoomId }) {
           </button>
         </div>
         <div className="actions">
-          {live ? (
+          {broadcasting ? (
             <button type="button" className="stop" onClick={stop}>
               Stop
             </button>
           ) : (
-            <button
-              type="button"
-              className="go-live"
-              onClick={() => void goLive()}
-              disabled={!video.track || status.state === 'starting'}
-            >
+            <button type="button" className="go-live" onClick={goLive} disabled={!video.track}>
               Go live
             </button>
           )}
@@ -257,6 +250,11 @@ export function CameraPage({ room }: { room: RoomId }) {
       {video.error && <p className="error">Video: {video.error}</p>}
       {audio.error && <p className="error">Sound: {audio.error}</p>}
       {status.state === 'error' && <p className="error">{status.message}</p>}
+      {status.state === 'reconnecting' && (
+        <p className="notice" role="status">
+          Reconnecting ({status.message}); viewers keep watching as soon as it is back.
+        </p>
+      )}
       <p className="hint">
         Viewers open <a href={`/watch/${room}`}>{`${location.origin}/watch/${room}`}</a>
       </p>

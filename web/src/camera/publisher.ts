@@ -1,95 +1,133 @@
-// The camera's side of a broadcast: joins the room as its camera and publishes one video and one audio track.
+// The camera's side of a broadcast: joins the room as its camera and publishes one video and one audio track,
+// and keeps doing so through connection drops, server restarts and media-server crashes (RoomSession): on a
+// resume its producers are still there; after a fresh join it publishes again and viewers pick it up.
 import type { types } from 'mediasoup-client';
-import type { RoomId, StreamInfo } from '@inclubit/sfu/protocol';
-import { SignalingClient } from '../lib/signaling';
+import type { Result, RoomId, StreamInfo } from '@inclubit/sfu/protocol';
+import type { SignalingClient } from '../lib/signaling';
 import { createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
+import { RoomSession, type SessionPhase } from '../lib/room-session';
 
-export interface PublishOptions {
+export type BroadcastStatus =
+  | { state: 'starting' }
+  | { state: 'live'; codec: string | undefined }
+  | { state: 'reconnecting'; message: string }
+  | { state: 'error'; message: string };
+
+export interface BroadcastOptions {
   room: RoomId;
   stream: StreamInfo;
   video: MediaStreamTrack;
   audio: MediaStreamTrack | undefined;
   maxVideoBitrate: number;
-  /** Called once if the broadcast ends without stop() (server gone, room closed). */
-  onEnded: (reason: string) => void;
+  onStatus: (status: BroadcastStatus) => void;
 }
 
-export class CameraPublisher {
+export class CameraBroadcast {
   private readonly producers = new Map<types.MediaKind, types.Producer>();
-  private stopped = false;
+  private readonly session: RoomSession;
+  private transport: types.Transport | undefined;
   private reportTimer: ReturnType<typeof setInterval> | undefined;
+  private lastBytes: { bytes: number; at: number } | undefined;
+  private stream: StreamInfo;
+  private tracks: { video: MediaStreamTrack; audio: MediaStreamTrack | undefined };
 
-  private constructor(
-    private readonly signaling: SignalingClient,
-    private readonly transport: types.Transport,
-  ) {}
+  constructor(private readonly opts: BroadcastOptions) {
+    this.stream = opts.stream;
+    this.tracks = { video: opts.video, audio: opts.audio };
+    this.session = new RoomSession(
+      { room: opts.room, role: 'camera' },
+      {
+        listen: () => undefined,
+        joined: (s, j) => this.publish(s, j),
+        resumed: (s) => this.resumed(s),
+        reset: () => this.reset(),
+        phase: (p, m) => this.onPhase(p, m),
+      },
+    );
+  }
 
-  static async start(opts: PublishOptions): Promise<CameraPublisher> {
-    const signaling = await SignalingClient.connect();
-    try {
-      const { routerRtpCapabilities, iceServers } = await signaling.request('join', {
-        room: opts.room,
-        role: 'camera',
-      });
-      // Described before any track is live, so viewers map the first frame correctly.
-      await signaling.request('setStream', opts.stream);
-      const device = await loadDevice(routerRtpCapabilities);
-      const transport = await createTransport(signaling, device, 'send', {
-        iceServers,
-        relayOnly: relayOnlyRequested(),
-      });
-      const publisher = new CameraPublisher(signaling, transport);
-      const ended = (reason: string) => {
-        if (publisher.stopped) return;
-        publisher.stop();
-        opts.onEnded(reason);
-      };
-      signaling.onClose(() => ended('lost the connection to the server'));
-      signaling.on('roomClosed', ({ reason }) => ended(`the room was closed (${reason})`));
-      signaling.on('kicked', ({ reason }) => ended(reason));
-      transport.on('connectionstatechange', (state) => {
-        if (state === 'failed') ended('the media connection failed');
-      });
+  start(): void {
+    this.opts.onStatus({ state: 'starting' });
+    this.session.start();
+    this.reportTimer = setInterval(() => {
+      this.reportStats().catch((e: unknown) => console.debug('stats report not sent', e));
+    }, 2000);
+  }
 
-      const video = await transport.produce({
-        track: opts.video,
-        encodings: [{ maxBitrate: opts.maxVideoBitrate }],
-        codecOptions: { videoGoogleStartBitrate: 1000 },
-        // Keep the track alive when a producer closes: the preview keeps showing it.
-        stopTracks: false,
-      });
-      publisher.producers.set('video', video);
-      if (opts.audio) {
-        const audio = await transport.produce({ track: opts.audio, stopTracks: false });
-        publisher.producers.set('audio', audio);
-      }
-      publisher.reportTimer = setInterval(() => {
-        publisher.reportStats().catch((e: unknown) => console.debug('stats report not sent', e));
-      }, 2000);
-      return publisher;
-    } catch (error) {
-      signaling.close();
-      throw error;
-    }
+  stop(): void {
+    clearInterval(this.reportTimer);
+    this.session.stop();
+    this.reset();
   }
 
   /** Swaps a track without re-publishing, so viewers keep their consumers. */
   async replaceTrack(kind: types.MediaKind, track: MediaStreamTrack): Promise<void> {
+    if (kind === 'video') this.tracks.video = track;
+    else this.tracks.audio = track;
     await this.producers.get(kind)?.replaceTrack({ track });
   }
 
   async setStream(stream: StreamInfo): Promise<void> {
-    if (!this.stopped) await this.signaling.request('setStream', stream);
+    this.stream = stream;
+    // While disconnected it is sent on the resume or the next publish.
+    await this.session.current?.request('setStream', stream);
   }
 
   get videoCodec(): string | undefined {
     return this.producers.get('video')?.rtpParameters.codecs[0]?.mimeType;
   }
 
+  private async publish(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
+    // Described before any track is live, so viewers map the first frame correctly.
+    await signaling.request('setStream', this.stream);
+    const device = await loadDevice(joined.routerRtpCapabilities);
+    const transport = await createTransport(signaling, device, 'send', {
+      iceServers: joined.iceServers,
+      relayOnly: relayOnlyRequested(),
+    });
+    this.transport = transport;
+    this.session.watchIce(transport);
+    const video = await transport.produce({
+      track: this.tracks.video,
+      encodings: [{ maxBitrate: this.opts.maxVideoBitrate }],
+      codecOptions: { videoGoogleStartBitrate: 1000 },
+      // Keep the track alive when a producer closes: the preview keeps showing it.
+      stopTracks: false,
+    });
+    this.producers.set('video', video);
+    if (this.tracks.audio) {
+      const audio = await transport.produce({ track: this.tracks.audio, stopTracks: false });
+      this.producers.set('audio', audio);
+    }
+  }
+
+  private async resumed(signaling: SignalingClient): Promise<void> {
+    await signaling.request('setStream', this.stream);
+    if (this.transport) await this.session.restartIce(this.transport);
+  }
+
+  private reset(): void {
+    for (const p of this.producers.values()) p.close();
+    this.producers.clear();
+    this.transport?.close();
+    this.transport = undefined;
+    this.lastBytes = undefined;
+  }
+
+  private onPhase(phase: SessionPhase, message?: string): void {
+    if (phase === 'connected') return this.opts.onStatus({ state: 'live', codec: this.videoCodec });
+    if (phase === 'connecting') return this.opts.onStatus({ state: 'starting' });
+    if (phase === 'reconnecting')
+      return this.opts.onStatus({ state: 'reconnecting', message: message ?? 'reconnecting' });
+    clearInterval(this.reportTimer);
+    this.opts.onStatus({ state: 'error', message: `Broadcast ended: ${message ?? phase}` });
+  }
+
   /** What the camera sends, for the operator's dashboard. */
   private async reportStats(): Promise<void> {
     const producer = this.producers.get('video');
-    if (!producer || this.stopped) return;
+    const signaling = this.session.current;
+    if (!producer || producer.closed || !signaling) return;
     const stats: Record<string, unknown>[] = [];
     (await producer.getStats()).forEach((s: Record<string, unknown>) => stats.push(s));
     const out = stats.find((s) => s.type === 'outbound-rtp');
@@ -104,7 +142,7 @@ export class CameraPublisher {
     this.lastBytes = { bytes, at: now };
     const rtt = n(remote, 'roundTripTime');
     const lost = n(remote, 'fractionLost');
-    await this.signaling.request('reportStats', {
+    await signaling.request('reportStats', {
       width: n(out, 'frameWidth') ?? 0,
       height: n(out, 'frameHeight') ?? 0,
       fps: n(out, 'framesPerSecond') ?? 0,
@@ -112,16 +150,5 @@ export class CameraPublisher {
       ...(rtt !== undefined && { rttMs: Math.round(rtt * 1000) }),
       ...(lost !== undefined && { lossPercent: lost * 100 }),
     });
-  }
-
-  private lastBytes: { bytes: number; at: number } | undefined;
-
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    clearInterval(this.reportTimer);
-    for (const p of this.producers.values()) p.close();
-    this.transport.close();
-    this.signaling.close();
   }
 }

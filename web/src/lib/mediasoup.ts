@@ -28,9 +28,25 @@ export interface IceOptions {
 
 export const relayOnlyRequested = () => new URLSearchParams(location.search).get('relay') === '1';
 
-export async function loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
-  const device = new Device();
-  await device.load({ routerRtpCapabilities: asClientCapabilities(routerRtpCapabilities) });
+const devices = new Map<string, Promise<Device>>();
+
+/**
+ * A Device for these router capabilities. Loading one probes the browser with a throwaway peer connection
+ * (hundreds of ms on a busy headset); a rejoin after a crash or restart gets the same capabilities, so the
+ * loaded device is kept and reused.
+ */
+export function loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
+  const key = JSON.stringify(routerRtpCapabilities);
+  let device = devices.get(key);
+  if (!device) {
+    device = (async () => {
+      const d = new Device();
+      await d.load({ routerRtpCapabilities: asClientCapabilities(routerRtpCapabilities) });
+      return d;
+    })();
+    devices.set(key, device);
+    device.catch(() => devices.delete(key));
+  }
   return device;
 }
 

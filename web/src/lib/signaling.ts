@@ -1,5 +1,6 @@
 // Typed signaling client: request(method, params) → validated result, plus validated server events.
 import {
+  CloseCode,
   decodeResult,
   decodeServerMessage,
   type ErrorCode,
@@ -125,6 +126,11 @@ export class SignalingClient {
   /** A goodbye: the server lets this connection's peer go at once (a drop would keep it for a resume). */
   close(): void {
     this.socket.close(1000, 'bye');
+  }
+
+  /** Gives up on this connection to make a new one: the server keeps the peer for a `resume`. */
+  abandon(): void {
+    this.socket.close(CloseCode.reconnecting, 'reconnecting');
   }
 
   private onFrame(raw: string): void {

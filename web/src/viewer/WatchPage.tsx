@@ -85,6 +85,11 @@ export function WatchPage({ room }: { room: RoomId }) {
     [projectionOverride, state.stream],
   );
 
+  // A resumed connection's media never stopped: keep showing it while signaling reconnects.
+  const showVideo =
+    (state.phase === 'live' || state.phase === 'reconnecting') &&
+    state.tracks.some((t) => t.kind === 'video');
+
   // Marks the first decoded frame of each live period: the join-to-first-frame figure reads these.
   useEffect(() => {
     if (!video || state.phase !== 'live') return;
@@ -103,13 +108,13 @@ export function WatchPage({ room }: { room: RoomId }) {
         <XR store={xrStore}>
           <DesktopEyeLayers />
           <ContentOrientation>
-            {video && state.phase === 'live' && <VideoSurface video={video} stream={stream} />}
+            {video && showVideo && <VideoSurface video={video} stream={stream} />}
           </ContentOrientation>
           <LookControls deviceOrientation={orientation} />
         </XR>
       </Canvas>
       {state.phase !== 'live' && (
-        <div className="overlay" role="status">
+        <div className={showVideo ? 'overlay banner' : 'overlay'} role="status">
           <p>{phaseText[state.phase]}</p>
           {state.message && <p className="detail">{state.message}</p>}
           <p className="detail">

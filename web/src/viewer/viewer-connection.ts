@@ -1,16 +1,19 @@
 // The viewer's side of a broadcast: joins as a viewer, consumes whatever the camera publishes, follows the
-// camera going away and coming back, and reconnects with backoff when the server or the room goes away.
+// camera going away and coming back. Connection drops, server restarts and media-server crashes are the
+// RoomSession's business: this class only (re)builds and reconciles the media it is handed.
 import type { types } from 'mediasoup-client';
 import {
   defaultStreamInfo,
   type ConsumerId,
   type Params,
   type ProducerInfo,
+  type Result,
   type RoomId,
   type StreamInfo,
 } from '@inclubit/sfu/protocol';
-import { RequestError, SignalingClient } from '../lib/signaling';
+import { RequestError, type SignalingClient } from '../lib/signaling';
 import { asClientRtpParameters, createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
+import { RoomSession, type SessionPhase } from '../lib/room-session';
 
 export type ViewerPhase = 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error' | 'removed' | 'closed';
 
@@ -23,112 +26,44 @@ export interface ViewerState {
   message?: string;
 }
 
-const backoffMs = (attempt: number) => Math.min(10_000, 500 * 2 ** attempt);
-
 export class ViewerConnection {
   private readonly consumers = new Map<ConsumerId, types.Consumer>();
-  private signaling: SignalingClient | undefined;
+  /** Producers announced before the receive transport existed. */
+  private readonly announced: ProducerInfo[] = [];
+  private readonly session: RoomSession;
+  private device: types.Device | undefined;
   private transport: types.Transport | undefined;
   private stream: StreamInfo = defaultStreamInfo;
-  private stopped = false;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private attempt = 0;
 
   constructor(
-    private readonly room: RoomId,
+    room: RoomId,
     private readonly onChange: (state: ViewerState) => void,
-  ) {}
+  ) {
+    this.session = new RoomSession(
+      { room, role: 'viewer' },
+      {
+        listen: (s) => this.listen(s),
+        joined: (s, j) => this.joined(s, j),
+        resumed: (s, r) => this.resumed(s, r),
+        reset: () => this.reset(),
+        phase: (p, m) => this.onPhase(p, m),
+      },
+    );
+  }
 
   start(): void {
-    this.emit('connecting');
-    this.connect().catch((e: unknown) => this.retry(e));
+    this.session.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.teardown();
-  }
-
-  private async connect(): Promise<void> {
-    const signaling = await SignalingClient.connect();
-    if (this.stopped) return signaling.close();
-    this.signaling = signaling;
-    signaling.onClose(() => {
-      if (this.signaling === signaling) this.retry(new Error('lost the connection to the server'));
-    });
-    signaling.on('roomClosed', ({ reason, rejoin }) => {
-      if (this.signaling !== signaling) return;
-      if (!rejoin) return this.end('closed', `The room was closed (${reason}).`);
-      signaling.close();
-      this.retry(new Error(`room closed: ${reason}`));
-    });
-    signaling.on('kicked', ({ reason }) => {
-      if (this.signaling === signaling) this.end('removed', `You were removed from the room (${reason}).`);
-    });
-
-    signaling.on('streamChanged', (stream) => {
-      this.stream = stream;
-      this.emitTracks();
-    });
-
-    const joined = await signaling.request('join', { room: this.room, role: 'viewer' });
-    performance.mark('inclubit:joined');
-    this.stream = joined.stream;
-    const device = await loadDevice(joined.routerRtpCapabilities);
-    const transport = await createTransport(signaling, device, 'recv', {
-      iceServers: joined.iceServers,
-      relayOnly: relayOnlyRequested(),
-    });
-    this.transport = transport;
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' && this.signaling === signaling) signaling.close();
-    });
-
-    const consume = async (producer: ProducerInfo): Promise<void> => {
-      const c = await signaling.request('consume', {
-        producerId: producer.producerId,
-        rtpCapabilities: device.rtpCapabilities,
-      });
-      const consumer = await transport.consume({
-        id: c.consumerId,
-        producerId: c.producerId,
-        kind: c.kind,
-        rtpParameters: asClientRtpParameters(c.rtpParameters),
-      });
-      this.consumers.set(c.consumerId, consumer);
-      await signaling.request('resumeConsumer', { consumerId: c.consumerId });
-      this.emitTracks();
-    };
-    const consumeQuietly = (producer: ProducerInfo) =>
-      consume(producer).catch((e: unknown) => {
-        // The camera may have stopped between the announcement and our request: not an error to show.
-        if (!(e instanceof RequestError && e.code === 'not_found')) console.warn('consume failed', e);
-      });
-
-    signaling.on('producerAdded', (producer) => void consumeQuietly(producer));
-    signaling.on('consumerClosed', ({ consumerId }) => {
-      this.consumers.get(consumerId)?.close();
-      this.consumers.delete(consumerId);
-      this.emitTracks();
-    });
-    this.attempt = 0;
-    this.emitTracks();
-    await Promise.all(joined.producers.map(consumeQuietly));
-  }
-
-  /** The end of watching, by someone else's decision: no reconnecting. */
-  private end(phase: 'removed' | 'closed', message: string): void {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.teardown();
-    this.emit(phase, message);
+    this.session.stop();
+    this.reset();
   }
 
   /** Tells the server what this page sees, for the operator's dashboard. */
   report(stats: Params<'reportStats'>): void {
     // Best effort: a lost report is replaced by the next one.
-    this.signaling
+    this.session.current
       ?.request('reportStats', stats)
       .catch((e: unknown) => console.debug('stats report not sent', e));
   }
@@ -138,37 +73,106 @@ export class ViewerConnection {
     return this.transport?.closed === false ? this.transport.getStats() : undefined;
   }
 
-  private retry(error: unknown): void {
-    if (this.stopped) return;
-    this.teardown();
-    const permanent =
-      error instanceof RequestError && (error.code === 'bad_request' || error.code === 'forbidden');
-    if (permanent) return this.emit('error', error.message);
-    const delay = backoffMs(this.attempt++);
-    this.emit('reconnecting', error instanceof Error ? error.message : String(error));
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.connect().catch((e: unknown) => this.retry(e));
-    }, delay);
+  private listen(signaling: SignalingClient): void {
+    signaling.on('streamChanged', (stream) => {
+      this.stream = stream;
+      this.emitTracks();
+    });
+    signaling.on('producerAdded', (producer) => {
+      // Announced while the transport is still being made: consumed as soon as it is ready.
+      if (!this.transport) this.announced.push(producer);
+      else void this.consumeQuietly(signaling, producer);
+    });
+    signaling.on('consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
   }
 
-  private teardown(): void {
-    const signaling = this.signaling;
-    this.signaling = undefined;
-    this.transport?.close();
-    this.transport = undefined;
+  private async joined(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
+    performance.mark('inclubit:joined');
+    this.stream = joined.stream;
+    this.device = await loadDevice(joined.routerRtpCapabilities);
+    const transport = await createTransport(signaling, this.device, 'recv', {
+      iceServers: joined.iceServers,
+      relayOnly: relayOnlyRequested(),
+    });
+    this.transport = transport;
+    this.session.watchIce(transport);
+    // Marks for a recovery timeline (devtools, and the recovery tests): join → consumed → connected → frame.
+    transport.on('connectionstatechange', (state) => performance.mark(`inclubit:transport-${state}`));
+    this.emitTracks();
+    const producers = new Map(
+      [...joined.producers, ...this.announced.splice(0)].map((p) => [p.producerId, p]),
+    );
+    await Promise.all([...producers.values()].map((p) => this.consumeQuietly(signaling, p)));
+  }
+
+  /** Back on a new connection as the same peer: catch up with what happened while away. */
+  private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
+    this.stream = resumed.stream;
+    const open = new Set(resumed.consumerIds);
+    for (const id of this.consumers.keys()) if (!open.has(id)) this.dropConsumer(id);
+    const consuming = new Set([...this.consumers.values()].map((c) => c.producerId));
+    const missed = resumed.producers.filter((p) => !consuming.has(p.producerId));
+    if (this.transport) await this.session.restartIce(this.transport);
+    this.emitTracks();
+    await Promise.all(missed.map((p) => this.consumeQuietly(signaling, p)));
+  }
+
+  private async consume(signaling: SignalingClient, producer: ProducerInfo): Promise<void> {
+    const device = this.device;
+    const transport = this.transport;
+    if (!device || !transport || transport.closed) return;
+    const c = await signaling.request('consume', {
+      producerId: producer.producerId,
+      rtpCapabilities: device.rtpCapabilities,
+    });
+    const consumer = await transport.consume({
+      id: c.consumerId,
+      producerId: c.producerId,
+      kind: c.kind,
+      rtpParameters: asClientRtpParameters(c.rtpParameters),
+    });
+    this.consumers.set(c.consumerId, consumer);
+    await signaling.request('resumeConsumer', { consumerId: c.consumerId });
+    performance.mark(`inclubit:consumed-${c.kind}`);
+    this.emitTracks();
+  }
+
+  private consumeQuietly(signaling: SignalingClient, producer: ProducerInfo): Promise<void> {
+    return this.consume(signaling, producer).catch((e: unknown) => {
+      // The camera may have stopped between the announcement and our request: not an error to show.
+      if (!(e instanceof RequestError && e.code === 'not_found')) console.warn('consume failed', e);
+    });
+  }
+
+  private dropConsumer(id: ConsumerId): void {
+    this.consumers.get(id)?.close();
+    this.consumers.delete(id);
+    this.emitTracks();
+  }
+
+  private reset(): void {
+    this.announced.length = 0;
     for (const c of this.consumers.values()) c.close();
     this.consumers.clear();
-    signaling?.close();
+    this.transport?.close();
+    this.transport = undefined;
+    this.device = undefined;
+  }
+
+  private onPhase(phase: SessionPhase, message?: string): void {
+    if (phase === 'connected') return this.emitTracks();
+    // While reconnecting the tracks keep playing: a resumed peer's media never stopped.
+    const tracks = phase === 'reconnecting' ? this.tracks() : [];
+    this.onChange({ phase, tracks, stream: this.stream, ...(message && { message }) });
+  }
+
+  private tracks(): MediaStreamTrack[] {
+    return [...this.consumers.values()].map((c) => c.track);
   }
 
   private emitTracks(): void {
-    const tracks = [...this.consumers.values()].map((c) => c.track);
+    const tracks = this.tracks();
     const live = tracks.some((t) => t.kind === 'video');
     this.onChange({ phase: live ? 'live' : 'waiting', tracks, stream: this.stream });
-  }
-
-  private emit(phase: ViewerPhase, message?: string): void {
-    this.onChange({ phase, tracks: [], stream: this.stream, ...(message && { message }) });
   }
 }

@@ -1,0 +1,163 @@
+// One peer in one room, kept through whatever breaks. When the connection drops, it reconnects with backoff
+// and resumes as the same peer (the server keeps a dropped peer's media for a grace period, so media never
+// stopped); when that is no longer possible (grace period over, server restarted, the room's media server
+// died) it joins afresh and the owner rebuilds its media. Only a kick, an operator closing the room, or a
+// refused link end it. The camera and the viewer are both owners of one of these.
+import type { types } from 'mediasoup-client';
+import type { Params, Result } from '@inclubit/sfu/protocol';
+import { RequestError, SignalingClient } from './signaling';
+
+export type SessionPhase = 'connecting' | 'connected' | 'reconnecting' | 'removed' | 'closed' | 'error';
+
+export interface RoomSessionOwner {
+  /** A new connection: subscribe to its events (before join or resume is sent). */
+  listen(signaling: SignalingClient): void;
+  /** A fresh peer: build the media (transports, produce or consume). Called again after every rejoin. */
+  joined(signaling: SignalingClient, joined: Result<'join'>): Promise<void>;
+  /** The same peer on a new connection: its media is still there; reconcile what changed while away. */
+  resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void>;
+  /** Before a fresh join: drop the old peer's media (it is gone on the server). */
+  reset(): void;
+  phase(phase: SessionPhase, message?: string): void;
+}
+
+/**
+ * 0.25 s, 0.5 s, 1 s, then every 2 s, each plus up to 0.25 s at random: a restarted server is found within
+ * seconds of coming back, and a room full of headsets does not knock on its door in the same millisecond.
+ */
+const backoffMs = (attempt: number) => Math.min(2000, 250 * 2 ** attempt) + Math.random() * 250;
+
+export class RoomSession {
+  private signaling: SignalingClient | undefined;
+  private peer: Params<'resume'> | undefined;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly join: Params<'join'>,
+    private readonly owner: RoomSessionOwner,
+  ) {}
+
+  start(): void {
+    this.owner.phase('connecting');
+    void this.connect();
+  }
+
+  /** Leaves the room (a goodbye: the server frees the peer at once). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const signaling = this.signaling;
+    this.signaling = undefined;
+    signaling?.close();
+  }
+
+  /** The live connection, if there is one right now. */
+  get current(): SignalingClient | undefined {
+    return this.signaling?.isOpen ? this.signaling : undefined;
+  }
+
+  /**
+   * Keeps a transport's ICE alive across network changes: when it fails (or stays disconnected), asks the
+   * server for new ICE parameters and restarts ICE. If the connection is down, the next resume does it.
+   */
+  watchIce(transport: types.Transport): void {
+    let disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+    transport.on('connectionstatechange', (state) => {
+      clearTimeout(disconnectedTimer);
+      if (state === 'failed') void this.restartIce(transport);
+      // Often back by itself (a short Wi-Fi gap); restart only if not.
+      if (state === 'disconnected')
+        disconnectedTimer = setTimeout(() => void this.restartIce(transport), 3000);
+    });
+  }
+
+  async restartIce(transport: types.Transport): Promise<void> {
+    const signaling = this.current;
+    if (!signaling || transport.closed) return;
+    const state = transport.connectionState;
+    if (state !== 'failed' && state !== 'disconnected') return;
+    try {
+      const { iceParameters } = await signaling.request('restartIce', { transportId: transport.id as never });
+      await transport.restartIce({ iceParameters });
+    } catch (e) {
+      console.warn('ICE restart failed; the next reconnect tries again', e);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    let signaling: SignalingClient | undefined;
+    try {
+      signaling = await SignalingClient.connect();
+      if (this.stopped) return signaling.close();
+      this.signaling = signaling;
+      const self = signaling;
+      signaling.onClose(() => {
+        if (this.signaling === self) this.lost(new Error('lost the connection to the server'));
+      });
+      signaling.on('kicked', ({ reason }) => {
+        if (this.signaling === self) this.end('removed', `You were removed from the room (${reason}).`);
+      });
+      signaling.on('roomClosed', ({ reason, rejoin }) => {
+        if (this.signaling !== self) return;
+        if (!rejoin) return this.end('closed', `The room was closed (${reason}).`);
+        // The room's media server went away and the peer with it: join again, on this same connection.
+        this.peer = undefined;
+        this.owner.phase('reconnecting', `room closed: ${reason}`);
+        this.joinAfresh(self).catch((e: unknown) => {
+          if (this.signaling === self) this.lost(e);
+        });
+      });
+      this.owner.listen(signaling);
+
+      if (this.peer) {
+        try {
+          const resumed = await signaling.request('resume', this.peer);
+          await this.owner.resumed(signaling, resumed);
+          return this.connected();
+        } catch (e) {
+          if (!(e instanceof RequestError && e.code === 'not_found')) throw e;
+          this.peer = undefined; // too late: join afresh below
+        }
+      }
+      await this.joinAfresh(signaling);
+    } catch (e) {
+      // Unless this connection was already given up on (its close handler ran).
+      if (!signaling || this.signaling === signaling) this.lost(e);
+    }
+  }
+
+  private async joinAfresh(signaling: SignalingClient): Promise<void> {
+    this.owner.reset();
+    const joined = await signaling.request('join', this.join);
+    this.peer = { peerId: joined.peerId, resumeToken: joined.resumeToken };
+    await this.owner.joined(signaling, joined);
+    this.connected();
+  }
+
+  private connected(): void {
+    this.attempt = 0;
+    this.owner.phase('connected');
+  }
+
+  private lost(error: unknown): void {
+    if (this.stopped) return;
+    const signaling = this.signaling;
+    this.signaling = undefined;
+    // Dropped, not closed: a close would be a goodbye and the server would free the peer we want back.
+    signaling?.abandon();
+    const code = error instanceof RequestError ? error.code : undefined;
+    if (code === 'bad_request' || code === 'forbidden' || code === 'unauthorized')
+      return this.end('error', (error as Error).message);
+    this.owner.phase('reconnecting', error instanceof Error ? error.message : String(error));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), backoffMs(this.attempt++));
+  }
+
+  private end(phase: 'removed' | 'closed' | 'error', message: string): void {
+    this.stop();
+    this.owner.reset();
+    this.owner.phase(phase, message);
+  }
+}
