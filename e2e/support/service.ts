@@ -1,6 +1,7 @@
 // Runs the real, built service (node sfu/dist/main.js) as its own process, the way `npm start` does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,4 +74,15 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A TCP port free right now on 127.0.0.1, for a service that must come back on the same port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

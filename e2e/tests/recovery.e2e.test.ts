@@ -2,14 +2,13 @@
 // signaling socket destroyed by the kernel (ss -K), the service stopped with SIGTERM and started again.
 // Pages are never reloaded; each recovery time is printed.
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { metric } from '../support/metrics.js';
-import { startService, type RunningService } from '../support/service.js';
+import { freePort, startService, type RunningService } from '../support/service.js';
 import { inboundStreams, progressOver, waitForMediaFlow } from '../support/webrtc.js';
 
 const run = promisify(execFile);
@@ -72,16 +71,6 @@ function watchForStalls(page: Page): { stop: () => Promise<number> } {
       return worst * 1000;
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 describe('recovery from real faults, without reloading any page', () => {

@@ -1,0 +1,100 @@
+// Real network cuts: a browser runs in a network namespace of this test, joined to this machine by a veth
+// pair; its link goes down for 10 s, then up. The viewer's own link, then the camera's: video comes back
+// by itself, without a reload, and the time from restoring the link to decoded frames is printed.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage } from '../support/browser.js';
+import { startCamera } from '../support/camera.js';
+import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
+import { freePort, startService, type RunningService } from '../support/service.js';
+import { progressOver, waitForMediaFlow } from '../support/webrtc.js';
+
+const CUT_MS = 10_000;
+const PASSWORD = 'network-cut-operator-password';
+let service: RunningService | undefined;
+let ns: Netns | undefined;
+const browsers: Browser[] = [];
+
+afterEach(async () => {
+  await Promise.all(browsers.splice(0).map((b) => b.close()));
+  await service?.stop();
+  await ns?.remove();
+  service = ns = undefined;
+});
+
+/** The service on the host end of the namespace's link, so both sides of the cut can reach it. */
+async function serviceFor(subnet: number) {
+  ns = await createNetns(`ib-cut${subnet}`, subnet);
+  const port = await freePort();
+  service = await startService({
+    PORT: String(port),
+    PUBLIC_URL: `http://${ns.hostIp}:${port}`,
+    HOST: ns.hostIp,
+    RTC_LISTEN_IP: ns.hostIp,
+    TOKEN_SECRET: 'network-cut-test-secret-0123456789abcdef',
+    OPERATOR_PASSWORD: PASSWORD,
+  });
+  const api = (path: string, body: unknown, token?: string) =>
+    fetch(`${service!.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, string>>);
+  const { token } = await api('/api/login', { password: PASSWORD });
+  const links = await api('/api/links', { room: 'cut' }, token);
+  return { camera: links.camera!, viewer: links.viewer! };
+}
+
+/** Chromium treats this plain-http origin as secure, as the HTTPS deployment is. */
+async function browserIn(where: Netns | undefined): Promise<Browser> {
+  const browser = await launchBrowser({
+    args: [`--unsafely-treat-insecure-origin-as-secure=${service!.url}`],
+    ...(where && { executablePath: await chromiumIn(where) }),
+  });
+  browsers.push(browser);
+  return browser;
+}
+
+async function watch(browser: Browser, url: string): Promise<Page> {
+  const { page } = await newPage(browser);
+  await page.goto(url);
+  await page.locator('main[data-phase="live"]').waitFor({ timeout: 30_000 });
+  await waitForMediaFlow(page, 'viewer before the cut', 30_000);
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  return page;
+}
+
+/** Cuts the link for CUT_MS (checking the viewer really stops decoding), restores it, times the recovery. */
+async function cutAndRestore(viewer: Page, what: string): Promise<number> {
+  await ns!.setLink(false);
+  await viewer.waitForTimeout(CUT_MS - 2000);
+  expect((await progressOver(viewer, 2000)).frames, `${what}: frames while the link is down`).toBe(0);
+  await ns!.setLink(true);
+  const restored = Date.now();
+  for (;;) {
+    if ((await progressOver(viewer, 250)).frames >= 2) break;
+    if (Date.now() - restored > 20_000) throw new Error(`${what}: no video 20 s after the link came back`);
+  }
+  const ms = Date.now() - restored;
+  console.log(`[network-cut] ${what}: link down ${CUT_MS / 1000} s; video back ${ms} ms after restore`);
+  expect(
+    await viewer.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+  ).toBe(true);
+  return ms;
+}
+
+describe('network cuts, without reloading any page', () => {
+  it("the viewer's link goes down for 10 s: video is back within 3 s of restore", async () => {
+    const links = await serviceFor(79);
+    await startCamera(await browserIn(undefined), links.camera);
+    const viewer = await watch(await browserIn(ns), links.viewer);
+    expect(await cutAndRestore(viewer, "viewer's link")).toBeLessThan(3000);
+  });
+
+  it("the camera's link goes down for 10 s: viewers resume on their own within 3 s of restore", async () => {
+    const links = await serviceFor(80);
+    await startCamera(await browserIn(ns), links.camera);
+    const viewer = await watch(await browserIn(undefined), links.viewer);
+    expect(await cutAndRestore(viewer, "camera's link")).toBeLessThan(3000);
+  });
+});
