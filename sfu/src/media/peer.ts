@@ -72,10 +72,6 @@ export class Peer {
     this.link?.disconnect(reason);
   }
 
-  get isConnected(): boolean {
-    return this.link !== undefined;
-  }
-
   isLinkedTo(owner: object): boolean {
     return this.link?.owner === owner;
   }

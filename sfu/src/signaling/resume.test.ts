@@ -1,7 +1,7 @@
 // A dropped connection's peer can come back on a new connection as itself: same id, same media, no
 // duplicate; anyone else, or anyone too late, is told to join afresh.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RoomId } from '../protocol/index.js';
+import type { ProducerId, RoomId } from '../protocol/index.js';
 import { startTestService, type TestService } from '../test-support/service.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { cameraVideo } from '../test-support/media.js';
@@ -29,12 +29,12 @@ async function liveCamera() {
   return { c, joined, transportId, producerId };
 }
 
-async function watchingViewer(producerId: string) {
+async function watchingViewer(producerId: ProducerId) {
   const c = await TestClient.connect(service.wsUrl);
   const joined = await c.request('join', { room, role: 'viewer' });
   const { transportId } = await c.request('createTransport', { direction: 'recv' });
   const consumed = await c.request('consume', {
-    producerId: producerId as never,
+    producerId,
     rtpCapabilities: joined.routerRtpCapabilities,
   });
   return { c, joined, transportId, consumerId: consumed.consumerId };

@@ -101,9 +101,9 @@ export class CameraBroadcast {
     }
   }
 
+  /** Back as the same camera: its producers are still there; only the description may have changed. */
   private async resumed(signaling: SignalingClient): Promise<void> {
     await signaling.request('setStream', this.stream);
-    if (this.transport) await this.session.restartIce(this.transport);
   }
 
   private reset(): void {

@@ -4,7 +4,7 @@
 // died) it joins afresh and the owner rebuilds its media. Only a kick, an operator closing the room, or a
 // refused link end it. The camera and the viewer are both owners of one of these.
 import type { types } from 'mediasoup-client';
-import type { Params, Result } from '@inclubit/sfu/protocol';
+import type { Params, Result, TransportId } from '@inclubit/sfu/protocol';
 import { RequestError, SignalingClient } from './signaling';
 
 export type SessionPhase = 'connecting' | 'connected' | 'reconnecting' | 'removed' | 'closed' | 'error';
@@ -33,6 +33,8 @@ export class RoomSession {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** Transports whose ICE this session keeps alive (watchIce), until they close. */
+  private readonly transports = new Set<types.Transport>();
 
   constructor(
     private readonly join: Params<'join'>,
@@ -63,6 +65,8 @@ export class RoomSession {
    * server for new ICE parameters and restarts ICE. If the connection is down, the next resume does it.
    */
   watchIce(transport: types.Transport): void {
+    this.transports.add(transport);
+    transport.observer.on('close', () => this.transports.delete(transport));
     let disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
     transport.on('connectionstatechange', (state) => {
       clearTimeout(disconnectedTimer);
@@ -73,13 +77,15 @@ export class RoomSession {
     });
   }
 
-  async restartIce(transport: types.Transport): Promise<void> {
+  private async restartIce(transport: types.Transport): Promise<void> {
     const signaling = this.current;
     if (!signaling || transport.closed) return;
     const state = transport.connectionState;
     if (state !== 'failed' && state !== 'disconnected') return;
     try {
-      const { iceParameters } = await signaling.request('restartIce', { transportId: transport.id as never });
+      const { iceParameters } = await signaling.request('restartIce', {
+        transportId: transport.id as TransportId,
+      });
       await transport.restartIce({ iceParameters });
     } catch (e) {
       console.warn('ICE restart failed; the next reconnect tries again', e);
@@ -115,6 +121,8 @@ export class RoomSession {
         try {
           const resumed = await signaling.request('resume', this.peer);
           await this.owner.resumed(signaling, resumed);
+          // A restart that could not be asked for while the connection was down.
+          await Promise.all([...this.transports].map((t) => this.restartIce(t)));
           return this.connected();
         } catch (e) {
           if (!(e instanceof RequestError && e.code === 'not_found')) throw e;

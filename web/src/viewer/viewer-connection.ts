@@ -112,7 +112,6 @@ export class ViewerConnection {
     for (const id of this.consumers.keys()) if (!open.has(id)) this.dropConsumer(id);
     const consuming = new Set([...this.consumers.values()].map((c) => c.producerId));
     const missed = resumed.producers.filter((p) => !consuming.has(p.producerId));
-    if (this.transport) await this.session.restartIce(this.transport);
     this.emitTracks();
     await Promise.all(missed.map((p) => this.consumeQuietly(signaling, p)));
   }
