@@ -35,21 +35,29 @@ export async function composeCommand(): Promise<string[]> {
   }
 }
 
-/** Runs compose with this project's files; resolves with the exit code and everything it printed. */
-export async function compose(envFile: string, args: string[]): Promise<{ code: number; output: string }> {
-  const [cmd, ...pre] = await composeCommand();
-  const files = composeFiles.flatMap((f) => ['-f', f]);
+/** Runs a command; resolves with its exit code and everything it printed (never rejects on exit codes). */
+async function capture(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(
-      cmd!,
-      [...pre, '--env-file', envFile, '-p', projectName, ...files, ...args],
-      { cwd: repo, env: { ...process.env, ENV_FILE: envFile }, maxBuffer: 64 * 1024 * 1024 },
-    );
+    const { stdout, stderr } = await run(cmd, args, { ...options, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
+}
+
+/** Runs compose with this project's files; resolves with the exit code and everything it printed. */
+export async function compose(envFile: string, args: string[]): Promise<{ code: number; output: string }> {
+  const [cmd, ...pre] = await composeCommand();
+  const files = composeFiles.flatMap((f) => ['-f', f]);
+  return capture(cmd!, [...pre, '--env-file', envFile, '-p', projectName, ...files, ...args], {
+    cwd: repo,
+    env: { ...process.env, ENV_FILE: envFile },
+  });
 }
 
 /** example.env with the required settings filled in: what a person does after `cp example.env .env`. */
@@ -94,17 +102,8 @@ async function containerOf(service: string): Promise<string> {
 }
 
 /** Runs a command in a running service's container; resolves with its exit code and output. */
-export async function execInService(
-  service: string,
-  command: string[],
-): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run('docker', ['exec', await containerOf(service), ...command]);
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
+export async function execInService(service: string, command: string[]) {
+  return capture('docker', ['exec', await containerOf(service), ...command]);
 }
 
 /** Reads a file from a running service's container. */

@@ -101,8 +101,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (stack) {
-    const logs = await compose(envFile!, ['logs', '--no-color', '--tail', '40']);
-    if (process.env.DEPLOY_LOGS) console.log(logs.output);
+    // DEPLOY_LOGS=1 prints the services' last lines before they go (for a failing run).
+    if (process.env.DEPLOY_LOGS)
+      console.log((await compose(envFile!, ['logs', '--no-color', '--tail', '40'])).output);
     await stack.down({ removeVolumes: true, timeout: 20_000 });
   }
   await ns?.remove();

@@ -3,11 +3,12 @@
 // by itself, without a reload, and the time from restoring the link to decoded frames is printed.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage } from '../support/browser.js';
+import { launchBrowser } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
 import { freePort, startService, type RunningService } from '../support/service.js';
-import { progressOver, waitForMediaFlow } from '../support/webrtc.js';
+import { progressOver } from '../support/webrtc.js';
+import { openViewer, sameDocument } from '../support/viewer.js';
 
 const CUT_MS = 10_000;
 const PASSWORD = 'network-cut-operator-password';
@@ -55,15 +56,6 @@ async function browserIn(where: Netns | undefined): Promise<Browser> {
   return browser;
 }
 
-async function watch(browser: Browser, url: string): Promise<Page> {
-  const { page } = await newPage(browser);
-  await page.goto(url);
-  await page.locator('main[data-phase="live"]').waitFor({ timeout: 30_000 });
-  await waitForMediaFlow(page, 'viewer before the cut', 30_000);
-  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-  return page;
-}
-
 /** Cuts the link for CUT_MS (checking the viewer really stops decoding), restores it, times the recovery. */
 async function cutAndRestore(viewer: Page, what: string): Promise<number> {
   await ns!.setLink(false);
@@ -77,9 +69,7 @@ async function cutAndRestore(viewer: Page, what: string): Promise<number> {
   }
   const ms = Date.now() - restored;
   console.log(`[network-cut] ${what}: link down ${CUT_MS / 1000} s; video back ${ms} ms after restore`);
-  expect(
-    await viewer.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
-  ).toBe(true);
+  expect(await sameDocument(viewer)).toBe(true);
   return ms;
 }
 
@@ -87,14 +77,14 @@ describe('network cuts, without reloading any page', () => {
   it("the viewer's link goes down for 10 s: video is back within 3 s of restore", async () => {
     const links = await serviceFor(79);
     await startCamera(await browserIn(undefined), links.camera);
-    const viewer = await watch(await browserIn(ns), links.viewer);
+    const viewer = await openViewer(await browserIn(ns), links.viewer);
     expect(await cutAndRestore(viewer, "viewer's link")).toBeLessThan(3000);
   });
 
   it("the camera's link goes down for 10 s: viewers resume on their own within 3 s of restore", async () => {
     const links = await serviceFor(80);
     await startCamera(await browserIn(ns), links.camera);
-    const viewer = await watch(await browserIn(undefined), links.viewer);
+    const viewer = await openViewer(await browserIn(undefined), links.viewer);
     expect(await cutAndRestore(viewer, "camera's link")).toBeLessThan(3000);
   });
 });

@@ -5,11 +5,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage } from '../support/browser.js';
+import { launchBrowser } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { metric } from '../support/metrics.js';
 import { freePort, startService, type RunningService } from '../support/service.js';
-import { inboundStreams, progressOver, waitForMediaFlow } from '../support/webrtc.js';
+import { inboundStreams, progressOver } from '../support/webrtc.js';
+import { markDocument, openViewer, sameDocument } from '../support/viewer.js';
 
 const run = promisify(execFile);
 
@@ -22,23 +23,8 @@ afterEach(async () => {
   browser = service = undefined;
 });
 
-async function viewer(url: string): Promise<Page> {
-  // Small pages: seven Chromium pages share this machine's two cores, and recovery is what is measured.
-  const { page } = await newPage(browser!, { width: 320, height: 180 });
-  await page.goto(url);
-  await page.locator('main[data-phase="live"]').waitFor({ timeout: 30_000 });
-  await waitForMediaFlow(page, `viewer at ${url}`, 30_000);
-  return mark(page);
-}
-
-/** A page that reloads loses this mark; every test checks it is still there at the end. */
-async function mark(page: Page): Promise<Page> {
-  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-  return page;
-}
-
-const notReloaded = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
+// Small pages: seven Chromium pages share this machine's two cores, and recovery is what is measured.
+const viewer = (url: string) => openViewer(browser!, url, { width: 320, height: 180 });
 
 /** Milliseconds from `since` until the page decodes new frames again (several in half a second). */
 async function decodingAgain(page: Page, since: number, what: string, timeoutMs: number): Promise<number> {
@@ -104,13 +90,13 @@ describe('recovery from real faults, without reloading any page', () => {
     expect(Math.max(...times)).toBeLessThan(15_000);
     expect(bystanderStall).toBe(0);
     expect(await metric(service.url, 'inclubit_worker_restarts_total')).toBe(1);
-    for (const page of [...victims, bystander]) expect(await notReloaded(page)).toBe(true);
+    for (const page of [...victims, bystander]) expect(await sameDocument(page)).toBe(true);
   });
 
   it('every signaling socket destroyed at once: every page resumes as the same peer, media never stops', async () => {
     service = await startService();
     browser = await launchBrowser();
-    const camera = await mark(await startCamera(browser, `${service.url}/camera/sockets`));
+    const camera = await markDocument(await startCamera(browser, `${service.url}/camera/sockets`));
     const viewers = [];
     for (let i = 0; i < 3; i++) viewers.push(await viewer(`${service.url}/watch/sockets`));
     const joins = await metric(service.url, 'inclubit_peer_sessions_total', { kind: 'join' });
@@ -138,14 +124,14 @@ describe('recovery from real faults, without reloading any page', () => {
     // The same consumers carry the media: nothing was rebuilt.
     expect(Object.keys(await inboundStreams(viewers[0]!)).sort()).toEqual(consumersBefore);
     expect(Math.max(...worst)).toBeLessThanOrEqual(1000);
-    for (const page of [camera, ...viewers]) expect(await notReloaded(page)).toBe(true);
+    for (const page of [camera, ...viewers]) expect(await sameDocument(page)).toBe(true);
   });
 
   it('SIGTERM and a restart: pages show "reconnecting", then the camera republishes and viewers decode', async () => {
     const port = await freePort();
     service = await startService({ PORT: String(port) });
     browser = await launchBrowser();
-    const camera = await mark(await startCamera(browser, `${service.url}/camera/restart`));
+    const camera = await markDocument(await startCamera(browser, `${service.url}/camera/restart`));
     const viewers = [];
     for (let i = 0; i < 2; i++) viewers.push(await viewer(`${service.url}/watch/restart`));
 
@@ -162,6 +148,6 @@ describe('recovery from real faults, without reloading any page', () => {
     await camera.locator('main[data-status="live"]').waitFor({ timeout: 5000 });
     console.log(`[recovery] restart: viewers decode again ${times.join(', ')} ms after the service is back`);
     expect(Math.max(...times)).toBeLessThan(10_000);
-    for (const page of [camera, ...viewers]) expect(await notReloaded(page)).toBe(true);
+    for (const page of [camera, ...viewers]) expect(await sameDocument(page)).toBe(true);
   });
 });
