@@ -57,9 +57,14 @@ export async function buildServer(config: Config): Promise<Service> {
     // Shutting down (SIGTERM, an update): every client is told the server is restarting and comes back by
     // itself (reconnect, then resume or rejoin), instead of seeing an unexplained close.
     preClose(done) {
-      for (const client of this.websocketServer.clients)
-        client.close(CloseCode.restarting, 'server restarting');
-      this.websocketServer.close(() => done());
+      const clients = this.websocketServer.clients;
+      for (const client of clients) client.close(CloseCode.restarting, 'server restarting');
+      // A client whose network vanished never answers the close frame; ws would wait 30 s for it.
+      const deadline = setTimeout(() => clients.forEach((c) => c.terminate()), 2000);
+      this.websocketServer.close(() => {
+        clearTimeout(deadline);
+        done();
+      });
     },
   });
   await app.register(healthRoutes, { pool, metrics });

@@ -2,6 +2,7 @@
 // plus counters for events: signaling errors by code and every consumer score mediasoup reports.
 import client from 'prom-client';
 import type { ErrorCode } from '../protocol/index.js';
+import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 
@@ -9,6 +10,7 @@ export class Metrics {
   readonly registry = new client.Registry();
   private readonly signalingErrors: client.Counter<'code'>;
   private readonly peerSessions: client.Counter<'kind'>;
+  private readonly iceRestarts: client.Counter;
   private readonly consumerScore: client.Histogram;
 
   constructor(pool: WorkerPool, rooms: RoomRegistry) {
@@ -70,6 +72,29 @@ export class Metrics {
       },
     });
     new client.Gauge({
+      name: 'inclubit_router_objects',
+      help: "Transports, producers and consumers in mediasoup's own router dumps (a leak shows here first)",
+      labelNames: ['kind'],
+      registers: [registry],
+      async collect() {
+        const dumps = await Promise.all(rooms.list().map((r) => r.dump().catch(() => undefined)));
+        const count = (pick: (d: Awaited<ReturnType<Room['dump']>>) => string[]) =>
+          dumps.reduce((n, d) => n + (d ? pick(d).length : 0), 0);
+        this.set(
+          { kind: 'transports' },
+          count((d) => d.transportIds),
+        );
+        this.set(
+          { kind: 'producers' },
+          count((d) => d.producerIds),
+        );
+        this.set(
+          { kind: 'consumers' },
+          count((d) => d.consumerIds),
+        );
+      },
+    });
+    new client.Gauge({
       name: 'inclubit_worker_cpu_seconds',
       help: 'CPU time used by each mediasoup worker (user + system)',
       labelNames: ['worker'],
@@ -103,6 +128,11 @@ export class Metrics {
       labelNames: ['kind'],
       registers: [registry],
     });
+    this.iceRestarts = new client.Counter({
+      name: 'inclubit_ice_restarts_total',
+      help: 'Transports given new ICE parameters after their network path broke (restartIce)',
+      registers: [registry],
+    });
     const workerRestarts = new client.Counter({
       name: 'inclubit_worker_restarts_total',
       help: 'mediasoup workers that died and were replaced',
@@ -133,5 +163,9 @@ export class Metrics {
 
   peerSession(kind: 'join' | 'resume'): void {
     this.peerSessions.inc({ kind });
+  }
+
+  iceRestart(): void {
+    this.iceRestarts.inc();
   }
 }

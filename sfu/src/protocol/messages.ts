@@ -171,6 +171,11 @@ export const methods = {
     result: empty,
   },
   leave: { params: empty, result: empty },
+  /**
+   * Liveness, asked by the page every few seconds: after a network change a connection can die without
+   * either end hearing of it (half-open TCP), and a browser cannot send WebSocket pings itself.
+   */
+  ping: { params: empty, result: empty },
   /** Any joined peer: its own measurements, for the dashboard. */
   reportStats: { params: ClientStats, result: empty },
 

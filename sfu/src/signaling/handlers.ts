@@ -58,6 +58,8 @@ const handlers: { [M in Method]: Handler<M> } = {
     return Promise.resolve({});
   },
 
+  ping: () => Promise.resolve({}),
+
   reportStats: (s, p) => {
     s.joined().peer.stats = p;
     return Promise.resolve({});

@@ -115,6 +115,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         try {
           send({ type: 'response', id, ok: true, data: await dispatch(session, decoded.value) });
           if (method === 'join' || method === 'resume') opts.metrics.peerSession(method);
+          if (method === 'restartIce') opts.metrics.iceRestart();
         } catch (error) {
           if (error instanceof SignalingError) {
             session.log.info({ method, code: error.code, detail: error.message }, 'request refused');

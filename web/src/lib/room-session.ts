@@ -35,6 +35,8 @@ export class RoomSession {
   private stopped = false;
   /** Transports whose ICE this session keeps alive (watchIce), until they close. */
   private readonly transports = new Set<types.Transport>();
+  /** Transports with an ICE restart under way (a resume and a disconnect timer can both ask for one). */
+  private readonly restarting = new Set<types.Transport>();
 
   constructor(
     private readonly join: Params<'join'>,
@@ -79,9 +81,10 @@ export class RoomSession {
 
   private async restartIce(transport: types.Transport): Promise<void> {
     const signaling = this.current;
-    if (!signaling || transport.closed) return;
+    if (!signaling || transport.closed || this.restarting.has(transport)) return;
     const state = transport.connectionState;
     if (state !== 'failed' && state !== 'disconnected') return;
+    this.restarting.add(transport);
     try {
       const { iceParameters } = await signaling.request('restartIce', {
         transportId: transport.id as TransportId,
@@ -89,6 +92,8 @@ export class RoomSession {
       await transport.restartIce({ iceParameters });
     } catch (e) {
       console.warn('ICE restart failed; the next reconnect tries again', e);
+    } finally {
+      this.restarting.delete(transport);
     }
   }
 
@@ -98,6 +103,7 @@ export class RoomSession {
       signaling = await SignalingClient.connect();
       if (this.stopped) return signaling.close();
       this.signaling = signaling;
+      signaling.keepAlive();
       const self = signaling;
       signaling.onClose(() => {
         if (this.signaling === self) this.lost(new Error('lost the connection to the server'));

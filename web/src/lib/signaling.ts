@@ -39,15 +39,39 @@ export class SignalingClient {
   private readonly pending = new Map<number, { resolve: (d: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Map<EventName, Set<(data: never) => void>>();
   private readonly closeListeners = new Set<() => void>();
+  private lost = false;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
 
   private constructor(private readonly socket: WebSocket) {
     socket.addEventListener('message', (e: MessageEvent<string>) => this.onFrame(e.data));
-    socket.addEventListener('close', () => {
-      for (const p of this.pending.values())
-        p.reject(new RequestError('disconnected', 'signaling connection lost'));
-      this.pending.clear();
-      for (const fn of this.closeListeners) fn();
-    });
+    socket.addEventListener('close', () => this.lose());
+  }
+
+  /** The connection is over (closed, or given up on): fail what waits, tell the listeners, once. */
+  private lose(): void {
+    if (this.lost) return;
+    this.lost = true;
+    clearInterval(this.heartbeat);
+    for (const p of this.pending.values())
+      p.reject(new RequestError('disconnected', 'signaling connection lost'));
+    this.pending.clear();
+    for (const fn of this.closeListeners) fn();
+  }
+
+  /**
+   * Pings the server every `intervalMs`. After a network change a connection can die without the browser
+   * noticing for many minutes (half-open TCP); a ping unanswered for `timeoutMs` ends it here, so the owner
+   * reconnects and resumes within seconds.
+   */
+  keepAlive(intervalMs = 4000, timeoutMs = 6000): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      this.request('ping', {}, timeoutMs).catch((e: unknown) => {
+        if (!(e instanceof RequestError && e.code === 'timeout')) return;
+        this.lose();
+        this.socket.close(CloseCode.reconnecting, 'no answer to ping');
+      });
+    }, intervalMs);
   }
 
   static async connect(url = signalingUrl(), timeoutMs = 10_000): Promise<SignalingClient> {
@@ -84,7 +108,7 @@ export class SignalingClient {
   }
 
   get isOpen(): boolean {
-    return this.socket.readyState === WebSocket.OPEN;
+    return !this.lost && this.socket.readyState === WebSocket.OPEN;
   }
 
   request<M extends Method>(method: M, params: Params<M>, timeoutMs = 15_000): Promise<Result<M>> {
