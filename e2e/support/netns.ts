@@ -14,10 +14,12 @@ export interface Netns {
   name: string;
   /** This machine's end of the link (what the namespace reaches the server at). */
   hostIp: string;
-  /** The namespace's own address. */
+  /** The namespace's own address (changes with moveTo). */
   nsIp: string;
   /** Link up or down, from the host side (a Wi-Fi drop, as the namespace sees it). */
   setLink(up: boolean): Promise<void>;
+  /** Gives the namespace the address 10.<subnet>.0.<host> instead of its own: a move to another network. */
+  moveTo(host: number): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -37,13 +39,21 @@ export async function createNetns(name: string, subnet: number): Promise<Netns> 
   await ip('-n', name, 'addr', 'add', `${nsIp}/24`, 'dev', nsIf);
   await ip('-n', name, 'link', 'set', nsIf, 'up');
   await ip('-n', name, 'link', 'set', 'lo', 'up');
-  return {
+  const netns: Netns = {
     name,
     hostIp,
     nsIp,
     setLink: async (up) => void (await ip('link', 'set', hostIf, up ? 'up' : 'down')),
+    moveTo: async (host) => {
+      const next = `10.${subnet}.0.${host}`;
+      // Old one first: deleting a primary address would take a secondary in its subnet with it.
+      await ip('-n', name, 'addr', 'del', `${netns.nsIp}/24`, 'dev', nsIf);
+      await ip('-n', name, 'addr', 'add', `${next}/24`, 'dev', nsIf);
+      netns.nsIp = next;
+    },
     remove: () => removeNetns(name, hostIf),
   };
+  return netns;
 }
 
 async function removeNetns(name: string, hostIf: string) {

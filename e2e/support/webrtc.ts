@@ -18,6 +18,8 @@ export function inboundStreams(page: Page): Promise<Record<string, InboundStream
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp' || (s.kind !== 'audio' && s.kind !== 'video')) return;
+        // mediasoup's bandwidth probation packets (SSRC 1234) show up as a stream of their own; not media.
+        if (s.ssrc === 1234) return;
         const n = (k: string) => {
           const v = s[k];
           return typeof v === 'number' ? v : 0;
@@ -107,6 +109,8 @@ export async function waitFor<T>(
 export interface SelectedPair {
   /** host, srflx, relay… */
   localType: string;
+  /** The page's own address on that pair (its host address for a host candidate). */
+  localAddress: string | undefined;
   /** How the page reaches its TURN server (udp, tcp, tls), for relay candidates. */
   relayProtocol: string | undefined;
   /** The SFU (or relay) port the media really flows through. */
@@ -127,6 +131,7 @@ export function selectedPairs(page: Page): Promise<SelectedPair[]> {
         const remote = stats.find((s) => s.id === pair.remoteCandidateId);
         out.push({
           localType: typeof local?.candidateType === 'string' ? local.candidateType : '?',
+          localAddress: typeof local?.address === 'string' ? local.address : undefined,
           relayProtocol: typeof local?.relayProtocol === 'string' ? local.relayProtocol : undefined,
           remotePort: typeof remote?.port === 'number' ? remote.port : undefined,
         });
@@ -134,4 +139,36 @@ export function selectedPairs(page: Page): Promise<SelectedPair[]> {
     }
     return out;
   });
+}
+
+/**
+ * Samples the page's decoded video frames every `everyMs` until stopped; `stop` resolves the longest time
+ * (ms) in which no new frame was decoded. A stream replaced by a new one counts once it decodes.
+ */
+export function watchStalls(page: Page, everyMs = 200): { stop: () => Promise<number> } {
+  let running = true;
+  let worst = 0;
+  let failure: Error | undefined;
+  const loop = (async () => {
+    let before = await inboundStreams(page);
+    let lastFrameAt = Date.now();
+    while (running) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      const after = await inboundStreams(page);
+      const decoded = Object.entries(after).some(
+        ([id, s]) => s.kind === 'video' && s.framesDecoded > (before[id]?.framesDecoded ?? 0),
+      );
+      if (decoded) lastFrameAt = Date.now();
+      worst = Math.max(worst, Date.now() - lastFrameAt);
+      before = after;
+    }
+  })().catch((e: unknown) => (failure = e instanceof Error ? e : new Error(String(e))));
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      if (failure) throw failure;
+      return worst;
+    },
+  };
 }
