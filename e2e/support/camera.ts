@@ -5,12 +5,12 @@ import { newPage } from './browser.js';
 export async function startCamera(
   browser: Browser,
   url: string,
-  { projection = 'mono-360' }: { projection?: string } = {},
+  { projection = 'mono-360', resolution = 'SD 1280×640' }: { projection?: string; resolution?: string } = {},
 ): Promise<Page> {
   const { page } = await newPage(browser);
   await page.goto(url);
   await page.getByTestId('video-source').selectOption('pattern');
-  await page.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
+  await page.getByTestId('resolution').selectOption({ label: resolution });
   await page.getByTestId('projection').selectOption(projection);
   await page.getByRole('button', { name: 'Go live' }).click();
   try {

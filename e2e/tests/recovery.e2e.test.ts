@@ -9,7 +9,7 @@ import { launchBrowser } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { metric } from '../support/metrics.js';
 import { freePort, startService, type RunningService } from '../support/service.js';
-import { inboundStreams, progressOver } from '../support/webrtc.js';
+import { inboundStreams, progressOver, watchStalls } from '../support/webrtc.js';
 import { markDocument, openViewer, sameDocument } from '../support/viewer.js';
 
 const run = promisify(execFile);
@@ -26,37 +26,29 @@ afterEach(async () => {
 // Small pages: seven Chromium pages share this machine's two cores, and recovery is what is measured.
 const viewer = (url: string) => openViewer(browser!, url, { width: 320, height: 180 });
 
-/** Milliseconds from `since` until the page decodes new frames again (several in half a second). */
+/**
+ * Milliseconds from `since` (epoch ms) to the first frame the page presented after it, read from the page's
+ * own `inclubit:first-frame` mark (set on the first decoded frame of each live period); then checks that the
+ * page keeps decoding, so one stray frame does not count as recovered.
+ */
 async function decodingAgain(page: Page, since: number, what: string, timeoutMs: number): Promise<number> {
-  const deadline = since + timeoutMs;
-  for (;;) {
-    const p = await progressOver(page, 500);
-    if (p.frames >= 3) return Date.now() - 500 - since;
-    if (Date.now() > deadline) throw new Error(`${what}: no frames within ${timeoutMs} ms of the fault`);
-  }
-}
-
-/** Watches a page's decoding in 1 s windows until stopped; returns the longest window with no new frame. */
-function watchForStalls(page: Page): { stop: () => Promise<number> } {
-  let running = true;
-  let stalledWindows = 0;
-  let worst = 0;
-  let failure: Error | undefined;
-  const loop = (async () => {
-    while (running) {
-      const frames = (await progressOver(page, 1000)).frames;
-      stalledWindows = frames === 0 ? stalledWindows + 1 : 0;
-      worst = Math.max(worst, stalledWindows);
-    }
-  })().catch((e: unknown) => (failure = e instanceof Error ? e : new Error(String(e))));
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      if (failure) throw failure;
-      return worst * 1000;
-    },
-  };
+  const firstFrameAfter = () =>
+    page.evaluate(
+      (t) =>
+        performance
+          .getEntriesByName('inclubit:first-frame')
+          .map((m) => performance.timeOrigin + m.startTime)
+          .find((at) => at > t),
+      since,
+    );
+  let at: number | undefined;
+  await expect
+    .poll(async () => (at = await firstFrameAfter()), { timeout: timeoutMs, interval: 100, message: what })
+    .toBeDefined();
+  expect((await progressOver(page, 500)).frames, `${what}: decoding after the first frame`).toBeGreaterThan(
+    2,
+  );
+  return Math.round(at! - since);
 }
 
 describe('recovery from real faults, without reloading any page', () => {
@@ -68,13 +60,15 @@ describe('recovery from real faults, without reloading any page', () => {
     expect(pids).toHaveLength(2);
 
     // The first room takes worker 0 (fewest rooms, first in line); the second, worker 1.
-    await startCamera(browser, `${service.url}/camera/crash-a`);
+    // The lightest preset: two cameras encoding in software are most of this machine's load.
+    const light = { resolution: 'Low 960×480' };
+    await startCamera(browser, `${service.url}/camera/crash-a`, light);
     const victims = [];
     for (let i = 0; i < 3; i++) victims.push(await viewer(`${service.url}/watch/crash-a`));
-    await startCamera(browser, `${service.url}/camera/crash-b`);
+    await startCamera(browser, `${service.url}/camera/crash-b`, light);
     const bystander = await viewer(`${service.url}/watch/crash-b`);
 
-    const stalls = watchForStalls(bystander);
+    const stalls = watchStalls(bystander);
     const killed = Date.now();
     process.kill(pids![0]!, 'SIGKILL');
     const times = await Promise.all(
@@ -84,11 +78,8 @@ describe('recovery from real faults, without reloading any page', () => {
     console.log(
       `[recovery] worker kill: viewers decode again after ${times.join(', ')} ms; other room's longest stall ${bystanderStall} ms`,
     );
-    // Issue 9 asks for 5 s. Here (two cores, seven Chromium pages rendering with SwiftShader) the slowest of
-    // the three measured 2.8–8.4 s, most of it waiting for the camera's keyframe under load; this bound fails
-    // a recovery that does not happen, and the printed times track the target.
-    expect(Math.max(...times)).toBeLessThan(15_000);
-    expect(bystanderStall).toBe(0);
+    expect(Math.max(...times)).toBeLessThan(5000);
+    expect(bystanderStall).toBeLessThan(1000);
     expect(await metric(service.url, 'inclubit_worker_restarts_total')).toBe(1);
     for (const page of [...victims, bystander]) expect(await sameDocument(page)).toBe(true);
   });
@@ -101,7 +92,7 @@ describe('recovery from real faults, without reloading any page', () => {
     for (let i = 0; i < 3; i++) viewers.push(await viewer(`${service.url}/watch/sockets`));
     const joins = await metric(service.url, 'inclubit_peer_sessions_total', { kind: 'join' });
     const consumersBefore = Object.keys(await inboundStreams(viewers[0]!)).sort();
-    const stalls = viewers.map(watchForStalls);
+    const stalls = viewers.map((page) => watchStalls(page));
 
     const port = new URL(service.url).port;
     const cut = Date.now();

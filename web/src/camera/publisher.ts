@@ -78,6 +78,7 @@ export class CameraBroadcast {
   }
 
   private async publish(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
+    performance.mark('inclubit:joined');
     // Described before any track is live, so viewers map the first frame correctly.
     await signaling.request('setStream', this.stream);
     const device = await loadDevice(joined.routerRtpCapabilities);
@@ -95,6 +96,7 @@ export class CameraBroadcast {
       stopTracks: false,
     });
     this.producers.set('video', video);
+    performance.mark('inclubit:produced-video');
     if (this.tracks.audio) {
       const audio = await transport.produce({ track: this.tracks.audio, stopTracks: false });
       this.producers.set('audio', audio);

@@ -16,6 +16,8 @@ export const presets: Preset[] = [
   { label: '2.9K 2880×1440', width: 2880, height: 1440, fps: 30 },
   { label: 'HD 1920×960', width: 1920, height: 960, fps: 30 },
   { label: 'SD 1280×640', width: 1280, height: 640, fps: 30 },
+  // For a weak uplink (or a weak laptop encoding in software).
+  { label: 'Low 960×480', width: 960, height: 480, fps: 30 },
 ];
 
 export const PATTERN = 'pattern';

@@ -1,0 +1,95 @@
+// Churn, as in a class where headsets come and go: for a few minutes viewers join, watch briefly and leave,
+// about one a second, while one viewer stays. The staying viewer never stalls for more than a second,
+// and afterwards mediasoup's own router dump holds exactly what the camera and that viewer need.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newPage } from '../support/browser.js';
+import { startCamera } from '../support/camera.js';
+import { metric } from '../support/metrics.js';
+import { startService, type RunningService } from '../support/service.js';
+import { inboundStreams, watchStalls } from '../support/webrtc.js';
+import { openViewer } from '../support/viewer.js';
+
+/** How long viewers come and go (the bench runs it longer). */
+const CHURN_MS = Number(process.env.CHURN_SECONDS ?? 180) * 1000;
+/**
+ * Tabs that come and go in turn: together about one join and one leave a second here (two cores also run
+ * the camera, the staying viewer and the SFU).
+ */
+const CHURNING_TABS = 3;
+
+let service: RunningService | undefined;
+let browser: Browser | undefined;
+
+afterEach(async () => {
+  await browser?.close();
+  await service?.stop();
+  browser = service = undefined;
+});
+
+const routerObjects = async (url: string) => ({
+  transports: await metric(url, 'inclubit_router_objects', { kind: 'transports' }),
+  producers: await metric(url, 'inclubit_router_objects', { kind: 'producers' }),
+  consumers: await metric(url, 'inclubit_router_objects', { kind: 'consumers' }),
+});
+
+describe('viewer churn', () => {
+  it(
+    `a viewer joins and one leaves every second for ${CHURN_MS / 1000} s: the one who stays never stalls`,
+    async () => {
+      service = await startService();
+      browser = await launchBrowser();
+      const url = `${service.url}/watch/churn`;
+      await startCamera(browser, `${service.url}/camera/churn`);
+      const stayer = await openViewer(browser, url, { width: 320, height: 180 });
+      const baseline = await routerObjects(service.url);
+      expect(baseline).toEqual({ transports: 2, producers: 2, consumers: 2 });
+      const joinsBefore = await metric(service.url, 'inclubit_peer_sessions_total', { kind: 'join' });
+      const consumersBefore = Object.keys(await inboundStreams(stayer)).sort();
+
+      const stalls = watchStalls(stayer);
+      let opened = 0;
+      let live = 0;
+      const end = Date.now() + CHURN_MS;
+      /**
+       * One churning tab: opens the viewer, watches until it is live (and half a second more), then opens it
+       * again, which leaves the room as closing the tab does (the page unloads, its socket says goodbye).
+       */
+      const churn = async (tab: number) => {
+        const { page } = await newPage(browser!, { width: 160, height: 90 });
+        await page.waitForTimeout(tab * (1000 / CHURNING_TABS) * 2);
+        while (Date.now() < end) {
+          opened++;
+          await page.goto(url);
+          const wentLive = await page
+            .locator('main[data-phase="live"]')
+            .waitFor({ timeout: 10_000 })
+            .then(() => true)
+            .catch(() => false);
+          if (wentLive) live++;
+          await page.waitForTimeout(500);
+        }
+        await page.context().close();
+      };
+      await Promise.all(Array.from({ length: CHURNING_TABS }, (_, tab) => churn(tab)));
+      const longestStall = await stalls.stop();
+      const joins =
+        (await metric(service.url, 'inclubit_peer_sessions_total', { kind: 'join' })) - joinsBefore;
+      console.log(
+        `[churn] ${CHURN_MS / 1000} s: ${opened} viewers opened (${(opened / (CHURN_MS / 1000)).toFixed(2)}/s), ` +
+          `${live} went live, ${joins} joins; ` +
+          `the staying viewer's longest stall ${longestStall} ms`,
+      );
+
+      // Every closed tab was a goodbye: the room is back to the camera and the staying viewer at once.
+      await expect.poll(() => metric(service!.url, 'inclubit_peers', { role: 'viewer' })).toBe(1);
+      await expect.poll(() => routerObjects(service!.url)).toEqual(baseline);
+      expect(Object.keys(await inboundStreams(stayer)).sort()).toEqual(consumersBefore);
+      expect(longestStall).toBeLessThanOrEqual(1000);
+      // It really churned: most brief viewers got their video (a slow one may close before it is live).
+      expect(live).toBeGreaterThanOrEqual(opened * 0.8);
+      expect(joins).toBeGreaterThanOrEqual(live);
+    },
+    CHURN_MS + 120_000,
+  );
+});
