@@ -13,16 +13,18 @@ import type {
   Result,
   StreamInfo,
   Role,
+  Talkback,
   RoomSummary,
   RoomId,
   RtpCapabilities,
   RtpParameters,
   TransportId,
 } from '../protocol/index.js';
-import { defaultStreamInfo } from '../protocol/index.js';
+import { defaultStreamInfo, defaultTalkback } from '../protocol/index.js';
 import { SignalingError, notFound, throwNotFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
 import { Peer, type PeerLink } from './peer.js';
+import { audienceMember, mayReceive, producerInfo } from './talkback.js';
 import type { MediaWorker } from './worker-pool.js';
 
 export interface RoomOptions {
@@ -44,6 +46,7 @@ export class Room {
   private holds = 0;
   private viewerCap: number;
   private streamInfo: StreamInfo = defaultStreamInfo;
+  private talkbackPolicy: Talkback = defaultTalkback;
   private emptyTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -135,6 +138,8 @@ export class Room {
     this.peers.set(id, peer);
     clearTimeout(this.emptyTimer);
     peer.log.info({ displayName: opts.displayName, peers: this.peers.size }, 'peer joined');
+    // A camera gets the list at once; with a viewer, the list changed.
+    this.announceAudience();
     return peer;
   }
 
@@ -178,6 +183,7 @@ export class Room {
     peer.close();
     // The description belongs to the camera that gave it; the next camera announces its own.
     if (peer.role === 'camera') this.streamInfo = defaultStreamInfo;
+    else this.announceAudience();
     peer.log.info({ peers: this.peers.size }, 'peer left');
     this.scheduleCloseIfEmpty();
   }
@@ -193,18 +199,24 @@ export class Room {
     for (const viewer of this.viewers()) viewer.notify({ event: 'streamChanged', data: info });
   }
 
-  /** The camera's live tracks, as a viewer sees them. */
-  producers(): ProducerInfo[] {
-    return (this.camera?.listProducers() ?? []).map((p) => ({
-      producerId: p.id as ProducerId,
-      kind: p.kind,
-    }));
+  get talkback(): Talkback {
+    return this.talkbackPolicy;
+  }
+
+  /** Every track `peer` may receive now. */
+  producersFor(peer: Peer): ProducerInfo[] {
+    return this.tracks()
+      .filter(({ info }) => mayReceive(peer, info, this.talkbackPolicy))
+      .map((t) => t.info);
+  }
+
+  private tracks(): { info: ProducerInfo; owner: Peer; producer: types.Producer }[] {
+    return [...this.peers.values()].flatMap((owner) =>
+      owner.listProducers().map((producer) => ({ info: producerInfo(owner, producer), owner, producer })),
+    );
   }
 
   async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<Result<'createTransport'>> {
-    if (direction === 'send' && peer.role !== 'camera') {
-      throw new SignalingError('forbidden', 'only the camera may send media');
-    }
     if (peer.transportFor(direction)) {
       throw new SignalingError('invalid_state', `peer already has a ${direction} transport`);
     }
@@ -247,20 +259,96 @@ export class Room {
     peer: Peer,
     params: { transportId: TransportId; kind: MediaKind; rtpParameters: RtpParameters },
   ): Promise<ProducerId> {
-    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera may publish');
+    if (peer.role === 'viewer') {
+      if (params.kind !== 'audio') throw new SignalingError('forbidden', 'viewers send only their voice');
+      this.requireTalkback();
+    }
     if (peer.listProducers().some((p) => p.kind === params.kind)) {
-      throw new SignalingError('invalid_state', `camera already publishes ${params.kind}`);
+      throw new SignalingError('invalid_state', `already publishing ${params.kind}`);
     }
     const transport = peer.transport(params.transportId);
     const producer = await mediasoupCall(() =>
       transport.produce({ kind: params.kind, rtpParameters: params.rtpParameters }),
     );
     peer.addProducer(producer);
-    const info: ProducerInfo = { producerId: producer.id as ProducerId, kind: producer.kind };
-    peer.log.info({ ...info, codec: producer.rtpParameters.codecs[0]?.mimeType }, 'camera track live');
-    producer.observer.once('close', () => peer.log.info(info, 'camera track ended'));
-    for (const viewer of this.viewers()) viewer.notify({ event: 'producerAdded', data: info });
+    const info = producerInfo(peer, producer);
+    peer.log.info(
+      { ...info, codec: producer.rtpParameters.codecs[0]?.mimeType },
+      `${info.source} track live`,
+    );
+    producer.observer.once('close', () => peer.log.info(info, `${info.source} track ended`));
+    this.announce(info);
+    if (peer.role === 'viewer') this.announceAudience();
     return info.producerId;
+  }
+
+  /** Tells everyone who may receive the track that it exists. */
+  private announce(info: ProducerInfo): void {
+    for (const other of this.peers.values())
+      if (mayReceive(other, info, this.talkbackPolicy)) other.notify({ event: 'producerAdded', data: info });
+  }
+
+  async pauseProducer(peer: Peer, producerId: ProducerId): Promise<void> {
+    await peer.producer(producerId).pause();
+    if (peer.role === 'viewer') this.announceAudience();
+  }
+
+  async resumeProducer(peer: Peer, producerId: ProducerId): Promise<void> {
+    const producer = peer.producer(producerId);
+    if (peer.role === 'viewer') this.requireTalkback();
+    await producer.resume();
+    if (peer.role === 'viewer') this.announceAudience();
+  }
+
+  async setTalkback(peer: Peer, policy: Talkback): Promise<void> {
+    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera sets talkback');
+    const before = this.talkbackPolicy;
+    this.talkbackPolicy = policy;
+    peer.log.info(policy, 'talkback set');
+    if (policy.mode === 'off')
+      await Promise.all(this.viewers().map((v) => this.muteVoice(v, 'talkback was turned off')));
+    const talkback = this.tracks().filter((t) => t.info.source === 'talkback');
+    if (before.viewersHearEachOther && !policy.viewersHearEachOther) {
+      const voices = new Set(talkback.map((t) => t.producer.id));
+      for (const viewer of this.viewers())
+        for (const c of viewer.listConsumers()) if (voices.has(c.producerId)) this.dropConsumer(viewer, c);
+    }
+    if (!before.viewersHearEachOther && policy.viewersHearEachOther)
+      for (const t of talkback) this.announce(t.info);
+    for (const p of this.peers.values()) p.notify({ event: 'talkbackChanged', data: policy });
+    this.announceAudience();
+  }
+
+  async muteViewer(peer: Peer, viewerId: PeerId): Promise<void> {
+    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera mutes viewers');
+    const viewer = this.peers.get(viewerId);
+    if (viewer?.role !== 'viewer') throw notFound('viewer', viewerId);
+    await this.muteVoice(viewer, 'the classroom muted you');
+    this.announceAudience();
+  }
+
+  private async muteVoice(viewer: Peer, reason: string): Promise<void> {
+    const voice = viewer.listProducers().find((p) => p.kind === 'audio' && !p.paused);
+    if (!voice) return;
+    await voice.pause();
+    viewer.log.info({ reason }, 'talkback muted');
+    viewer.notify({ event: 'talkbackMuted', data: { reason } });
+  }
+
+  private dropConsumer(peer: Peer, consumer: types.Consumer): void {
+    consumer.close();
+    peer.notify({ event: 'consumerClosed', data: { consumerId: consumer.id as ConsumerId } });
+  }
+
+  private requireTalkback(): void {
+    if (this.talkbackPolicy.mode === 'off')
+      throw new SignalingError('talkback_off', 'the classroom has turned talkback off');
+  }
+
+  /** The camera's list of viewers, sent whenever it may have changed. */
+  private announceAudience(): void {
+    const viewers = this.viewers().map(audienceMember);
+    this.camera?.notify({ event: 'audience', data: { viewers } });
   }
 
   closeProducer(peer: Peer, producerId: ProducerId): void {
@@ -272,16 +360,15 @@ export class Room {
     peer: Peer,
     params: { producerId: ProducerId; rtpCapabilities: RtpCapabilities },
   ): Promise<Result<'consume'>> {
-    if (peer.role !== 'viewer') throw new SignalingError('forbidden', 'only viewers consume');
-    const producer = this.camera?.listProducers().find((p) => p.id === params.producerId);
-    if (!producer) throw notFound('producer', params.producerId);
+    // Someone else's voice the room keeps from this peer is as unknown to it as one that never existed.
+    const track = this.tracks().find((t) => t.info.producerId === params.producerId);
+    if (!track || !mayReceive(peer, track.info, this.talkbackPolicy))
+      throw notFound('producer', params.producerId);
+    const producer = track.producer;
     const transport = peer.transportFor('recv');
     if (!transport) throw new SignalingError('invalid_state', 'create a recv transport first');
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
-      throw new SignalingError(
-        'cannot_consume',
-        `this device cannot decode ${producer.kind} from the camera`,
-      );
+      throw new SignalingError('cannot_consume', `this device cannot decode this ${producer.kind} track`);
     }
     const consumer = await mediasoupCall(() =>
       // Paused until the client has wired the track, so the first packets are not lost before a keyframe.

@@ -14,6 +14,7 @@ export const ErrorCode = z.enum([
   'cannot_consume', // the viewer's device cannot decode the camera's codec
   'unauthorized', // no token where one is needed, or a bad / expired one
   'room_full', // the room's viewer cap is reached
+  'talkback_off', // the room does not allow viewers to speak now
   'rate_limited', // too many messages (or login attempts); the connection is closed after this
   'too_large', // message over the size limit; the connection is closed after this
   'join_timeout', // connected but never joined; the connection is closed after this

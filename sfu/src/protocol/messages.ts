@@ -40,8 +40,35 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
-export const ProducerInfo = z.object({ producerId: ProducerId, kind: MediaKind });
+/** A track in the room: the camera's picture and sound, or a viewer's voice (talkback). */
+export const ProducerInfo = z.object({
+  producerId: ProducerId,
+  kind: MediaKind,
+  peerId: PeerId,
+  source: z.enum(['camera', 'talkback']),
+});
 export type ProducerInfo = z.infer<typeof ProducerInfo>;
+
+/**
+ * Who in the class may speak back: `off` (nobody), `push-to-talk` (while a button is held), `open` (unmute
+ * and stay unmuted). The camera always hears talkback; viewers hear each other only if the room says so.
+ */
+export const TalkbackMode = z.enum(['off', 'push-to-talk', 'open']);
+export type TalkbackMode = z.infer<typeof TalkbackMode>;
+export const Talkback = z.object({ mode: TalkbackMode, viewersHearEachOther: z.boolean() });
+export type Talkback = z.infer<typeof Talkback>;
+export const defaultTalkback: Talkback = { mode: 'push-to-talk', viewersHearEachOther: false };
+
+/** A viewer as the camera page lists it: name, and whether its microphone reaches the room. */
+export const AudienceMember = z.object({
+  peerId: PeerId,
+  displayName: z.string().optional(),
+  talkback: z.enum(['none', 'muted', 'live']),
+  producerId: ProducerId.optional(),
+});
+export type AudienceMember = z.infer<typeof AudienceMember>;
+
+const DisplayName = z.string().trim().min(1).max(64);
 
 const TransportOptions = z.object({
   transportId: TransportId,
@@ -101,14 +128,15 @@ export const methods = {
     params: z.object({
       room: RoomId,
       role: Role,
-      displayName: z.string().trim().min(1).max(64).optional(),
+      displayName: DisplayName.optional(),
     }),
     result: z.object({
       peerId: PeerId,
       routerRtpCapabilities: RtpCapabilities,
-      /** The camera's live producers (what a viewer should consume now). */
+      /** What this peer should consume now: the camera's tracks, and talkback it may hear. */
       producers: z.array(ProducerInfo),
       stream: StreamInfo,
+      talkback: Talkback,
       /** TURN servers to use, with credentials valid for this peer for a few hours; empty without TURN. */
       iceServers: z.array(IceServer),
       /** Proof of being this peer, for `resume` on a new connection after this one drops. */
@@ -127,6 +155,7 @@ export const methods = {
       role: Role,
       producers: z.array(ProducerInfo),
       stream: StreamInfo,
+      talkback: Talkback,
       /** The peer's consumers still open, so the page can drop any it no longer has. */
       consumerIds: z.array(ConsumerId),
     }),
@@ -146,7 +175,10 @@ export const methods = {
     params: z.object({ transportId: TransportId, dtlsParameters: DtlsParameters }),
     result: empty,
   },
-  /** Camera only: publish one track (at most one audio and one video). */
+  /**
+   * Publish one track: the camera at most one audio and one video; a viewer one audio track (talkback),
+   * refused with `talkback_off` while the room does not allow it.
+   */
   produce: {
     params: z.object({ transportId: TransportId, kind: MediaKind, rtpParameters: RtpParameters }),
     result: z.object({ producerId: ProducerId }),
@@ -155,7 +187,14 @@ export const methods = {
     params: z.object({ producerId: ProducerId }),
     result: empty,
   },
-  /** Viewer only: receive one of the camera's producers. The consumer starts paused. */
+  /** Mute (pause) or unmute one's own track; a viewer's unmute is refused with `talkback_off` when off. */
+  pauseProducer: { params: z.object({ producerId: ProducerId }), result: empty },
+  resumeProducer: { params: z.object({ producerId: ProducerId }), result: empty },
+  /** Camera only: who may speak back, and whether viewers hear each other. Everyone gets `talkbackChanged`. */
+  setTalkback: { params: Talkback, result: empty },
+  /** Camera only: mute a viewer's microphone; the viewer gets `talkbackMuted` and may unmute again. */
+  muteViewer: { params: z.object({ peerId: PeerId }), result: empty },
+  /** Receive a producer this peer may hear or see (see `join`'s producers). The consumer starts paused. */
   consume: {
     params: z.object({ producerId: ProducerId, rtpCapabilities: RtpCapabilities }),
     result: z.object({
@@ -200,6 +239,11 @@ export const events = {
   producerClosed: z.object({ producerId: ProducerId }),
   consumerClosed: z.object({ consumerId: ConsumerId }),
   streamChanged: StreamInfo,
+  talkbackChanged: Talkback,
+  /** This viewer's microphone was muted by the camera side (or because talkback was turned off). */
+  talkbackMuted: z.object({ reason: z.string() }),
+  /** Camera only: the viewers in the room now, whenever someone comes, goes, or (un)mutes. */
+  audience: z.object({ viewers: z.array(AudienceMember) }),
   /** The room ended under this peer. `rejoin`: whether joining again makes sense (false when an operator closed it). */
   roomClosed: z.object({ reason: z.string(), rejoin: z.boolean() }),
   /** An operator removed this peer; the connection closes next. */

@@ -42,6 +42,30 @@ const handlers: { [M in Method]: Handler<M> } = {
     return Promise.resolve({});
   },
 
+  pauseProducer: async (s, p) => {
+    const { room, peer } = s.joined();
+    await room.pauseProducer(peer, p.producerId);
+    return {};
+  },
+
+  resumeProducer: async (s, p) => {
+    const { room, peer } = s.joined();
+    await room.resumeProducer(peer, p.producerId);
+    return {};
+  },
+
+  setTalkback: async (s, p) => {
+    const { room, peer } = s.joined();
+    await room.setTalkback(peer, p);
+    return {};
+  },
+
+  muteViewer: async (s, p) => {
+    const { room, peer } = s.joined();
+    await room.muteViewer(peer, p.peerId);
+    return {};
+  },
+
   consume: (s, p) => {
     const { room, peer } = s.joined();
     return room.consume(peer, p);

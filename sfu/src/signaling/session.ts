@@ -75,8 +75,9 @@ export class SignalingSession {
       return {
         peerId: peer.id,
         routerRtpCapabilities: room.rtpCapabilities,
-        producers: room.producers(),
+        producers: room.producersFor(peer),
         stream: room.stream,
+        talkback: room.talkback,
         iceServers: this.opts.iceServersFor(peer.id),
         resumeToken: peer.resumeToken,
       };
@@ -103,8 +104,9 @@ export class SignalingSession {
     return {
       peerId: peer.id,
       role: peer.role,
-      producers: room.producers(),
+      producers: room.producersFor(peer),
       stream: room.stream,
+      talkback: room.talkback,
       consumerIds: peer.listConsumers().map((c) => c.id as ConsumerId),
     };
   }

@@ -82,15 +82,19 @@ describe('roles', () => {
     await expect.poll(async () => third.expectError('join', { room, role: 'camera' })).toBeUndefined();
   });
 
-  it('does not let a viewer send media or a camera consume', async () => {
+  it('lets a viewer send only its voice, and nobody receive their own tracks', async () => {
     const viewer = await connect();
     await viewer.request('join', { room, role: 'viewer' });
-    expect(await viewer.expectError('createTransport', { direction: 'send' })).toBe('forbidden');
+    const { transportId } = await viewer.request('createTransport', { direction: 'send' });
+    expect(
+      await viewer.expectError('produce', { transportId, kind: 'video', rtpParameters: cameraVideo }),
+    ).toBe('forbidden');
     const camera = await connect();
     const { video } = await liveCamera(camera);
     const caps = service.rooms.get(room)!.rtpCapabilities;
+    await camera.request('createTransport', { direction: 'recv' });
     expect(await camera.expectError('consume', { producerId: video, rtpCapabilities: caps })).toBe(
-      'forbidden',
+      'not_found',
     );
     expect(
       await camera.expectError('produce', { transportId: 'x', kind: 'video', rtpParameters: cameraVideo }),
@@ -108,7 +112,12 @@ describe('media flow', () => {
     const camera = await connect();
     const added = viewer.waitForEvent('producerAdded');
     const { video } = await liveCamera(camera);
-    expect((await added).data).toEqual({ producerId: video, kind: 'video' });
+    expect((await added).data).toEqual({
+      producerId: video,
+      kind: 'video',
+      peerId: expect.any(String),
+      source: 'camera',
+    });
 
     const consumer = await viewer.request('consume', {
       producerId: video,
