@@ -39,7 +39,7 @@ export interface PeerOptions {
 export class Peer {
   readonly id: PeerId;
   readonly role: Role;
-  readonly displayName: string | undefined;
+  displayName: string | undefined;
   readonly device: string;
   readonly joinedAt = Date.now();
   readonly log: FastifyBaseLogger;

@@ -319,6 +319,11 @@ export class Room {
     this.announceAudience();
   }
 
+  setDisplayName(peer: Peer, displayName: string): void {
+    peer.displayName = displayName;
+    if (peer.role === 'viewer') this.announceAudience();
+  }
+
   async muteViewer(peer: Peer, viewerId: PeerId): Promise<void> {
     if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera mutes viewers');
     const viewer = this.peers.get(viewerId);

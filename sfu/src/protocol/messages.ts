@@ -192,6 +192,8 @@ export const methods = {
   resumeProducer: { params: z.object({ producerId: ProducerId }), result: empty },
   /** Camera only: who may speak back, and whether viewers hear each other. Everyone gets `talkbackChanged`. */
   setTalkback: { params: Talkback, result: empty },
+  /** The name the camera's audience list shows for this peer. */
+  setDisplayName: { params: z.object({ displayName: DisplayName }), result: empty },
   /** Camera only: mute a viewer's microphone; the viewer gets `talkbackMuted` and may unmute again. */
   muteViewer: { params: z.object({ peerId: PeerId }), result: empty },
   /** Receive a producer this peer may hear or see (see `join`'s producers). The consumer starts paused. */

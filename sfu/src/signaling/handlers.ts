@@ -60,6 +60,12 @@ const handlers: { [M in Method]: Handler<M> } = {
     return {};
   },
 
+  setDisplayName: (s, p) => {
+    const { room, peer } = s.joined();
+    room.setDisplayName(peer, p.displayName);
+    return Promise.resolve({});
+  },
+
   muteViewer: async (s, p) => {
     const { room, peer } = s.joined();
     await room.muteViewer(peer, p.peerId);

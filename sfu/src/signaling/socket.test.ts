@@ -112,12 +112,7 @@ describe('media flow', () => {
     const camera = await connect();
     const added = viewer.waitForEvent('producerAdded');
     const { video } = await liveCamera(camera);
-    expect((await added).data).toEqual({
-      producerId: video,
-      kind: 'video',
-      peerId: expect.any(String),
-      source: 'camera',
-    });
+    expect((await added).data).toMatchObject({ producerId: video, kind: 'video', source: 'camera' });
 
     const consumer = await viewer.request('consume', {
       producerId: video,

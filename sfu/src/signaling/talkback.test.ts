@@ -80,6 +80,8 @@ describe('talkback', () => {
       ]);
     const caps = service.rooms.get(room)!.rtpCapabilities;
     await cam.request('consume', { producerId, rtpCapabilities: caps });
+    await b.c.request('setDisplayName', { displayName: 'Bob' });
+    await expect.poll(() => audienceOf(cam)[1]?.displayName).toBe('Bob');
 
     // B was not told, and asking anyway finds nothing.
     expect(b.c.events.some((e) => e.event === 'producerAdded')).toBe(false);

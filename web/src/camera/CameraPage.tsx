@@ -1,6 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Projection, type RoomId, type StreamInfo } from '@inclubit/sfu/protocol';
+import {
+  defaultTalkback,
+  Projection,
+  type AudienceMember,
+  type RoomId,
+  type StreamInfo,
+  type Talkback,
+} from '@inclubit/sfu/protocol';
 import { CameraBroadcast, type BroadcastStatus } from './publisher';
+import { ClassroomPanel } from './ClassroomPanel';
+import type { Voice } from './talkback-receiver';
 import {
   NO_AUDIO,
   PATTERN,
@@ -97,6 +106,9 @@ export function CameraPage({ room }: { room: RoomId }) {
     [audioChoice],
   );
   const level = useMicLevel(audio.track);
+  const [audience, setAudience] = useState<AudienceMember[]>([]);
+  const [talkback, setTalkback] = useState<Talkback>(defaultTalkback);
+  const [voices, setVoices] = useState<Voice[]>([]);
 
   useEffect(() => {
     if (audio.track) audio.track.enabled = !muted;
@@ -134,6 +146,9 @@ export function CameraPage({ room }: { room: RoomId }) {
         if (s.state === 'error' && publisher.current === broadcast) publisher.current = undefined;
         setStatus(s);
       },
+      onAudience: setAudience,
+      onTalkback: setTalkback,
+      onVoices: setVoices,
     });
     publisher.current = broadcast;
     broadcast.start();
@@ -143,6 +158,7 @@ export function CameraPage({ room }: { room: RoomId }) {
     publisher.current?.stop();
     publisher.current = undefined;
     setStatus({ state: 'idle' });
+    setAudience([]);
   };
 
   const live = status.state === 'live';
@@ -255,6 +271,12 @@ export function CameraPage({ room }: { room: RoomId }) {
           Reconnecting ({status.message}); viewers keep watching as soon as it is back.
         </p>
       )}
+      <ClassroomPanel
+        broadcast={broadcasting ? publisher.current : undefined}
+        audience={audience}
+        policy={talkback}
+        voices={voices}
+      />
       <p className="hint">
         Viewers open <a href={`/watch/${room}`}>{`${location.origin}/watch/${room}`}</a>
       </p>

@@ -2,10 +2,19 @@
 // and keeps doing so through connection drops, server restarts and media-server crashes (RoomSession): on a
 // resume its producers are still there; after a fresh join it publishes again and viewers pick it up.
 import type { types } from 'mediasoup-client';
-import type { Result, RoomId, StreamInfo } from '@inclubit/sfu/protocol';
+import type {
+  AudienceMember,
+  IceServer,
+  PeerId,
+  Result,
+  RoomId,
+  StreamInfo,
+  Talkback,
+} from '@inclubit/sfu/protocol';
 import type { SignalingClient } from '../lib/signaling';
 import { createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
 import { RoomSession, type SessionPhase } from '../lib/room-session';
+import { TalkbackReceiver, type Voice } from './talkback-receiver';
 
 export type BroadcastStatus =
   | { state: 'starting' }
@@ -20,12 +29,20 @@ export interface BroadcastOptions {
   audio: MediaStreamTrack | undefined;
   maxVideoBitrate: number;
   onStatus: (status: BroadcastStatus) => void;
+  /** The viewers in the room and their talkback state, whenever it changes. */
+  onAudience: (viewers: AudienceMember[]) => void;
+  /** The room's talkback policy, at join and whenever it changes. */
+  onTalkback: (policy: Talkback) => void;
+  /** The viewer voices received now (to play, mixed). */
+  onVoices: (voices: Voice[]) => void;
 }
 
 export class CameraBroadcast {
   private readonly producers = new Map<types.MediaKind, types.Producer>();
   private readonly session: RoomSession;
   private transport: types.Transport | undefined;
+  private media: { device: types.Device; iceServers: IceServer[] } | undefined;
+  private readonly talkback: TalkbackReceiver;
   private reportTimer: ReturnType<typeof setInterval> | undefined;
   private lastBytes: { bytes: number; at: number } | undefined;
   private stream: StreamInfo;
@@ -34,12 +51,13 @@ export class CameraBroadcast {
   constructor(private readonly opts: BroadcastOptions) {
     this.stream = opts.stream;
     this.tracks = { video: opts.video, audio: opts.audio };
+    this.talkback = new TalkbackReceiver(opts.onVoices);
     this.session = new RoomSession(
       { room: opts.room, role: 'camera' },
       {
-        listen: () => undefined,
+        listen: (s) => this.listen(s),
         joined: (s, j) => this.publish(s, j),
-        resumed: (s) => this.resumed(s),
+        resumed: (s, r) => this.resumed(s, r),
         reset: () => this.reset(),
         phase: (p, m) => this.onPhase(p, m),
       },
@@ -73,6 +91,28 @@ export class CameraBroadcast {
     await this.session.current?.request('setStream', stream);
   }
 
+  /** Who may talk back, and whether viewers hear each other. */
+  async setTalkback(policy: Talkback): Promise<void> {
+    // Shown at once; the room's answer (talkbackChanged) confirms it.
+    this.opts.onTalkback(policy);
+    await this.session.current?.request('setTalkback', policy);
+  }
+
+  async muteViewer(peerId: PeerId): Promise<void> {
+    await this.session.current?.request('muteViewer', { peerId });
+  }
+
+  /** Each talking viewer's level (0–1), for the meters. */
+  voiceLevels(): Promise<Map<PeerId, number>> {
+    return this.talkback.levels();
+  }
+
+  private listen(signaling: SignalingClient): void {
+    signaling.on('audience', ({ viewers }) => this.opts.onAudience(viewers));
+    signaling.on('talkbackChanged', (policy) => this.opts.onTalkback(policy));
+    this.talkback.listen(signaling, () => this.media);
+  }
+
   get videoCodec(): string | undefined {
     return this.producers.get('video')?.rtpParameters.codecs[0]?.mimeType;
   }
@@ -81,7 +121,9 @@ export class CameraBroadcast {
     performance.mark('inclubit:joined');
     // Described before any track is live, so viewers map the first frame correctly.
     await signaling.request('setStream', this.stream);
+    this.opts.onTalkback(joined.talkback);
     const device = await loadDevice(joined.routerRtpCapabilities);
+    this.media = { device, iceServers: joined.iceServers };
     const transport = await createTransport(signaling, device, 'send', {
       iceServers: joined.iceServers,
       relayOnly: relayOnlyRequested(),
@@ -101,14 +143,20 @@ export class CameraBroadcast {
       const audio = await transport.produce({ track: this.tracks.audio, stopTracks: false });
       this.producers.set('audio', audio);
     }
+    // Viewers who were talking before the camera (re)joined.
+    await this.talkback.receiveAll(signaling, this.media, joined.producers);
   }
 
   /** Back as the same camera: its producers are still there; only the description may have changed. */
-  private async resumed(signaling: SignalingClient): Promise<void> {
+  private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
     await signaling.request('setStream', this.stream);
+    this.opts.onTalkback(resumed.talkback);
+    if (this.media)
+      await this.talkback.receiveAll(signaling, this.media, resumed.producers, resumed.consumerIds);
   }
 
   private reset(): void {
+    this.talkback.reset();
     for (const p of this.producers.values()) p.close();
     this.producers.clear();
     this.transport?.close();

@@ -8,6 +8,7 @@ import { ContentOrientation } from './ContentOrientation';
 import { DEFAULT_FOV, LookControls } from './LookControls';
 import { DESKTOP_CAMERA_LAYERS } from './StereoSphere';
 import { ViewerControls } from './ViewerControls';
+import { TalkPanel } from './TalkPanel';
 import { StatsOverlay, useReceiveStats } from './StatsOverlay';
 import { useView } from './view-store';
 import { xrStore } from './xr-store';
@@ -72,7 +73,7 @@ function usePlayback(
 }
 
 export function WatchPage({ room }: { room: RoomId }) {
-  const { state, connection } = useViewer(room);
+  const { state, voice, connection, setName } = useViewer(room);
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [orientation, setOrientation] = useState(false);
   const { needsTap, unmute } = usePlayback(video, state.tracks);
@@ -128,6 +129,7 @@ export function WatchPage({ room }: { room: RoomId }) {
         </button>
       )}
       {showStats && <StatsOverlay stats={receiveStats} stream={stream} />}
+      <TalkPanel connection={connection} voice={voice} setName={setName} />
       <ViewerControls announced={state.stream} orientationOn={orientation} onOrientation={setOrientation} />
     </main>
   );

@@ -1,20 +1,39 @@
-import { useEffect, useState } from 'react';
-import { defaultStreamInfo, type RoomId } from '@inclubit/sfu/protocol';
+import { useEffect, useRef, useState } from 'react';
+import { defaultStreamInfo, defaultTalkback, type RoomId } from '@inclubit/sfu/protocol';
 import { ViewerConnection, type ViewerState } from './viewer-connection';
+import type { VoiceState } from './viewer-voice';
+
+const NAME_KEY = 'inclubit.displayName';
+
+/** The name this browser watched under last time (the camera page lists viewers by it). */
+export const rememberedName = (): string => localStorage.getItem(NAME_KEY) ?? '';
 
 /** Watches a room for as long as the component is mounted. */
-export function useViewer(room: RoomId): { state: ViewerState; connection: ViewerConnection | undefined } {
+export function useViewer(room: RoomId): {
+  state: ViewerState;
+  voice: VoiceState;
+  connection: ViewerConnection | undefined;
+  setName: (name: string) => void;
+} {
   const [state, setState] = useState<ViewerState>({
     phase: 'connecting',
     tracks: [],
     stream: defaultStreamInfo,
   });
+  const [voice, setVoice] = useState<VoiceState>({ policy: defaultTalkback, on: false });
   const [connection, setConnection] = useState<ViewerConnection>();
+  const latest = useRef<ViewerConnection>(undefined);
   useEffect(() => {
-    const c = new ViewerConnection(room, setState);
+    const name = rememberedName().trim();
+    const c = new ViewerConnection(room, setState, { onVoice: setVoice, ...(name && { displayName: name }) });
+    latest.current = c;
     setConnection(c);
     c.start();
     return () => c.stop();
   }, [room]);
-  return { state, connection };
+  const setName = (name: string) => {
+    localStorage.setItem(NAME_KEY, name);
+    if (name.trim()) latest.current?.setDisplayName(name.trim());
+  };
+  return { state, voice, connection, setName };
 }

@@ -5,6 +5,7 @@ import type { types } from 'mediasoup-client';
 import {
   defaultStreamInfo,
   type ConsumerId,
+  type IceServer,
   type Params,
   type ProducerInfo,
   type Result,
@@ -14,6 +15,7 @@ import {
 import { RequestError, type SignalingClient } from '../lib/signaling';
 import { asClientRtpParameters, createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
 import { RoomSession, type SessionPhase } from '../lib/room-session';
+import { ViewerVoice, type VoiceState } from './viewer-voice';
 
 export type ViewerPhase = 'connecting' | 'waiting' | 'live' | 'reconnecting' | 'error' | 'removed' | 'closed';
 
@@ -33,22 +35,26 @@ export class ViewerConnection {
   private readonly session: RoomSession;
   private device: types.Device | undefined;
   private transport: types.Transport | undefined;
+  private iceServers: IceServer[] = [];
   private stream: StreamInfo = defaultStreamInfo;
+  private readonly voice: ViewerVoice;
+  /** Sent with every (re)join; a new name is also sent at once. */
+  private readonly joinParams: Params<'join'>;
 
   constructor(
     room: RoomId,
     private readonly onChange: (state: ViewerState) => void,
+    opts: { displayName?: string; onVoice: (state: VoiceState) => void },
   ) {
-    this.session = new RoomSession(
-      { room, role: 'viewer' },
-      {
-        listen: (s) => this.listen(s),
-        joined: (s, j) => this.joined(s, j),
-        resumed: (s, r) => this.resumed(s, r),
-        reset: () => this.reset(),
-        phase: (p, m) => this.onPhase(p, m),
-      },
-    );
+    this.voice = new ViewerVoice(opts.onVoice);
+    this.joinParams = { room, role: 'viewer', ...(opts.displayName && { displayName: opts.displayName }) };
+    this.session = new RoomSession(this.joinParams, {
+      listen: (s) => this.listen(s),
+      joined: (s, j) => this.joined(s, j),
+      resumed: (s, r) => this.resumed(s, r),
+      reset: () => this.reset(),
+      phase: (p, m) => this.onPhase(p, m),
+    });
   }
 
   start(): void {
@@ -68,12 +74,27 @@ export class ViewerConnection {
       .catch((e: unknown) => console.debug('stats report not sent', e));
   }
 
+  /** The pupil talks (or stops): push-to-talk presses and releases, open mode toggles. */
+  setTalking(on: boolean): Promise<void> {
+    const signaling = this.session.current;
+    const device = this.device;
+    return this.voice.setOn(on, signaling && device && { signaling, device, iceServers: this.iceServers });
+  }
+
+  setDisplayName(displayName: string): void {
+    this.joinParams.displayName = displayName;
+    this.session.current
+      ?.request('setDisplayName', { displayName })
+      .catch((e: unknown) => console.debug('name not sent; the next join carries it', e));
+  }
+
   /** WebRTC statistics of the receiving connection (for the stats overlay). */
   async getStats(): Promise<RTCStatsReport | undefined> {
     return this.transport?.closed === false ? this.transport.getStats() : undefined;
   }
 
   private listen(signaling: SignalingClient): void {
+    this.voice.listen(signaling);
     signaling.on('streamChanged', (stream) => {
       this.stream = stream;
       this.emitTracks();
@@ -89,6 +110,8 @@ export class ViewerConnection {
   private async joined(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
     performance.mark('inclubit:joined');
     this.stream = joined.stream;
+    this.iceServers = joined.iceServers;
+    this.voice.joined(joined.talkback);
     this.device = await loadDevice(joined.routerRtpCapabilities);
     const transport = await createTransport(signaling, this.device, 'recv', {
       iceServers: joined.iceServers,
@@ -108,6 +131,7 @@ export class ViewerConnection {
   /** Back on a new connection as the same peer: catch up with what happened while away. */
   private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
     this.stream = resumed.stream;
+    this.voice.resumed(resumed.talkback);
     const open = new Set(resumed.consumerIds);
     for (const id of this.consumers.keys()) if (!open.has(id)) this.dropConsumer(id);
     const consuming = new Set([...this.consumers.values()].map((c) => c.producerId));
@@ -150,6 +174,7 @@ export class ViewerConnection {
   }
 
   private reset(): void {
+    this.voice.reset();
     this.announced.length = 0;
     for (const c of this.consumers.values()) c.close();
     this.consumers.clear();

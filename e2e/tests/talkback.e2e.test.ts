@@ -1,0 +1,97 @@
+// Talkback with real browsers: two named viewers, a camera page that hears them. The camera's received audio
+// is read from its own WebRTC statistics; the time from a viewer pressing Talk to its voice showing a level at
+// the camera page is printed.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.js';
+import { startCamera } from '../support/camera.js';
+import { startService, type RunningService } from '../support/service.js';
+import { inboundStreams } from '../support/webrtc.js';
+import { openViewer } from '../support/viewer.js';
+
+let service: RunningService | undefined;
+let browser: Browser | undefined;
+
+afterEach(async () => {
+  await browser?.close();
+  await service?.stop();
+  browser = service = undefined;
+});
+
+/**
+ * Inbound audio streams of the page that received packets over `ms` (samples alone are no proof: a
+ * receiver plays out concealment samples while nothing arrives), and whether each one's samples grew too.
+ */
+async function audioStreamsFlowing(page: Page, ms = 1500): Promise<number> {
+  const before = await inboundStreams(page);
+  await page.waitForTimeout(ms);
+  const after = await inboundStreams(page);
+  return Object.entries(after).filter(([id, s]) => {
+    const was = before[id];
+    return (
+      s.kind === 'audio' &&
+      s.packetsReceived > (was?.packetsReceived ?? 0) &&
+      s.totalSamplesReceived > (was?.totalSamplesReceived ?? 0)
+    );
+  }).length;
+}
+
+async function namedViewer(url: string, name: string): Promise<Page> {
+  const page = await openViewer(browser!, url, { width: 480, height: 270 });
+  await page.getByTestId('display-name').fill(name);
+  await page.getByTestId('display-name').press('Enter');
+  return page;
+}
+
+const listed = (camera: Page, name: string) => camera.locator(`.audience li[data-name="${name}"]`);
+
+describe('talkback', () => {
+  it('a viewer talks, the camera hears it (and only it), mutes it, and turns talkback off', async () => {
+    service = await startService();
+    browser = await launchBrowser();
+    const camera = await startCamera(browser, `${service.url}/camera/talk`);
+    await camera.getByTestId('talkback-mode').selectOption('open');
+    const a = await namedViewer(`${service.url}/watch/talk`, 'Ada');
+    const b = await namedViewer(`${service.url}/watch/talk`, 'Bo');
+    await listed(camera, 'Ada').waitFor();
+    await listed(camera, 'Bo').waitFor();
+    await a.locator('[data-testid="talk"][data-mode="open"]').waitFor();
+
+    // Ada talks: her voice reaches the camera page, with a level on her meter; Bo stays silent.
+    const pressed = Date.now();
+    await a.getByTestId('talk').click();
+    await listed(camera, 'Ada').and(camera.locator('[data-talkback="live"]')).waitFor();
+    await expect
+      .poll(async () => Number(await listed(camera, 'Ada').getAttribute('data-level')), {
+        timeout: 10_000,
+        interval: 50,
+      })
+      .toBeGreaterThan(0.01);
+    console.log(`[talkback] Talk pressed → level at the camera page after ${Date.now() - pressed} ms`);
+    expect(await audioStreamsFlowing(camera)).toBe(1);
+    expect(await listed(camera, 'Bo').getAttribute('data-talkback')).toBe('none');
+    expect(Number(await listed(camera, 'Bo').getAttribute('data-level'))).toBe(0);
+
+    // Bo hears the camera only; when the room lets viewers hear each other, Ada too; then not again.
+    expect(await audioStreamsFlowing(b)).toBe(1);
+    await camera.getByTestId('talkback-hear').check();
+    await expect.poll(() => audioStreamsFlowing(b), { timeout: 10_000 }).toBe(2);
+    await camera.getByTestId('talkback-hear').uncheck();
+    await expect.poll(() => audioStreamsFlowing(b), { timeout: 10_000 }).toBe(1);
+
+    // The camera mutes Ada: her page says so, nothing of her reaches the camera any more.
+    await listed(camera, 'Ada').getByRole('button', { name: 'Mute' }).click();
+    await a.getByTestId('talk-notice').filter({ hasText: 'muted' }).waitFor();
+    expect(await a.getByTestId('talk').getAttribute('data-on')).toBe('false');
+    await listed(camera, 'Ada').and(camera.locator('[data-talkback="muted"]')).waitFor();
+    await expect.poll(() => audioStreamsFlowing(camera), { timeout: 5000 }).toBe(0);
+
+    // Talkback off: Ada's Talk is refused by the server, and she is told why.
+    await camera.getByTestId('talkback-mode').selectOption('off');
+    await a.locator('[data-testid="talk"][data-mode="off"]').waitFor();
+    await a.getByTestId('talk').click();
+    await a.getByTestId('talk-notice').filter({ hasText: 'turned talkback off' }).waitFor();
+    expect(await a.getByTestId('talk').getAttribute('data-on')).toBe('false');
+    expect(await audioStreamsFlowing(camera)).toBe(0);
+  });
+});
