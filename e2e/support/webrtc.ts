@@ -8,6 +8,8 @@ export interface InboundStream {
   totalSamplesReceived: number;
   frameWidth: number;
   frameHeight: number;
+  /** The codec being received, e.g. video/VP8 (empty until known). */
+  codec: string;
 }
 
 /** Every inbound RTP stream of the page's open peer connections, by stats id. */
@@ -16,7 +18,12 @@ export function inboundStreams(page: Page): Promise<Record<string, InboundStream
     const out: Record<string, InboundStream> = {};
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      const all: Record<string, unknown>[] = [];
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => all.push(s));
+      const codecs = new Map<unknown, string>();
+      for (const s of all)
+        if (s.type === 'codec' && typeof s.mimeType === 'string') codecs.set(s.id, s.mimeType);
+      all.forEach((s) => {
         if (s.type !== 'inbound-rtp' || (s.kind !== 'audio' && s.kind !== 'video')) return;
         // mediasoup's bandwidth probation packets (SSRC 1234) show up as a stream of their own; not media.
         if (s.ssrc === 1234) return;
@@ -31,6 +38,7 @@ export function inboundStreams(page: Page): Promise<Record<string, InboundStream
           totalSamplesReceived: n('totalSamplesReceived'),
           frameWidth: n('frameWidth'),
           frameHeight: n('frameHeight'),
+          codec: codecs.get(s.codecId) ?? '',
         };
       });
     }

@@ -7,7 +7,7 @@ import {
   type StreamInfo,
   type Talkback,
 } from '@inclubit/sfu/protocol';
-import { CameraBroadcast, type BroadcastStatus } from './publisher';
+import { CameraBroadcast, type BroadcastStatus, type SenderStats } from './publisher';
 import { ClassroomPanel } from './ClassroomPanel';
 import type { Voice } from './talkback-receiver';
 import {
@@ -21,6 +21,8 @@ import {
   presets,
   type DeviceLists,
 } from './sources';
+import { chooseSource, preferences, type Choice, type Preference } from './device-choice';
+import { SenderStrip } from './SenderStrip';
 import { useMicLevel } from './useMicLevel';
 import { useSource } from './useSource';
 
@@ -63,38 +65,89 @@ function DeviceSelect(props: {
 
 type Status = { state: 'idle' } | BroadcastStatus;
 
+/** The browser's devices, listed again whenever one is plugged in or out; undefined until first listed. */
+function useDevices(): DeviceLists | undefined {
+  const [devices, setDevices] = useState<DeviceLists>();
+  useEffect(() => {
+    let cancelled = false;
+    const refresh = () => {
+      listDevices().then(
+        (found) => !cancelled && setDevices(found),
+        () => !cancelled && setDevices({ video: [], audio: [] }),
+      );
+    };
+    refresh();
+    navigator.mediaDevices?.addEventListener('devicechange', refresh);
+    return () => {
+      cancelled = true;
+      navigator.mediaDevices?.removeEventListener('devicechange', refresh);
+    };
+  }, []);
+  return devices;
+}
+
+/**
+ * The source of one kind: the remembered choice while it is plugged in, a stand-in while it is not (and back
+ * to it when it returns); a new choice is remembered with the device's name.
+ */
+function useSourceChoice(
+  key: string,
+  devices: MediaDeviceInfo[] | undefined,
+  builtIn: readonly string[],
+  fallback: string,
+): { choice: Choice | undefined; choose: (value: string) => void; preferred: Preference | undefined } {
+  const [preferred, setPreferred] = useState(() => preferences.load(key));
+  const choice = useMemo(
+    () => (devices ? chooseSource(preferred, devices, builtIn, fallback) : undefined),
+    [devices, preferred, builtIn, fallback],
+  );
+  const choose = (value: string) => {
+    const next = { deviceId: value, label: devices?.find((d) => d.deviceId === value)?.label ?? '' };
+    preferences.save(key, next);
+    setPreferred(next);
+  };
+  return { choice, choose, preferred };
+}
+
+const VIDEO_BUILT_IN = [PATTERN] as const;
+const AUDIO_BUILT_IN = [TONE, NO_AUDIO] as const;
+const FRAME_RATES = [30, 25, 24, 15] as const;
+/** Settings remembered across reloads, besides the devices. */
+const stored = {
+  get: (key: string) => localStorage.getItem(`inclubit.camera.${key}`) ?? undefined,
+  set: (key: string, value: string) => localStorage.setItem(`inclubit.camera.${key}`, value),
+};
+
 export function CameraPage({ room }: { room: RoomId }) {
-  const [devices, setDevices] = useState<DeviceLists>({ video: [], audio: [] });
-  const [videoChoice, setVideoChoice] = useState<string>();
-  const [audioChoice, setAudioChoice] = useState<string>();
-  const [presetIndex, setPresetIndex] = useState(2);
+  const devices = useDevices();
+  const videoSource = useSourceChoice('inclubit.camera.video', devices?.video, VIDEO_BUILT_IN, PATTERN);
+  const audioSource = useSourceChoice('inclubit.camera.audio', devices?.audio, AUDIO_BUILT_IN, TONE);
+  const videoChoice = videoSource.choice?.value;
+  const audioChoice = audioSource.choice?.value;
+  const [presetIndex, setPresetIndex] = useState(() => Number(stored.get('preset') ?? 2));
+  const [fps, setFps] = useState(() => Number(stored.get('fps') ?? 30));
+  const [codec, setCodec] = useState(() => stored.get('codec') ?? '');
+  const [bitrateMbps, setBitrateMbps] = useState<number | undefined>(() => {
+    const saved = Number(stored.get('bitrate'));
+    return saved > 0 ? saved : undefined;
+  });
+  const [senderStats, setSenderStats] = useState<SenderStats>();
   const [muted, setMuted] = useState(false);
   const [projection, setProjection] = useState<Projection>('mono-360');
   const [swapEyes, setSwapEyes] = useState(false);
   const stream = useMemo<StreamInfo>(() => ({ projection, swapEyes }), [projection, swapEyes]);
   const [status, setStatus] = useState<Status>({ state: 'idle' });
   const publisher = useRef<CameraBroadcast | undefined>(undefined);
-  const preset = presets[presetIndex] ?? presets[0]!;
-
+  const size = presets[presetIndex] ?? presets[0]!;
+  const preset = useMemo(() => ({ ...size, fps }), [size, fps]);
+  // Unless the teacher set one: enough for 2:1 equirect at this size and rate.
+  const maxBitrate = bitrateMbps ? bitrateMbps * 1e6 : bitrateFor(preset);
   useEffect(() => {
-    let cancelled = false;
-    listDevices().then(
-      (found) => {
-        if (cancelled) return;
-        setDevices(found);
-        // A real camera when there is one; otherwise the test pattern, so the page works on any machine.
-        setVideoChoice((c) => c ?? found.video[0]?.deviceId ?? PATTERN);
-        setAudioChoice((c) => c ?? found.audio[0]?.deviceId ?? TONE);
-      },
-      () => {
-        setVideoChoice((c) => c ?? PATTERN);
-        setAudioChoice((c) => c ?? TONE);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+    publisher.current?.setMaxBitrate(maxBitrate).catch(console.error);
+  }, [maxBitrate]);
+  useEffect(() => {
+    publisher.current?.setVideoCodec(codec || undefined).catch(console.error);
+  }, [codec]);
 
   const video = useSource(
     () => (videoChoice ? openVideo(videoChoice, preset, projection) : Promise.resolve(undefined)),
@@ -140,7 +193,9 @@ export function CameraPage({ room }: { room: RoomId }) {
       stream,
       video: video.track,
       audio: audio.track,
-      maxVideoBitrate: bitrateFor(preset),
+      maxVideoBitrate: maxBitrate,
+      videoCodec: codec || undefined,
+      onSenderStats: setSenderStats,
       onStatus: (s) => {
         // A broadcast that ended by itself is done; Go live starts a new one.
         if (s.state === 'error' && publisher.current === broadcast) publisher.current = undefined;
@@ -159,6 +214,7 @@ export function CameraPage({ room }: { room: RoomId }) {
     publisher.current = undefined;
     setStatus({ state: 'idle' });
     setAudience([]);
+    setSenderStats(undefined);
   };
 
   const live = status.state === 'live';
@@ -186,9 +242,9 @@ export function CameraPage({ room }: { room: RoomId }) {
           <DeviceSelect
             testId="video-source"
             value={videoChoice}
-            onChange={setVideoChoice}
+            onChange={videoSource.choose}
             builtIn={[[PATTERN, 'Test pattern (no camera needed)']]}
-            devices={devices.video}
+            devices={devices?.video ?? []}
             unnamed="Camera"
           />
         </label>
@@ -197,7 +253,10 @@ export function CameraPage({ room }: { room: RoomId }) {
           <select
             data-testid="resolution"
             value={presetIndex}
-            onChange={(e) => setPresetIndex(Number(e.target.value))}
+            onChange={(e) => {
+              setPresetIndex(Number(e.target.value));
+              stored.set('preset', e.target.value);
+            }}
           >
             {presets.map((p, i) => (
               <option key={p.label} value={i}>
@@ -205,6 +264,58 @@ export function CameraPage({ room }: { room: RoomId }) {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Frame rate
+          <select
+            data-testid="frame-rate"
+            value={fps}
+            onChange={(e) => {
+              setFps(Number(e.target.value));
+              stored.set('fps', e.target.value);
+            }}
+          >
+            {FRAME_RATES.map((r) => (
+              <option key={r} value={r}>
+                {r} fps
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Codec
+          <select
+            data-testid="codec"
+            value={codec}
+            onChange={(e) => {
+              setCodec(e.target.value);
+              stored.set('codec', e.target.value);
+            }}
+          >
+            <option value="">Automatic (H264 first)</option>
+            {(status.state === 'live' ? status.codecs : ['video/H264', 'video/VP8', 'video/VP9']).map((c) => (
+              <option key={c} value={c}>
+                {c.split('/')[1]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Max bitrate (Mbps)
+          <input
+            data-testid="max-bitrate"
+            type="number"
+            min={0.5}
+            max={50}
+            step={0.5}
+            placeholder={(bitrateFor(preset) / 1e6).toFixed(1)}
+            value={bitrateMbps ?? ''}
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              setBitrateMbps(v > 0 ? v : undefined);
+              stored.set('bitrate', v > 0 ? String(v) : '');
+            }}
+          />
         </label>
         <label>
           Projection
@@ -229,12 +340,12 @@ export function CameraPage({ room }: { room: RoomId }) {
           <DeviceSelect
             testId="audio-source"
             value={audioChoice}
-            onChange={setAudioChoice}
+            onChange={audioSource.choose}
             builtIn={[
               [TONE, 'Test tone (beep each second)'],
               [NO_AUDIO, 'No sound'],
             ]}
-            devices={devices.audio}
+            devices={devices?.audio ?? []}
             unnamed="Microphone"
           />
         </label>
@@ -263,6 +374,18 @@ export function CameraPage({ room }: { room: RoomId }) {
         </div>
       </section>
 
+      {senderStats && <SenderStrip stats={senderStats} capture={video.track?.getSettings()} />}
+      {videoSource.choice?.fellBack && (
+        <p className="notice" data-testid="video-fallback">
+          {videoSource.preferred?.label || 'The chosen camera'} is not connected; using a stand-in until it is
+          back.
+        </p>
+      )}
+      {audioSource.choice?.fellBack && (
+        <p className="notice" data-testid="audio-fallback">
+          {audioSource.preferred?.label || 'The chosen microphone'} is not connected; using a stand-in.
+        </p>
+      )}
       {video.error && <p className="error">Video: {video.error}</p>}
       {audio.error && <p className="error">Sound: {audio.error}</p>}
       {status.state === 'error' && <p className="error">{status.message}</p>}

@@ -9,6 +9,7 @@ import type {
   Result,
   RoomId,
   StreamInfo,
+  ProducerId,
   Talkback,
 } from '@inclubit/sfu/protocol';
 import type { SignalingClient } from '../lib/signaling';
@@ -18,7 +19,7 @@ import { TalkbackReceiver, type Voice } from './talkback-receiver';
 
 export type BroadcastStatus =
   | { state: 'starting' }
-  | { state: 'live'; codec: string | undefined }
+  | { state: 'live'; codec: string | undefined; codecs: string[] }
   | { state: 'reconnecting'; message: string }
   | { state: 'error'; message: string };
 
@@ -28,6 +29,8 @@ export interface BroadcastOptions {
   video: MediaStreamTrack;
   audio: MediaStreamTrack | undefined;
   maxVideoBitrate: number;
+  /** Preferred video codec (mimeType, e.g. video/H264); the room's first choice when unset or unavailable. */
+  videoCodec: string | undefined;
   onStatus: (status: BroadcastStatus) => void;
   /** The viewers in the room and their talkback state, whenever it changes. */
   onAudience: (viewers: AudienceMember[]) => void;
@@ -35,6 +38,18 @@ export interface BroadcastOptions {
   onTalkback: (policy: Talkback) => void;
   /** The viewer voices received now (to play, mixed). */
   onVoices: (voices: Voice[]) => void;
+  /** What the sender measures, every 2 s while live. */
+  onSenderStats: (stats: SenderStats) => void;
+}
+
+export interface SenderStats {
+  bitrateBps: number;
+  fps: number | undefined;
+  width: number | undefined;
+  height: number | undefined;
+  /** Why the browser sends less than asked: cpu, bandwidth, other, or none. */
+  qualityLimitation: string | undefined;
+  rttMs: number | undefined;
 }
 
 export class CameraBroadcast {
@@ -44,12 +59,16 @@ export class CameraBroadcast {
   private media: { device: types.Device; iceServers: IceServer[] } | undefined;
   private readonly talkback: TalkbackReceiver;
   private reportTimer: ReturnType<typeof setInterval> | undefined;
-  private lastBytes: { bytes: number; at: number } | undefined;
+  private lastBytes: { producerId: string; bytes: number; at: number } | undefined;
   private stream: StreamInfo;
+  private maxBitrate: number;
+  private preferredCodec: string | undefined;
   private tracks: { video: MediaStreamTrack; audio: MediaStreamTrack | undefined };
 
   constructor(private readonly opts: BroadcastOptions) {
     this.stream = opts.stream;
+    this.maxBitrate = opts.maxVideoBitrate;
+    this.preferredCodec = opts.videoCodec;
     this.tracks = { video: opts.video, audio: opts.audio };
     this.talkback = new TalkbackReceiver(opts.onVoices);
     this.session = new RoomSession(
@@ -117,6 +136,56 @@ export class CameraBroadcast {
     return this.producers.get('video')?.rtpParameters.codecs[0]?.mimeType;
   }
 
+  /** Video codecs both this browser and the room can use (known once joined). */
+  get videoCodecs(): string[] {
+    const codecs = this.media?.device.rtpCapabilities.codecs ?? [];
+    return [
+      ...new Set(codecs.filter((c) => c.kind === 'video' && !/rtx/i.test(c.mimeType)).map((c) => c.mimeType)),
+    ];
+  }
+
+  /** Caps the video bitrate on the live sender: no new publish, viewers see no gap. */
+  async setMaxBitrate(bps: number): Promise<void> {
+    this.maxBitrate = bps;
+    await this.producers.get('video')?.setRtpEncodingParameters({ maxBitrate: bps });
+  }
+
+  /**
+   * Switches the video codec. A codec is fixed for the life of a producer, so this is the one setting that
+   * publishes the video again; viewers pick the new track up by themselves (the audio is untouched).
+   */
+  async setVideoCodec(mimeType: string | undefined): Promise<void> {
+    this.preferredCodec = mimeType;
+    const signaling = this.session.current;
+    const old = this.producers.get('video');
+    if (
+      !signaling ||
+      !this.transport ||
+      !this.media ||
+      !old ||
+      old.rtpParameters.codecs[0]?.mimeType === mimeType
+    )
+      return;
+    await signaling.request('closeProducer', { producerId: old.id as ProducerId });
+    old.close();
+    this.producers.delete('video');
+    await this.produceVideo(this.transport, this.media.device);
+    this.opts.onStatus({ state: 'live', codec: this.videoCodec, codecs: this.videoCodecs });
+  }
+
+  private async produceVideo(transport: types.Transport, device: types.Device): Promise<void> {
+    const codec = device.rtpCapabilities.codecs?.find((c) => c.mimeType === this.preferredCodec);
+    const video = await transport.produce({
+      track: this.tracks.video,
+      encodings: [{ maxBitrate: this.maxBitrate }],
+      codecOptions: { videoGoogleStartBitrate: 1000 },
+      ...(codec && { codec }),
+      // Keep the track alive when a producer closes: the preview keeps showing it.
+      stopTracks: false,
+    });
+    this.producers.set('video', video);
+  }
+
   private async publish(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
     performance.mark('inclubit:joined');
     // Described before any track is live, so viewers map the first frame correctly.
@@ -130,14 +199,7 @@ export class CameraBroadcast {
     });
     this.transport = transport;
     this.session.watchIce(transport);
-    const video = await transport.produce({
-      track: this.tracks.video,
-      encodings: [{ maxBitrate: this.opts.maxVideoBitrate }],
-      codecOptions: { videoGoogleStartBitrate: 1000 },
-      // Keep the track alive when a producer closes: the preview keeps showing it.
-      stopTracks: false,
-    });
-    this.producers.set('video', video);
+    await this.produceVideo(transport, device);
     performance.mark('inclubit:produced-video');
     if (this.tracks.audio) {
       const audio = await transport.produce({ track: this.tracks.audio, stopTracks: false });
@@ -165,7 +227,8 @@ export class CameraBroadcast {
   }
 
   private onPhase(phase: SessionPhase, message?: string): void {
-    if (phase === 'connected') return this.opts.onStatus({ state: 'live', codec: this.videoCodec });
+    if (phase === 'connected')
+      return this.opts.onStatus({ state: 'live', codec: this.videoCodec, codecs: this.videoCodecs });
     if (phase === 'connecting') return this.opts.onStatus({ state: 'starting' });
     if (phase === 'reconnecting')
       return this.opts.onStatus({ state: 'reconnecting', message: message ?? 'reconnecting' });
@@ -186,17 +249,26 @@ export class CameraBroadcast {
       typeof s?.[k] === 'number' ? s[k] : undefined;
     const bytes = n(out, 'bytesSent') ?? 0;
     const now = performance.now();
-    const bitrateBps = this.lastBytes
-      ? ((bytes - this.lastBytes.bytes) * 8 * 1000) / (now - this.lastBytes.at)
-      : 0;
-    this.lastBytes = { bytes, at: now };
+    // A new producer (codec switch) starts counting from zero.
+    const last = this.lastBytes?.producerId === producer.id ? this.lastBytes : undefined;
+    const bitrateBps = last ? Math.max(0, ((bytes - last.bytes) * 8 * 1000) / (now - last.at)) : 0;
+    this.lastBytes = { producerId: producer.id, bytes, at: now };
     const rtt = n(remote, 'roundTripTime');
     const lost = n(remote, 'fractionLost');
+    const limitation = out?.qualityLimitationReason;
+    this.opts.onSenderStats({
+      bitrateBps: Math.round(bitrateBps),
+      fps: n(out, 'framesPerSecond'),
+      width: n(out, 'frameWidth'),
+      height: n(out, 'frameHeight'),
+      qualityLimitation: typeof limitation === 'string' ? limitation : undefined,
+      rttMs: rtt !== undefined ? Math.round(rtt * 1000) : undefined,
+    });
     await signaling.request('reportStats', {
       width: n(out, 'frameWidth') ?? 0,
       height: n(out, 'frameHeight') ?? 0,
       fps: n(out, 'framesPerSecond') ?? 0,
-      bitrateBps: Math.max(0, Math.round(bitrateBps)),
+      bitrateBps: Math.round(bitrateBps),
       ...(rtt !== undefined && { rttMs: Math.round(rtt * 1000) }),
       ...(lost !== undefined && { lossPercent: lost * 100 }),
     });

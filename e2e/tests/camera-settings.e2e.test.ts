@@ -1,0 +1,75 @@
+// The camera changes its settings while viewers watch: a new resolution (the same producer, a new track) and
+// a new codec (the video published again). Both viewers keep decoding, never stalling for more than 2 s, and
+// report the new frame size and codec.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.js';
+import { startCamera } from '../support/camera.js';
+import { startService, type RunningService } from '../support/service.js';
+import { inboundStreams, watchStalls } from '../support/webrtc.js';
+import { openViewer } from '../support/viewer.js';
+
+let service: RunningService | undefined;
+let browser: Browser | undefined;
+
+afterEach(async () => {
+  await browser?.close();
+  await service?.stop();
+  browser = service = undefined;
+});
+
+/** The video the page decodes now: its size and codec (the stream that is still decoding). */
+async function decodedVideo(page: Page) {
+  const before = await inboundStreams(page);
+  await page.waitForTimeout(500);
+  const after = await inboundStreams(page);
+  const live = Object.entries(after).find(
+    ([id, s]) => s.kind === 'video' && s.framesDecoded > (before[id]?.framesDecoded ?? 0),
+  )?.[1];
+  return { width: live?.frameWidth ?? 0, height: live?.frameHeight ?? 0, codec: live?.codec ?? '' };
+}
+
+describe('camera settings while viewers watch', () => {
+  it('switching resolution and codec keeps both viewers decoding', async () => {
+    service = await startService();
+    browser = await launchBrowser();
+    const camera = await startCamera(browser, `${service.url}/camera/settings`);
+    const viewers = [
+      await openViewer(browser, `${service.url}/watch/settings`, { width: 320, height: 180 }),
+      await openViewer(browser, `${service.url}/watch/settings`, { width: 320, height: 180 }),
+    ];
+    const first = await decodedVideo(viewers[0]!);
+    expect(first).toMatchObject({ width: 1280, height: 640 });
+    const stalls = viewers.map((v) => watchStalls(v));
+
+    let changed = Date.now();
+    await camera.getByTestId('resolution').selectOption({ label: 'HD 1920×960' });
+    for (const v of viewers)
+      await expect
+        .poll(() => decodedVideo(v), { timeout: 15_000 })
+        .toMatchObject({ width: 1920, height: 960 });
+    console.log(
+      `[camera-settings] 1280×640 → 1920×960 seen by both viewers after ${Date.now() - changed} ms`,
+    );
+    await camera.getByTestId('sent-size').filter({ hasText: '1920×960' }).waitFor();
+
+    const next = first.codec === 'video/VP8' ? 'video/H264' : 'video/VP8';
+    changed = Date.now();
+    await camera.getByTestId('codec').selectOption(next);
+    for (const v of viewers)
+      await expect.poll(async () => (await decodedVideo(v)).codec, { timeout: 15_000 }).toBe(next);
+    console.log(
+      `[camera-settings] ${first.codec} → ${next} decoded by both viewers after ${Date.now() - changed} ms`,
+    );
+    await camera
+      .locator('.badge.live')
+      .filter({ hasText: next.split('/')[1]! })
+      .waitFor();
+
+    const worst = await Promise.all(stalls.map((s) => s.stop()));
+    console.log(`[camera-settings] longest stall per viewer: ${worst.join(', ')} ms`);
+    expect(Math.max(...worst)).toBeLessThanOrEqual(2000);
+    for (const v of viewers)
+      expect(await decodedVideo(v)).toMatchObject({ width: 1920, height: 960, codec: next });
+  });
+});
