@@ -8,6 +8,7 @@ import { startCamera } from '../support/camera.js';
 import { startService, type RunningService } from '../support/service.js';
 import { inboundStreams } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
+import { writeVoiceWav } from '../support/voice.js';
 
 let service: RunningService | undefined;
 let browser: Browser | undefined;
@@ -17,6 +18,17 @@ afterEach(async () => {
   await service?.stop();
   browser = service = undefined;
 });
+
+/** Milliseconds from `since` until the camera page's meter for `name` shows a level. */
+async function levelAtCamera(camera: Page, name: string, since: number): Promise<number> {
+  await expect
+    .poll(async () => Number(await listed(camera, name).getAttribute('data-level')), {
+      timeout: 10_000,
+      interval: 50,
+    })
+    .toBeGreaterThan(0.01);
+  return Date.now() - since;
+}
 
 /**
  * Inbound audio streams of the page that received packets over `ms` (samples alone are no proof: a
@@ -48,7 +60,8 @@ const listed = (camera: Page, name: string) => camera.locator(`.audience li[data
 describe('talkback', () => {
   it('a viewer talks, the camera hears it (and only it), mutes it, and turns talkback off', async () => {
     service = await startService();
-    browser = await launchBrowser();
+    // Every microphone in this browser speaks (the camera uses its built-in test tone instead).
+    browser = await launchBrowser({ args: [`--use-file-for-fake-audio-capture=${await writeVoiceWav()}`] });
     const camera = await startCamera(browser, `${service.url}/camera/talk`);
     await camera.getByTestId('talkback-mode').selectOption('open');
     const a = await namedViewer(`${service.url}/watch/talk`, 'Ada');
@@ -58,16 +71,10 @@ describe('talkback', () => {
     await a.locator('[data-testid="talk"][data-mode="open"]').waitFor();
 
     // Ada talks: her voice reaches the camera page, with a level on her meter; Bo stays silent.
-    const pressed = Date.now();
+    let pressed = Date.now();
     await a.getByTestId('talk').click();
+    const firstTime = await levelAtCamera(camera, 'Ada', pressed);
     await listed(camera, 'Ada').and(camera.locator('[data-talkback="live"]')).waitFor();
-    await expect
-      .poll(async () => Number(await listed(camera, 'Ada').getAttribute('data-level')), {
-        timeout: 10_000,
-        interval: 50,
-      })
-      .toBeGreaterThan(0.01);
-    console.log(`[talkback] Talk pressed → level at the camera page after ${Date.now() - pressed} ms`);
     expect(await audioStreamsFlowing(camera)).toBe(1);
     expect(await listed(camera, 'Bo').getAttribute('data-talkback')).toBe('none');
     expect(Number(await listed(camera, 'Bo').getAttribute('data-level'))).toBe(0);
@@ -85,6 +92,28 @@ describe('talkback', () => {
     expect(await a.getByTestId('talk').getAttribute('data-on')).toBe('false');
     await listed(camera, 'Ada').and(camera.locator('[data-talkback="muted"]')).waitFor();
     await expect.poll(() => audioStreamsFlowing(camera), { timeout: 5000 }).toBe(0);
+
+    // She unmutes again (the microphone and its transport are already open): the figure a pupil feels.
+    pressed = Date.now();
+    await a.getByTestId('talk').click();
+    const again = await levelAtCamera(camera, 'Ada', pressed);
+    console.log(
+      `[talkback] Talk pressed → level at the camera page: ${firstTime} ms the first time (microphone ` +
+        `opened, transport made), ${again} ms when unmuting again`,
+    );
+
+    // Push-to-talk: heard while the button is held, muted on release.
+    await camera.getByTestId('talkback-mode').selectOption('push-to-talk');
+    const talk = a.locator('[data-testid="talk"][data-mode="push-to-talk"]');
+    await talk.waitFor();
+    await talk.click(); // a click is a press and a release: muted again
+    await listed(camera, 'Ada').and(camera.locator('[data-talkback="muted"]')).waitFor();
+    await talk.hover();
+    await a.mouse.down();
+    await listed(camera, 'Ada').and(camera.locator('[data-talkback="live"]')).waitFor();
+    expect(await audioStreamsFlowing(camera)).toBe(1);
+    await a.mouse.up();
+    await listed(camera, 'Ada').and(camera.locator('[data-talkback="muted"]')).waitFor();
 
     // Talkback off: Ada's Talk is refused by the server, and she is told why.
     await camera.getByTestId('talkback-mode').selectOption('off');

@@ -283,9 +283,10 @@ export class Room {
   }
 
   /** Tells everyone who may receive the track that it exists. */
-  private announce(info: ProducerInfo): void {
+  private announce(info: ProducerInfo, to: (peer: Peer) => boolean = () => true): void {
     for (const other of this.peers.values())
-      if (mayReceive(other, info, this.talkbackPolicy)) other.notify({ event: 'producerAdded', data: info });
+      if (to(other) && mayReceive(other, info, this.talkbackPolicy))
+        other.notify({ event: 'producerAdded', data: info });
   }
 
   async pauseProducer(peer: Peer, producerId: ProducerId): Promise<void> {
@@ -313,8 +314,9 @@ export class Room {
       for (const viewer of this.viewers())
         for (const c of viewer.listConsumers()) if (voices.has(c.producerId)) this.dropConsumer(viewer, c);
     }
+    // Newly audible to the other viewers only: the camera has heard these all along.
     if (!before.viewersHearEachOther && policy.viewersHearEachOther)
-      for (const t of talkback) this.announce(t.info);
+      for (const t of talkback) this.announce(t.info, (p) => p.role === 'viewer');
     for (const p of this.peers.values()) p.notify({ event: 'talkbackChanged', data: policy });
     this.announceAudience();
   }

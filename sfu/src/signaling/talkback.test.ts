@@ -91,6 +91,8 @@ describe('talkback', () => {
     const toB = b.c.waitForEvent('producerAdded');
     await cam.request('setTalkback', { mode: 'open', viewersHearEachOther: true });
     expect((await toB).data.producerId).toBe(producerId);
+    // The camera, which hears it already, is not told again (it would receive Ada twice).
+    expect(cam.events.filter((e) => e.event === 'producerAdded')).toHaveLength(1);
     const { consumerId } = await b.c.request('consume', { producerId, rtpCapabilities: caps });
     const closed = b.c.waitForEvent('consumerClosed');
     await cam.request('setTalkback', { mode: 'open', viewersHearEachOther: false });

@@ -58,6 +58,8 @@ export class TalkbackReceiver {
     media: { device: types.Device; iceServers: IceServer[] },
     producer: ProducerInfo,
   ): Promise<void> {
+    const receiving = [...this.consumers.values()].some((c) => c.consumer.producerId === producer.producerId);
+    if (receiving) return;
     try {
       this.transport ??= createTransport(signaling, media.device, 'recv', {
         iceServers: media.iceServers,
