@@ -44,16 +44,18 @@ export function turnHead(page: Page, yawDeg: number): Promise<void> {
   }, yawDeg);
 }
 
+/** Holds (1) or releases (0) a controller button. */
+export const setButton = (page: Page, hand: 'left' | 'right', id: string, value: number) =>
+  page.evaluate(
+    ({ h, b, v }) => (window as unknown as IwerWindow).__xrDevice.controllers[h].updateButtonValue(b, v),
+    { h: hand, b: id, v: value },
+  );
+
 /** Presses and releases a controller button, one frame apart at least. */
 export async function pressButton(page: Page, hand: 'left' | 'right', id: string): Promise<void> {
-  const set = (value: number) =>
-    page.evaluate(
-      ({ h, b, v }) => (window as unknown as IwerWindow).__xrDevice.controllers[h].updateButtonValue(b, v),
-      { h: hand, b: id, v: value },
-    );
-  await set(1);
+  await setButton(page, hand, id, 1);
   await page.waitForTimeout(200);
-  await set(0);
+  await setButton(page, hand, id, 0);
 }
 
 export const endSession = (page: Page) =>

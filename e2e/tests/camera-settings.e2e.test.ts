@@ -1,22 +1,14 @@
 // The camera changes its settings while viewers watch: a new resolution (the same producer, a new track) and
 // a new codec (the video published again). Both viewers keep decoding, never stalling for more than 2 s, and
 // report the new frame size and codec.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startCamera } from '../support/camera.js';
-import { startService, type RunningService } from '../support/service.js';
+import { stagePerTest } from '../support/stage.js';
 import { inboundStreams, watchStalls } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 
-let service: RunningService | undefined;
-let browser: Browser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await service?.stop();
-  browser = service = undefined;
-});
+const stage = stagePerTest();
 
 /** The video the page decodes now: its size and codec (the stream that is still decoding). */
 async function decodedVideo(page: Page) {
@@ -31,8 +23,7 @@ async function decodedVideo(page: Page) {
 
 describe('camera settings while viewers watch', () => {
   it('switching resolution and codec keeps both viewers decoding', async () => {
-    service = await startService();
-    browser = await launchBrowser();
+    const { service, browser } = await stage();
     const camera = await startCamera(browser, `${service.url}/camera/settings`);
     const viewers = [
       await openViewer(browser, `${service.url}/watch/settings`, { width: 320, height: 180 }),

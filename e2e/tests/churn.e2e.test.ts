@@ -1,12 +1,11 @@
 // Churn, as in a class where headsets come and go: for a few minutes viewers join, watch briefly and leave,
 // about one a second, while one viewer stays. The staying viewer never stalls for more than a second,
 // and afterwards mediasoup's own router dump holds exactly what the camera and that viewer need.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
+import { stagePerTest } from '../support/stage.js';
 import { metric } from '../support/metrics.js';
-import { startService, type RunningService } from '../support/service.js';
 import { inboundStreams, watchStalls } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 
@@ -18,14 +17,7 @@ const CHURN_MS = Number(process.env.CHURN_SECONDS ?? 180) * 1000;
  */
 const CHURNING_TABS = 3;
 
-let service: RunningService | undefined;
-let browser: Browser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await service?.stop();
-  browser = service = undefined;
-});
+const stage = stagePerTest();
 
 const routerObjects = async (url: string) => ({
   transports: await metric(url, 'inclubit_router_objects', { kind: 'transports' }),
@@ -37,10 +29,11 @@ describe('viewer churn', () => {
   it(
     `a viewer joins and one leaves every second for ${CHURN_MS / 1000} s: the one who stays never stalls`,
     async () => {
-      service = await startService();
-      browser = await launchBrowser();
+      const { service, browser } = await stage();
       const url = `${service.url}/watch/churn`;
-      await startCamera(browser, `${service.url}/camera/churn`);
+      // The lightest preset: every join asks the camera for a keyframe (about one a second here), and a
+      // software encoder plus five Chromium pages on two cores otherwise starve the staying viewer's decoder.
+      await startCamera(browser, `${service.url}/camera/churn`, { resolution: 'Low 960×480' });
       const stayer = await openViewer(browser, url, { width: 320, height: 180 });
       const baseline = await routerObjects(service.url);
       expect(baseline).toEqual({ transports: 2, producers: 2, consumers: 2 });
@@ -56,7 +49,7 @@ describe('viewer churn', () => {
        * again, which leaves the room as closing the tab does (the page unloads, its socket says goodbye).
        */
       const churn = async (tab: number) => {
-        const { page } = await newPage(browser!, { width: 160, height: 90 });
+        const { page } = await newPage(browser, { width: 160, height: 90 });
         await page.waitForTimeout(tab * (1000 / CHURNING_TABS) * 2);
         while (Date.now() < end) {
           opened++;
@@ -82,8 +75,8 @@ describe('viewer churn', () => {
       );
 
       // Every closed tab was a goodbye: the room is back to the camera and the staying viewer at once.
-      await expect.poll(() => metric(service!.url, 'inclubit_peers', { role: 'viewer' })).toBe(1);
-      await expect.poll(() => routerObjects(service!.url)).toEqual(baseline);
+      await expect.poll(() => metric(service.url, 'inclubit_peers', { role: 'viewer' })).toBe(1);
+      await expect.poll(() => routerObjects(service.url)).toEqual(baseline);
       expect(Object.keys(await inboundStreams(stayer)).sort()).toEqual(consumersBefore);
       expect(longestStall).toBeLessThanOrEqual(1000);
       // It really churned: most brief viewers got their video (a slow one may close before it is live).

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
-import { endSession, inSession, installHeadset, pressButton, turnHead } from '../support/xr-emulator.js';
+import {
+  endSession,
+  inSession,
+  installHeadset,
+  pressButton,
+  setButton,
+  turnHead,
+} from '../support/xr-emulator.js';
 import {
   decodePicture,
   leftHalf,
@@ -147,6 +154,15 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
       expect(front, 'front marker visible after recenter').toBeDefined();
       expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
     }
+  });
+
+  it('squeezing a controller is push-to-talk: the camera page hears the viewer while it is held', async () => {
+    const state = () => camera.locator('.audience li').first().getAttribute('data-talkback');
+    await setButton(viewer, 'left', 'squeeze', 1);
+    await expect.poll(state, { timeout: 15_000 }).toBe('live');
+    expect(await viewer.getByTestId('talk').getAttribute('data-on')).toBe('true');
+    await setButton(viewer, 'left', 'squeeze', 0);
+    await expect.poll(state).toBe('muted');
   });
 
   it('leaving the session returns to the page', async () => {

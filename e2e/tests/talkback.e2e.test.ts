@@ -1,23 +1,15 @@
 // Talkback with real browsers: two named viewers, a camera page that hears them. The camera's received audio
 // is read from its own WebRTC statistics; the time from a viewer pressing Talk to its voice showing a level at
 // the camera page is printed.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
-import { startService, type RunningService } from '../support/service.js';
+import { stagePerTest } from '../support/stage.js';
 import { inboundStreams } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 import { writeVoiceWav } from '../support/voice.js';
 
-let service: RunningService | undefined;
-let browser: Browser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await service?.stop();
-  browser = service = undefined;
-});
+const stage = stagePerTest();
 
 /** Milliseconds from `since` until the camera page's meter for `name` shows a level. */
 async function levelAtCamera(camera: Page, name: string, since: number): Promise<number> {
@@ -48,8 +40,8 @@ async function audioStreamsFlowing(page: Page, ms = 1500): Promise<number> {
   }).length;
 }
 
-async function namedViewer(url: string, name: string): Promise<Page> {
-  const page = await openViewer(browser!, url, { width: 480, height: 270 });
+async function namedViewer(browser: Browser, url: string, name: string): Promise<Page> {
+  const page = await openViewer(browser, url, { width: 480, height: 270 });
   await page.getByTestId('display-name').fill(name);
   await page.getByTestId('display-name').press('Enter');
   return page;
@@ -59,13 +51,13 @@ const listed = (camera: Page, name: string) => camera.locator(`.audience li[data
 
 describe('talkback', () => {
   it('a viewer talks, the camera hears it (and only it), mutes it, and turns talkback off', async () => {
-    service = await startService();
     // Every microphone in this browser speaks (the camera uses its built-in test tone instead).
-    browser = await launchBrowser({ args: [`--use-file-for-fake-audio-capture=${await writeVoiceWav()}`] });
+    const voice = `--use-file-for-fake-audio-capture=${await writeVoiceWav()}`;
+    const { service, browser } = await stage({}, { args: [voice] });
     const camera = await startCamera(browser, `${service.url}/camera/talk`);
     await camera.getByTestId('talkback-mode').selectOption('open');
-    const a = await namedViewer(`${service.url}/watch/talk`, 'Ada');
-    const b = await namedViewer(`${service.url}/watch/talk`, 'Bo');
+    const a = await namedViewer(browser, `${service.url}/watch/talk`, 'Ada');
+    const b = await namedViewer(browser, `${service.url}/watch/talk`, 'Bo');
     await listed(camera, 'Ada').waitFor();
     await listed(camera, 'Bo').waitFor();
     await a.locator('[data-testid="talk"][data-mode="open"]').waitFor();

@@ -1,39 +1,15 @@
 // The pupil's side of talkback: a name the classroom sees, and a Talk button that follows the room's policy
-// (hold to talk, or toggle when open). Inside VR, a controller's squeeze is push-to-talk.
-import { useEffect, useState } from 'react';
+// (hold to talk, or toggle when open). Inside VR, a controller's squeeze is push-to-talk (XRPushToTalk).
+import { useState } from 'react';
 import type { ViewerConnection } from './viewer-connection';
 import type { VoiceState } from './viewer-voice';
 import { rememberedName } from './useViewer';
-import { xrStore } from './xr-store';
 
 const modeHint = {
   off: 'Talkback is off',
   'push-to-talk': 'Hold to talk',
   open: 'Click to talk',
 } as const;
-
-/** Squeeze on any controller talks while held, whenever the room allows talking at all. */
-function useXrPushToTalk(connection: ViewerConnection | undefined, allowed: boolean): void {
-  useEffect(() => {
-    if (!connection || !allowed) return;
-    let session: XRSession | undefined;
-    const start = () => void connection.setTalking(true);
-    const end = () => void connection.setTalking(false);
-    const follow = (next: XRSession | undefined) => {
-      session?.removeEventListener('squeezestart', start);
-      session?.removeEventListener('squeezeend', end);
-      session = next;
-      session?.addEventListener('squeezestart', start);
-      session?.addEventListener('squeezeend', end);
-    };
-    follow(xrStore.getState().session);
-    const unsubscribe = xrStore.subscribe((s) => s.session !== session && follow(s.session));
-    return () => {
-      unsubscribe();
-      follow(undefined);
-    };
-  }, [connection, allowed]);
-}
 
 export function TalkPanel({
   connection,
@@ -46,7 +22,6 @@ export function TalkPanel({
 }) {
   const [name, setNameField] = useState(rememberedName);
   const mode = voice.policy.mode;
-  useXrPushToTalk(connection, mode !== 'off');
   const talk = (on: boolean) => void connection?.setTalking(on);
   const hold = mode === 'push-to-talk';
 

@@ -9,6 +9,7 @@ import { DEFAULT_FOV, LookControls } from './LookControls';
 import { DESKTOP_CAMERA_LAYERS } from './StereoSphere';
 import { ViewerControls } from './ViewerControls';
 import { TalkPanel } from './TalkPanel';
+import { XRPushToTalk } from './XRPushToTalk';
 import { StatsOverlay, useReceiveStats } from './StatsOverlay';
 import { useView } from './view-store';
 import { xrStore } from './xr-store';
@@ -112,6 +113,10 @@ export function WatchPage({ room }: { room: RoomId }) {
             {video && showVideo && <VideoSurface video={video} stream={stream} />}
           </ContentOrientation>
           <LookControls deviceOrientation={orientation} />
+          <XRPushToTalk
+            enabled={voice.policy.mode !== 'off'}
+            onTalk={(on) => void connection?.setTalking(on)}
+          />
         </XR>
       </Canvas>
       {state.phase !== 'live' && (
