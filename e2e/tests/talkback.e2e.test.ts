@@ -11,15 +11,33 @@ import { writeVoiceWav } from '../support/voice.js';
 
 const stage = stagePerTest();
 
-/** Milliseconds from `since` until the camera page's meter for `name` shows a level. */
-async function levelAtCamera(camera: Page, name: string, since: number): Promise<number> {
+/** The loudest voice the camera page receives now (WebRTC audioLevel, 0–1). */
+const voiceLevel = (camera: Page) =>
+  camera.evaluate(async () => {
+    let max = 0;
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs)
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio' && typeof s.audioLevel === 'number')
+          max = Math.max(max, s.audioLevel);
+      });
+    return max;
+  });
+
+/**
+ * Milliseconds from the viewer's Talk press (the page's own `inclubit:talk-pressed` mark) until the camera
+ * page's WebRTC stats show the voice above level 0.01; then the camera page's meter for `name` shows it too.
+ */
+async function heardAfter(viewer: Page, camera: Page, name: string): Promise<number> {
+  const pressedAt = await viewer.evaluate(() => {
+    const marks = performance.getEntriesByName('inclubit:talk-pressed');
+    return performance.timeOrigin + marks[marks.length - 1]!.startTime;
+  });
+  await expect.poll(() => voiceLevel(camera), { timeout: 10_000, interval: 20 }).toBeGreaterThan(0.01);
+  const heard = Math.round(Date.now() - pressedAt);
   await expect
-    .poll(async () => Number(await listed(camera, name).getAttribute('data-level')), {
-      timeout: 10_000,
-      interval: 50,
-    })
+    .poll(async () => Number(await listed(camera, name).getAttribute('data-level')), { timeout: 5000 })
     .toBeGreaterThan(0.01);
-  return Date.now() - since;
+  return heard;
 }
 
 /**
@@ -63,9 +81,8 @@ describe('talkback', () => {
     await a.locator('[data-testid="talk"][data-mode="open"]').waitFor();
 
     // Ada talks: her voice reaches the camera page, with a level on her meter; Bo stays silent.
-    let pressed = Date.now();
     await a.getByTestId('talk').click();
-    const firstTime = await levelAtCamera(camera, 'Ada', pressed);
+    const firstTime = await heardAfter(a, camera, 'Ada');
     await listed(camera, 'Ada').and(camera.locator('[data-talkback="live"]')).waitFor();
     expect(await audioStreamsFlowing(camera)).toBe(1);
     expect(await listed(camera, 'Bo').getAttribute('data-talkback')).toBe('none');
@@ -86,9 +103,9 @@ describe('talkback', () => {
     await expect.poll(() => audioStreamsFlowing(camera), { timeout: 5000 }).toBe(0);
 
     // She unmutes again (the microphone and its transport are already open): the figure a pupil feels.
-    pressed = Date.now();
+    await expect.poll(() => voiceLevel(camera)).toBeLessThan(0.01);
     await a.getByTestId('talk').click();
-    const again = await levelAtCamera(camera, 'Ada', pressed);
+    const again = await heardAfter(a, camera, 'Ada');
     console.log(
       `[talkback] Talk pressed → level at the camera page: ${firstTime} ms the first time (microphone ` +
         `opened, transport made), ${again} ms when unmuting again`,

@@ -55,6 +55,8 @@ export class ViewerVoice {
     media: { signaling: SignalingClient; device: types.Device; iceServers: IceServer[] } | undefined,
   ): Promise<void> {
     if (!media) return this.set({ ...this.state, notice: 'not connected' });
+    // Where "pressed Talk → heard in the classroom" starts (the talkback test reads it).
+    if (on) performance.mark('inclubit:talk-pressed');
     try {
       if (!on) {
         this.pauseHere();
