@@ -150,33 +150,66 @@ export function selectedPairs(page: Page): Promise<SelectedPair[]> {
 }
 
 /**
- * Samples the page's decoded video frames every `everyMs` until stopped; `stop` resolves the longest time
- * (ms) in which no new frame was decoded. A stream replaced by a new one counts once it decodes.
+ * Watches the page's decoded video frames from inside the page, every `everyMs`, until stopped; `stop`
+ * resolves the longest time (ms) in which no new frame was decoded. Measured in the page so that a slow
+ * round trip from the test process on a loaded machine does not count as a stall. A stream replaced by a
+ * new one counts once it decodes.
  */
-export function watchStalls(page: Page, everyMs = 200): { stop: () => Promise<number> } {
-  let running = true;
-  let worst = 0;
-  let failure: Error | undefined;
-  const loop = (async () => {
-    let before = await inboundStreams(page);
-    let lastFrameAt = Date.now();
-    while (running) {
-      await new Promise((r) => setTimeout(r, everyMs));
-      const after = await inboundStreams(page);
-      const decoded = Object.entries(after).some(
-        ([id, s]) => s.kind === 'video' && s.framesDecoded > (before[id]?.framesDecoded ?? 0),
-      );
-      if (decoded) lastFrameAt = Date.now();
-      worst = Math.max(worst, Date.now() - lastFrameAt);
-      before = after;
-    }
-  })().catch((e: unknown) => (failure = e instanceof Error ? e : new Error(String(e))));
+export async function watchStalls(page: Page, everyMs = 100): Promise<{ stop: () => Promise<number> }> {
+  await page.evaluate((ms) => {
+    const w = window as unknown as {
+      __pcs: RTCPeerConnection[];
+      __stalls?: { worst: number; stop: () => void };
+    };
+    const frames: Record<string, number> = {};
+    let last = performance.now();
+    let busy = false;
+    const state = { worst: 0, stop: () => clearInterval(timer) };
+    const tick = async () => {
+      if (busy) return;
+      busy = true;
+      let decoded = false;
+      for (const pc of w.__pcs) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+          if (s.type !== 'inbound-rtp' || s.kind !== 'video' || s.ssrc === 1234) return;
+          const n = typeof s.framesDecoded === 'number' ? s.framesDecoded : 0;
+          const id = String(s.id);
+          if (n > (frames[id] ?? 0)) decoded = true;
+          frames[id] = n;
+        });
+      }
+      const now = performance.now();
+      if (decoded) last = now;
+      state.worst = Math.max(state.worst, now - last);
+      busy = false;
+    };
+    const timer = setInterval(() => void tick(), ms);
+    w.__stalls = state;
+  }, everyMs);
   return {
-    stop: async () => {
-      running = false;
-      await loop;
-      if (failure) throw failure;
-      return worst;
-    },
+    stop: () =>
+      page.evaluate(() => {
+        const state = (window as unknown as { __stalls: { worst: number; stop: () => void } }).__stalls;
+        state.stop();
+        return Math.round(state.worst);
+      }),
   };
+}
+
+/** The page's sent video: keyframe requests (PLI, FIR) it received and keyframes it encoded, summed. */
+export function outboundVideo(page: Page): Promise<{ keyFrameRequests: number; keyFramesEncoded: number }> {
+  return page.evaluate(async () => {
+    const out = { keyFrameRequests: 0, keyFramesEncoded: 0 };
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
+        const n = (k: string) => (typeof s[k] === 'number' ? s[k] : 0);
+        out.keyFrameRequests += n('pliCount') + n('firCount');
+        out.keyFramesEncoded += n('keyFramesEncoded');
+      });
+    }
+    return out;
+  });
 }

@@ -31,7 +31,7 @@ describe('camera settings while viewers watch', () => {
     ];
     const first = await decodedVideo(viewers[0]!);
     expect(first).toMatchObject({ width: 1280, height: 640 });
-    const stalls = viewers.map((v) => watchStalls(v));
+    const stalls = await Promise.all(viewers.map((v) => watchStalls(v)));
 
     let changed = Date.now();
     await camera.getByTestId('resolution').selectOption({ label: 'HD 1920×960' });

@@ -68,7 +68,7 @@ describe('recovery from real faults, without reloading any page', () => {
     await startCamera(browser, `${service.url}/camera/crash-b`, light);
     const bystander = await viewer(`${service.url}/watch/crash-b`);
 
-    const stalls = watchStalls(bystander);
+    const stalls = await watchStalls(bystander);
     const killed = Date.now();
     process.kill(pids![0]!, 'SIGKILL');
     const times = await Promise.all(
@@ -92,7 +92,7 @@ describe('recovery from real faults, without reloading any page', () => {
     for (let i = 0; i < 3; i++) viewers.push(await viewer(`${service.url}/watch/sockets`));
     const joins = await metric(service.url, 'inclubit_peer_sessions_total', { kind: 'join' });
     const consumersBefore = Object.keys(await inboundStreams(viewers[0]!)).sort();
-    const stalls = viewers.map((page) => watchStalls(page));
+    const stalls = await Promise.all(viewers.map((page) => watchStalls(page)));
 
     const port = new URL(service.url).port;
     const cut = Date.now();

@@ -58,6 +58,7 @@ const schema = z.object({
     .optional(),
   ROOM_ACCESS: z.enum(['open', 'protected']).default('open'),
   ROOM_MAX_VIEWERS: positiveInt.default(200),
+  KEYFRAME_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   LINK_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
   OPERATOR_TOKEN_TTL_S: positiveInt.default(3600),
   OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -131,7 +132,12 @@ export interface Config {
     announcedIp: string | undefined;
   };
   webDistDir: string;
-  rooms: { emptyCloseMs: number; access: 'open' | 'protected'; maxViewers: number };
+  rooms: {
+    emptyCloseMs: number;
+    access: 'open' | 'protected';
+    maxViewers: number;
+    keyFrameMinIntervalMs: number;
+  };
   signaling: {
     maxMessageBytes: number;
     ratePerSecond: number;
@@ -215,7 +221,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       announcedIp: e.RTC_ANNOUNCED_IP,
     },
     webDistDir: e.WEB_DIST_DIR,
-    rooms: { emptyCloseMs: e.ROOM_EMPTY_CLOSE_MS, access: e.ROOM_ACCESS, maxViewers: e.ROOM_MAX_VIEWERS },
+    rooms: {
+      emptyCloseMs: e.ROOM_EMPTY_CLOSE_MS,
+      access: e.ROOM_ACCESS,
+      maxViewers: e.ROOM_MAX_VIEWERS,
+      keyFrameMinIntervalMs: e.KEYFRAME_MIN_INTERVAL_MS,
+    },
     signaling: {
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
       ratePerSecond: e.WS_RATE_PER_SECOND,

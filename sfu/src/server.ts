@@ -41,6 +41,7 @@ export async function buildServer(config: Config): Promise<Service> {
   const rooms = new RoomRegistry(pool, app.log, {
     emptyCloseMs: config.rooms.emptyCloseMs,
     maxViewers: config.rooms.maxViewers,
+    keyFrameMinIntervalMs: config.rooms.keyFrameMinIntervalMs,
   });
   const tokens = new Tokens(config.auth.tokenSecret);
   const metrics = new Metrics(pool, rooms);

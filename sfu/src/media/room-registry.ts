@@ -12,7 +12,7 @@ export class RoomRegistry {
   constructor(
     private readonly pool: WorkerPool,
     private readonly log: FastifyBaseLogger,
-    private readonly opts: { emptyCloseMs: number; maxViewers: number },
+    private readonly opts: { emptyCloseMs: number; maxViewers: number; keyFrameMinIntervalMs: number },
   ) {}
 
   /** Gets or creates the room and holds it open; the caller must `release()` it after joining. */
@@ -56,6 +56,7 @@ export class RoomRegistry {
         log: this.log,
         emptyCloseMs: this.opts.emptyCloseMs,
         maxViewers: this.opts.maxViewers,
+        keyFrameMinIntervalMs: this.opts.keyFrameMinIntervalMs,
         onClose: (room) => {
           if (this.rooms.get(id) === room) this.rooms.delete(id);
         },

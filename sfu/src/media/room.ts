@@ -34,6 +34,8 @@ export interface RoomOptions {
   /** How long an empty room keeps its router, so a quick reload finds it again. */
   emptyCloseMs: number;
   maxViewers: number;
+  /** Keyframe requests to the camera are at least this far apart; requests in between share the next one. */
+  keyFrameMinIntervalMs: number;
   onClose: (room: Room) => void;
 }
 
@@ -268,7 +270,12 @@ export class Room {
     }
     const transport = peer.transport(params.transportId);
     const producer = await mediasoupCall(() =>
-      transport.produce({ kind: params.kind, rtpParameters: params.rtpParameters }),
+      transport.produce({
+        kind: params.kind,
+        rtpParameters: params.rtpParameters,
+        // A class joining at once must not make the camera send one large keyframe per headset.
+        keyFrameRequestDelay: params.kind === 'video' ? this.opts.keyFrameMinIntervalMs : 0,
+      }),
     );
     peer.addProducer(producer);
     const info = producerInfo(peer, producer);

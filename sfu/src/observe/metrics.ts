@@ -1,6 +1,7 @@
 // Prometheus metrics, read from the live objects at scrape time (no bookkeeping that can drift from them),
 // plus counters for events: signaling errors by code and every consumer score mediasoup reports.
 import client from 'prom-client';
+import type { types } from 'mediasoup';
 import type { ErrorCode } from '../protocol/index.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/room-registry.js';
@@ -133,6 +134,11 @@ export class Metrics {
       help: 'Transports given new ICE parameters after their network path broke (restartIce)',
       registers: [registry],
     });
+    const keyFrameRequests = new client.Counter({
+      name: 'inclubit_keyframe_requests_total',
+      help: 'Keyframe requests (PLI, FIR) sent to cameras',
+      registers: [registry],
+    });
     const workerRestarts = new client.Counter({
       name: 'inclubit_worker_restarts_total',
       help: 'mediasoup workers that died and were replaced',
@@ -145,16 +151,25 @@ export class Metrics {
       buckets: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
       registers: [registry],
     });
-    // Every consumer of every worker, seen through mediasoup's observers: no hook in the room code.
-    for (const w of pool.all()) {
+    // Every consumer and video producer of every worker, seen through mediasoup's observers: no hook in the
+    // room code. A producer's outgoing PLI/FIR trace is a keyframe request that reached the camera.
+    const watch = (w: { worker: types.Worker }) =>
       w.worker.observer.on('newrouter', (router) =>
-        router.observer.on('newtransport', (transport) =>
+        router.observer.on('newtransport', (transport) => {
           transport.observer.on('newconsumer', (consumer) =>
             consumer.observer.on('score', (score) => this.consumerScore.observe(score.score)),
-          ),
-        ),
+          );
+          transport.observer.on('newproducer', (producer) => {
+            if (producer.kind !== 'video') return;
+            producer.on('trace', (t) => {
+              if ((t.type === 'pli' || t.type === 'fir') && t.direction === 'out') keyFrameRequests.inc();
+            });
+            producer.enableTraceEvent(['pli', 'fir']).catch(() => undefined); // closed meanwhile
+          });
+        }),
       );
-    }
+    pool.all().forEach(watch);
+    pool.on('respawned', watch);
   }
 
   signalingError(code: ErrorCode): void {
