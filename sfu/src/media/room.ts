@@ -283,7 +283,12 @@ export class Room {
       { ...info, codec: producer.rtpParameters.codecs[0]?.mimeType },
       `${info.source} track live`,
     );
-    producer.observer.once('close', () => peer.log.info(info, `${info.source} track ended`));
+    producer.observer.once('close', () => {
+      peer.log.info(info, `${info.source} track ended`);
+      // A voice that ends while its viewer stays (closed, or its transport closed) changes the camera's list.
+      if (info.source === 'talkback' && !this.closed && this.peers.get(peer.id) === peer)
+        this.announceAudience();
+    });
     this.announce(info);
     if (peer.role === 'viewer') this.announceAudience();
     return info.producerId;

@@ -114,6 +114,11 @@ describe('talkback', () => {
     await a.c.request('resumeProducer', { producerId });
     expect(producer.paused).toBe(false);
     await expect.poll(() => audienceOf(cam)[0]?.talkback).toBe('live');
+    // She stops sending her voice altogether but stays: the camera's list says so.
+    await a.c.request('closeProducer', { producerId });
+    await expect
+      .poll(() => audienceOf(cam)[0])
+      .toEqual({ peerId: a.joined.peerId, displayName: 'Ada', talkback: 'none' });
     // Only the camera mutes, and only viewers.
     expect(await a.c.expectError('muteViewer', { peerId: a.joined.peerId })).toBe('forbidden');
     expect(await cam.expectError('muteViewer', { peerId: 'no-such-peer' as PeerId })).toBe('not_found');
