@@ -112,11 +112,16 @@ function useSourceChoice(
 const VIDEO_BUILT_IN = [PATTERN] as const;
 const AUDIO_BUILT_IN = [TONE, NO_AUDIO] as const;
 const FRAME_RATES = [30, 25, 24, 15] as const;
-/** Settings remembered across reloads, besides the devices. */
-const stored = {
-  get: (key: string) => localStorage.getItem(`inclubit.camera.${key}`) ?? undefined,
-  set: (key: string, value: string) => localStorage.setItem(`inclubit.camera.${key}`, value),
-};
+/** A camera setting remembered across reloads (the devices have their own, see useSourceChoice). */
+function useStoredSetting(key: string, initial: string): [string, (value: string) => void] {
+  const storageKey = `inclubit.camera.${key}`;
+  const [value, setValue] = useState(() => localStorage.getItem(storageKey) ?? initial);
+  const set = (next: string) => {
+    setValue(next);
+    localStorage.setItem(storageKey, next);
+  };
+  return [value, set];
+}
 
 export function CameraPage({ room }: { room: RoomId }) {
   const devices = useDevices();
@@ -124,13 +129,13 @@ export function CameraPage({ room }: { room: RoomId }) {
   const audioSource = useSourceChoice('inclubit.camera.audio', devices?.audio, AUDIO_BUILT_IN, TONE);
   const videoChoice = videoSource.choice?.value;
   const audioChoice = audioSource.choice?.value;
-  const [presetIndex, setPresetIndex] = useState(() => Number(stored.get('preset') ?? 2));
-  const [fps, setFps] = useState(() => Number(stored.get('fps') ?? 30));
-  const [codec, setCodec] = useState(() => stored.get('codec') ?? '');
-  const [bitrateMbps, setBitrateMbps] = useState<number | undefined>(() => {
-    const saved = Number(stored.get('bitrate'));
-    return saved > 0 ? saved : undefined;
-  });
+  const [presetSetting, setPresetSetting] = useStoredSetting('preset', '2');
+  const [fpsSetting, setFpsSetting] = useStoredSetting('fps', '30');
+  const [codec, setCodec] = useStoredSetting('codec', '');
+  const [bitrateSetting, setBitrateSetting] = useStoredSetting('bitrate', '');
+  const presetIndex = Number(presetSetting);
+  const fps = Number(fpsSetting);
+  const bitrateMbps = Number(bitrateSetting) > 0 ? Number(bitrateSetting) : undefined;
   const [senderStats, setSenderStats] = useState<SenderStats>();
   const [muted, setMuted] = useState(false);
   const [projection, setProjection] = useState<Projection>('mono-360');
@@ -253,10 +258,7 @@ export function CameraPage({ room }: { room: RoomId }) {
           <select
             data-testid="resolution"
             value={presetIndex}
-            onChange={(e) => {
-              setPresetIndex(Number(e.target.value));
-              stored.set('preset', e.target.value);
-            }}
+            onChange={(e) => setPresetSetting(e.target.value)}
           >
             {presets.map((p, i) => (
               <option key={p.label} value={i}>
@@ -267,14 +269,7 @@ export function CameraPage({ room }: { room: RoomId }) {
         </label>
         <label>
           Frame rate
-          <select
-            data-testid="frame-rate"
-            value={fps}
-            onChange={(e) => {
-              setFps(Number(e.target.value));
-              stored.set('fps', e.target.value);
-            }}
-          >
+          <select data-testid="frame-rate" value={fps} onChange={(e) => setFpsSetting(e.target.value)}>
             {FRAME_RATES.map((r) => (
               <option key={r} value={r}>
                 {r} fps
@@ -284,14 +279,7 @@ export function CameraPage({ room }: { room: RoomId }) {
         </label>
         <label>
           Codec
-          <select
-            data-testid="codec"
-            value={codec}
-            onChange={(e) => {
-              setCodec(e.target.value);
-              stored.set('codec', e.target.value);
-            }}
-          >
+          <select data-testid="codec" value={codec} onChange={(e) => setCodec(e.target.value)}>
             <option value="">Automatic (H264 first)</option>
             {(status.state === 'live' ? status.codecs : ['video/H264', 'video/VP8', 'video/VP9']).map((c) => (
               <option key={c} value={c}>
@@ -310,11 +298,7 @@ export function CameraPage({ room }: { room: RoomId }) {
             step={0.5}
             placeholder={(bitrateFor(preset) / 1e6).toFixed(1)}
             value={bitrateMbps ?? ''}
-            onChange={(e) => {
-              const v = Number(e.target.value);
-              setBitrateMbps(v > 0 ? v : undefined);
-              stored.set('bitrate', v > 0 ? String(v) : '');
-            }}
+            onChange={(e) => setBitrateSetting(Number(e.target.value) > 0 ? e.target.value : '')}
           />
         </label>
         <label>
