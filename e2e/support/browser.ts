@@ -66,6 +66,9 @@ export async function newPage(
   viewport = { width: 640, height: 360 },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
+  // Scripts run by tsx (the benchmark) keep function names through an esbuild helper, `__name`, that
+  // the functions handed to page.evaluate then call inside the page.
+  await context.addInitScript('globalThis.__name ??= (fn) => fn;');
   await context.addInitScript(capturePeerConnections);
   await context.addInitScript(captureCspViolations);
   const page = await context.newPage();

@@ -23,6 +23,7 @@ import type {
 import { defaultStreamInfo, defaultTalkback } from '../protocol/index.js';
 import { SignalingError, notFound, throwNotFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
+import { producerOptions } from './forwarding.js';
 import { Peer, type PeerLink } from './peer.js';
 import { audienceMember, mayReceive, producerInfo } from './talkback.js';
 import type { MediaWorker } from './worker-pool.js';
@@ -273,8 +274,7 @@ export class Room {
       transport.produce({
         kind: params.kind,
         rtpParameters: params.rtpParameters,
-        // A class joining at once must not make the camera send one large keyframe per headset.
-        keyFrameRequestDelay: params.kind === 'video' ? this.opts.keyFrameMinIntervalMs : 0,
+        ...producerOptions(params.kind, this.opts.keyFrameMinIntervalMs),
       }),
     );
     peer.addProducer(producer);

@@ -2,8 +2,10 @@
 // drawn on a canvas and captured as a video track. Lets anyone try the system (and the tests run) without a
 // 360 camera. Longitude 0 (the camera's front, "N") is the centre of each eye's picture; east is to the right.
 // Stereo layouts draw one picture per eye, the left eye's tinted red and labelled L, the right's blue and R,
-// so a viewer (or a test) can tell which half each eye is shown.
+// so a viewer (or a test) can tell which half each eye is shown. A time code strip along the bottom (the
+// nadir) carries the time each frame was drawn, for measuring glass-to-glass delay from decoded pixels.
 import type { Projection } from '@inclubit/sfu/protocol';
+import { drawTimecode } from './timecode';
 
 export interface TestPattern {
   track: MediaStreamTrack;
@@ -151,6 +153,7 @@ export function createTestPattern(
       ctx.arc(r.x + ((frame * 4) % r.w), r.y + r.h / 2, r.h / 60, 0, Math.PI * 2);
       ctx.fill();
     }
+    drawTimecode(ctx, width, height, Date.now());
     frame++;
   };
   draw();

@@ -1,0 +1,221 @@
+// `npm run bench`: every benchmark scenario, one after another, each in its own process; a table at the
+// end and the whole run as JSON under bench-results/. `--smoke` runs each scenario for a few seconds (CI
+// checks the harness and its JSON, never the figures). `--only capacity,latency` picks scenarios.
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultSource, ensureClip } from './media/h264-source.js';
+import type { LadderSettings, ProfileName } from './media/ladder.js';
+import { resultsSchema, type BenchResults, type LadderJson } from './results.js';
+import { printReport } from './report.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const all = ['capacity', 'scaling', 'latency', 'glass', 'join', 'storm', 'churn'] as const;
+type Scenario = (typeof all)[number];
+const only = new Set<Scenario>(onlyArg ? (onlyArg.split(',') as Scenario[]) : all);
+for (const s of only)
+  if (!all.includes(s)) throw new Error(`unknown scenario ${s}; choose from ${all.join(', ')}`);
+const churnSeconds = Number(process.env.BENCH_CHURN_SECONDS ?? (smoke ? 10 : 600));
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const started = Date.now();
+const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+
+/** Runs a bench script under tsx in its own process; its stdout's JSON lines come back one by one. */
+interface Line {
+  type: string;
+  step?: LadderJson['steps'][number];
+  result?: unknown;
+}
+
+function runScript(script: string, argv: string[], env: NodeJS.ProcessEnv, onLine: (msg: Line) => void) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, script), ...argv], {
+      cwd: repo,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('{')) onLine(JSON.parse(line) as Line);
+    });
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`)),
+    );
+  });
+}
+
+/** Where Debian's own libsrtp2 (built on NSS) lives: what "bare mediasoup, Debian-built worker" loads. */
+function debianLibsrtpDir(): string | undefined {
+  try {
+    const line = execFileSync('ldconfig', ['-p'], { encoding: 'utf8' })
+      .split('\n')
+      .find((l) => l.includes('libsrtp2.so.1 '));
+    const file = line?.split('=> ')[1]?.trim();
+    return file ? path.dirname(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function ladder(
+  profile: ProfileName,
+  settings: LadderSettings,
+  env: NodeJS.ProcessEnv = {},
+): Promise<LadderJson> {
+  say(`\n▶ ${profile}: ladder ${settings.steps.join(', ')} consumers (${elapsed()})`);
+  let result: LadderJson | undefined;
+  await runScript('sfu/bench/media/run-ladder.ts', [profile, JSON.stringify(settings)], env, (msg) => {
+    if (msg.step) {
+      const s = msg.step;
+      say(
+        `  ${String(s.consumers).padStart(4)} consumers  core ${(s.cpu * 100).toFixed(0).padStart(3)} %  ` +
+          `${s.egressMbps.toFixed(0).padStart(5)} Mbps  loss ${(s.loss * 100).toFixed(2)} %  ` +
+          `latency p50 ${s.latencyP50Ms.toFixed(2)} / p99 ${s.latencyP99Ms.toFixed(2)} ms  ${s.clean ? 'clean' : 'NOT clean'}`,
+      );
+    } else if (msg.type === 'result') result = msg.result as LadderJson;
+  });
+  if (!result) throw new Error(`${profile} ladder gave no result`);
+  say(
+    `  → ${result.cleanConsumers} clean consumers on ${result.workers} worker(s); libsrtp: ${result.libsrtp}`,
+  );
+  return result;
+}
+
+async function browser<T>(scenario: string, opts: object): Promise<T> {
+  say(`\n▶ ${scenario} ${JSON.stringify(opts)} (${elapsed()})`);
+  let result: T | undefined;
+  await runScript('e2e/bench/run-browser.ts', [scenario, JSON.stringify(opts)], {}, (msg) => {
+    if (msg.type === 'result') result = msg.result as T;
+  });
+  if (result === undefined) throw new Error(`${scenario} gave no result`);
+  say(`  → ${JSON.stringify(result)}`);
+  return result;
+}
+
+function machine(): BenchResults['machine'] {
+  const cpus = os.cpus();
+  let rmem = 0;
+  try {
+    rmem = Number(readFileSync('/proc/sys/net/core/rmem_default', 'utf8'));
+  } catch {
+    /* not Linux */
+  }
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    mediasoup: (
+      JSON.parse(readFileSync(path.join(repo, 'node_modules/mediasoup/package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version,
+    udpReceiveBufferDefault: rmem,
+  };
+}
+
+const source = defaultSource;
+const base: Omit<LadderSettings, 'steps'> = {
+  settleMs: smoke ? 500 : 2000,
+  measureMs: smoke ? 1000 : 5000,
+  clip: '',
+  source,
+  maxLoss: 0.005,
+  maxCpu: 0.9,
+  probes: smoke ? 2 : 8,
+};
+const range = (from: number, to: number, step: number) =>
+  Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+
+say(`Inclubit 360 benchmark${smoke ? ' (smoke: a few seconds per scenario, figures not meaningful)' : ''}`);
+const m = machine();
+say(
+  `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.kernel}, Node ${m.node}, mediasoup ${m.mediasoup}`,
+);
+say(
+  `clip: ${source.width}×${source.height} ${source.fps} fps H264 at ${source.bitrateBps / 1e6} Mbps (made once by ffmpeg)`,
+);
+base.clip = ensureClip(path.join(repo, '.cache/bench'), source);
+
+const bareEnv: NodeJS.ProcessEnv = {};
+const debianDir = debianLibsrtpDir();
+// The loader looks in LD_LIBRARY_PATH before the worker's own RUNPATH: bare mediasoup gets Debian's libsrtp.
+if (debianDir) bareEnv.LD_LIBRARY_PATH = debianDir;
+
+const results: Partial<BenchResults> = {
+  version: 1,
+  startedAt: new Date(started).toISOString(),
+  smoke,
+  machine: m,
+};
+results.source = {
+  width: source.width,
+  height: source.height,
+  fps: source.fps,
+  bitrateBps: source.bitrateBps,
+};
+
+const ladderSteps = smoke ? [4, 8] : range(50, 800, 50);
+if (only.has('capacity')) {
+  const product = await ladder('product', { ...base, steps: ladderSteps });
+  const bare = await ladder('bare', { ...base, steps: ladderSteps }, bareEnv);
+  results.capacity = {
+    product,
+    bare,
+    ratioToBare: bare.cleanPerCore > 0 ? product.cleanPerCore / bare.cleanPerCore : 0,
+  };
+}
+if (only.has('scaling')) {
+  const allWorkers = await ladder('product-all-workers', {
+    ...base,
+    steps: smoke ? [8, 16] : range(100, 1600, 100),
+  });
+  const one = results.capacity?.product.cleanConsumers ?? 0;
+  results.scaling = { allWorkers, ratioToOneWorker: one > 0 ? allWorkers.cleanConsumers / one : 0 };
+}
+if (only.has('latency')) {
+  const n = smoke ? 10 : 100;
+  const r = await ladder('product', { ...base, steps: [n], measureMs: smoke ? 1000 : 15_000 });
+  const step = r.steps[0]!;
+  results.latency = { consumers: n, p50Ms: step.latencyP50Ms, p99Ms: step.latencyP99Ms };
+}
+if (only.has('glass'))
+  results.glassToGlass = await browser('glassToGlass', { seconds: smoke ? 3 : 30, width: 1920, height: 960 });
+if (only.has('join'))
+  results.joinTime = await browser('joinTime', { joins: smoke ? 2 : 20, resolution: 'HD 1920×960' });
+if (only.has('storm'))
+  results.keyframeStorm = await browser('keyframeStorm', {
+    viewers: smoke ? 5 : 50,
+    windowS: smoke ? 3 : 10,
+  });
+if (only.has('churn')) results.churn = await browser('churn', { seconds: churnSeconds, concurrent: 4 });
+results.durationS = Math.round((Date.now() - started) / 1000);
+
+const dir = path.join(repo, 'bench-results');
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `bench-${results.startedAt!.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+  path.join(dir, smoke ? 'latest-smoke.json' : 'latest.json'),
+  `${JSON.stringify(results, null, 2)}\n`,
+);
+printReport(results, say);
+say(`\nwritten: ${path.relative(repo, file)} (${elapsed()})`);
+if (only.size === all.length) {
+  const check = resultsSchema.safeParse(results);
+  if (!check.success) {
+    say(`the results miss figures:\n${check.error.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,380 @@
+// The capacity ladder: one synthetic camera into a router, then N viewers as SRTP consumers (one plain
+// transport each, like one WebRTC transport per headset) sending to a UDP sink; N grows step by step while
+// the worker's CPU, the egress and the loss are measured. Runs either on the product's media layer or on bare
+// mediasoup, so both ladders are measured the same way in the same run.
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import pino from 'pino';
+import { WorkerPool } from '../../src/media/worker-pool.js';
+import { mediaCodecs } from '../../src/media/codecs.js';
+import { producerOptions, srtpCryptoSuite } from '../../src/media/forwarding.js';
+import { PacedH264Sender, readFrames, type SourceSpec } from './h264-source.js';
+import { DiscardSink, RtpSink, udpSocketDrops } from './rtp-sink.js';
+
+export type Engine = 'product' | 'bare';
+
+export interface LadderProfile {
+  engine: Engine;
+  workers: number;
+  suite: types.SrtpCryptoSuite;
+  /** Keyframe request throttle on the camera's producer (the product's default; bare mediasoup has none). */
+  keyFrameRequestDelayMs: number;
+}
+
+export const profiles = {
+  /** The service as shipped: its worker, codecs, producer options and SRTP profile. */
+  product: { engine: 'product', workers: 1, suite: srtpCryptoSuite, keyFrameRequestDelayMs: 1000 },
+  /** The same, all workers (one per core) in use for one room. */
+  'product-all-workers': {
+    engine: 'product',
+    workers: 0,
+    suite: srtpCryptoSuite,
+    keyFrameRequestDelayMs: 1000,
+  },
+  /** A router with no product code, mediasoup's defaults. */
+  bare: { engine: 'bare', workers: 1, suite: 'AES_CM_128_HMAC_SHA1_80', keyFrameRequestDelayMs: 0 },
+} satisfies Record<string, LadderProfile>;
+export type ProfileName = keyof typeof profiles;
+
+export interface LadderSettings {
+  steps: number[];
+  settleMs: number;
+  measureMs: number;
+  clip: string;
+  source: SourceSpec;
+  /** Clean = loss below this fraction… */
+  maxLoss: number;
+  /** …and every worker below this CPU fraction. */
+  maxCpu: number;
+  /** Viewers whose packets are read and checked (loss, latency); the rest go to a socket nobody reads. */
+  probes: number;
+}
+
+export interface StepResult {
+  consumers: number;
+  /** Busiest worker core, 0–1: the worker plus the kernel's packet work on that core. */
+  cpu: number;
+  /** Per worker: its process's own CPU, and its whole core's. */
+  cpuPerWorker: number[];
+  corePerWorker: number[];
+  egressMbps: number;
+  packetsPerSecond: number;
+  loss: number;
+  /** Packets the kernel dropped at the worker's ingest socket and at the probe sink during the window. */
+  ingestDrops: number;
+  sinkDrops: number;
+  /** Of the probes' packets: sent by mediasoup but not received, by sequence number. */
+  probePackets: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  keyframesSent: number;
+  clean: boolean;
+}
+
+export interface LadderResult {
+  profile: ProfileName;
+  workers: number;
+  suite: string;
+  /** Which libsrtp the worker process actually loaded (from /proc/<pid>/maps). */
+  libsrtp: string;
+  workerBin: string;
+  steps: StepResult[];
+  /** Largest clean N, and that per worker core. */
+  cleanConsumers: number;
+  cleanPerCore: number;
+}
+
+interface Stage {
+  routers: types.Router[];
+  workers: types.Worker[];
+  producer: types.Producer;
+  ingestPort: number;
+  close(): void;
+}
+
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (USER_HZ = 100)
+};
+
+/** Busy and total jiffies of each core (/proc/stat): the worker's own time misses the kernel's network work
+ * done for it in softirq, which on loopback is a large share of forwarding. */
+const coreTimes = () =>
+  readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l))
+    .map((l) => {
+      const [user, nice, system, idle, iowait, irq, softirq, steal] = l.split(/\s+/).slice(1).map(Number);
+      const busy = user! + nice! + system! + irq! + softirq! + steal!;
+      return { busy, total: busy + idle! + iowait! };
+    });
+
+/** The path of the libsrtp shared object mapped into a process ("static" when none is). */
+export function loadedLibsrtp(pid: number): string {
+  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+  return maps.match(/\s(\/\S*libsrtp2\S*)\n/)?.[1] ?? 'static';
+}
+
+/** Pins a process (all its threads) to one core, so "per core" means what it says. */
+function pin(pid: number, core: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+}
+
+const h264 = (router: types.Router) => {
+  const codec = router.rtpCapabilities.codecs!.find(
+    (c) =>
+      c.mimeType === 'video/H264' &&
+      (c.parameters as Record<string, unknown>)['profile-level-id'] === '42e01f',
+  );
+  if (!codec) throw new Error('router has no H264 constrained baseline');
+  return codec;
+};
+
+const toffsetUri = 'urn:ietf:params:rtp-hdrext:toffset';
+
+async function openStage(profile: LadderProfile, ssrc: number): Promise<Stage> {
+  let workers: types.Worker[];
+  let closePool: () => void;
+  let routers: types.Router[];
+  if (profile.engine === 'product') {
+    const count = profile.workers === 0 ? 2 : profile.workers;
+    const pool = await WorkerPool.create({
+      count,
+      logLevel: 'warn',
+      rtcPort: 0,
+      listenIp: '127.0.0.1',
+      announcedIp: undefined,
+      log: pino({ level: 'warn' }),
+    });
+    workers = pool.all().map((w) => w.worker);
+    routers = await Promise.all(workers.map((w) => w.createRouter({ mediaCodecs })));
+    closePool = () => pool.close();
+  } else {
+    workers = [await mediasoup.createWorker()];
+    routers = [
+      await workers[0]!.createRouter({
+        mediaCodecs: [
+          {
+            kind: 'video',
+            mimeType: 'video/H264',
+            clockRate: 90000,
+            parameters: {
+              'packetization-mode': 1,
+              'profile-level-id': '42e01f',
+              'level-asymmetry-allowed': 1,
+            },
+          },
+        ],
+      }),
+    ];
+    closePool = () => workers[0]!.close();
+  }
+  const ingest = await routers[0]!.createPlainTransport({
+    listenIp: '127.0.0.1',
+    rtcpMux: true,
+    comedia: true,
+  });
+  const codec = h264(routers[0]!);
+  const toffset = routers[0]!.rtpCapabilities.headerExtensions!.find(
+    (h) => h.uri === toffsetUri && h.kind === 'video',
+  )!;
+  const producer = await ingest.produce({
+    kind: 'video',
+    rtpParameters: {
+      codecs: [
+        {
+          mimeType: 'video/H264',
+          payloadType: codec.preferredPayloadType!,
+          clockRate: 90000,
+          parameters: codec.parameters as Record<string, unknown>,
+          rtcpFeedback: [
+            { type: 'nack' },
+            { type: 'nack', parameter: 'pli' },
+            { type: 'ccm', parameter: 'fir' },
+          ],
+        },
+      ],
+      encodings: [{ ssrc }],
+      headerExtensions: [{ uri: toffsetUri, id: toffset.preferredId }],
+    },
+    ...(profile.engine === 'product'
+      ? producerOptions('video', profile.keyFrameRequestDelayMs)
+      : { keyFrameRequestDelay: profile.keyFrameRequestDelayMs }),
+  });
+  // Every other router gets the camera through a pipe, as the service spreads a room over its workers.
+  for (const other of routers.slice(1))
+    await routers[0]!.pipeToRouter({ producerId: producer.id, router: other });
+  return {
+    routers,
+    workers,
+    producer,
+    ingestPort: ingest.tuple.localPort,
+    close: closePool,
+  };
+}
+
+const keyLength: Record<types.SrtpCryptoSuite, number> = {
+  AEAD_AES_256_GCM: 44,
+  AEAD_AES_128_GCM: 28,
+  AES_CM_128_HMAC_SHA1_80: 30,
+  AES_CM_128_HMAC_SHA1_32: 30,
+};
+
+async function addViewer(
+  router: types.Router,
+  producerId: string,
+  suite: types.SrtpCryptoSuite,
+  sinkPort: number,
+) {
+  const transport = await router.createPlainTransport({
+    listenIp: '127.0.0.1',
+    rtcpMux: true,
+    comedia: false,
+    enableSrtp: true,
+    srtpCryptoSuite: suite,
+  });
+  await transport.connect({
+    ip: '127.0.0.1',
+    port: sinkPort,
+    srtpParameters: { cryptoSuite: suite, keyBase64: randomBytes(keyLength[suite]).toString('base64') },
+  });
+  // What a browser offers for H264: NACK, PLI and FIR, and the usual video header extensions.
+  const caps = router.rtpCapabilities;
+  return transport.consume({
+    producerId,
+    rtpCapabilities: {
+      codecs: caps.codecs!.filter((c) => c.mimeType === 'video/H264'),
+      headerExtensions: caps.headerExtensions!.filter(
+        (h) =>
+          h.kind === 'video' &&
+          [toffsetUri, 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time'].includes(h.uri),
+      ),
+    },
+  });
+}
+
+/** Packets and bytes every consumer has sent so far (mediasoup's own counters). */
+async function sentTotals(consumers: types.Consumer[]): Promise<{ packets: number; bytes: number }> {
+  const stats = await Promise.all(consumers.map((c) => c.getStats()));
+  let packets = 0;
+  let bytes = 0;
+  for (const list of stats)
+    for (const s of list)
+      if (s.type === 'outbound-rtp') {
+        packets += s.packetCount;
+        bytes += s.byteCount;
+      }
+  return { packets, bytes };
+}
+
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+export async function runLadder(
+  name: ProfileName,
+  settings: LadderSettings,
+  progress: (step: StepResult) => void,
+): Promise<LadderResult> {
+  const profile: LadderProfile = profiles[name];
+  const ssrc = 0x1000_0000 + Math.floor(Math.random() * 0x1000_0000);
+  const stage = await openStage(profile, ssrc);
+  const pids = stage.workers.map((w) => w.pid);
+  const libsrtp = loadedLibsrtp(pids[0]!);
+  // One worker per core; with a single worker the bench itself stays off its core.
+  pids.forEach((pid, i) => pin(pid, i));
+  if (pids.length === 1) pin(process.pid, 1);
+
+  const toffsetId = stage.producer.rtpParameters.headerExtensions!.find((h) => h.uri === toffsetUri)!.id;
+  const sender = new PacedH264Sender({
+    frames: readFrames(settings.clip),
+    fps: settings.source.fps,
+    payloadType: stage.producer.rtpParameters.codecs[0]!.payloadType,
+    ssrc,
+    toffsetId,
+    pacingBps: settings.source.bitrateBps * 2.5,
+    target: { ip: '127.0.0.1', port: stage.ingestPort },
+  });
+  // The consumers' toffset id is the router's, the same as the producer's here.
+  const sink = new RtpSink(sender.sentAt, toffsetId);
+  const sinkPort = await sink.start();
+  const discard = await DiscardSink.open();
+  await sender.start();
+
+  const steps: StepResult[] = [];
+  const consumers: types.Consumer[] = [];
+  try {
+    for (const target of settings.steps) {
+      while (consumers.length < target) {
+        const n = consumers.length;
+        const port = n < settings.probes ? sinkPort : discard.port;
+        consumers.push(
+          await addViewer(stage.routers[n % stage.routers.length]!, stage.producer.id, profile.suite, port),
+        );
+      }
+      const viewers = consumers.length;
+      await sleep(settings.settleMs);
+      sink.reset();
+      const sent0 = await sentTotals(consumers);
+      const ticks0 = pids.map(cpuTicks);
+      const cores0 = coreTimes();
+      const ingest0 = udpSocketDrops(stage.ingestPort);
+      const sinkDrops0 = sink.kernelDrops();
+      const keyframes0 = sender.keyframesSent;
+      const t0 = performance.now();
+      await sleep(settings.measureMs);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpuPerWorker = pids.map((pid, i) => (cpuTicks(pid) - ticks0[i]!) / 100 / seconds);
+      const cores1 = coreTimes();
+      const corePerWorker = pids.map(
+        (_, i) => (cores1[i]!.busy - cores0[i]!.busy) / Math.max(1, cores1[i]!.total - cores0[i]!.total),
+      );
+      const window = sink.read();
+      const sent1 = await sentTotals(consumers);
+      const cpu = Math.max(...corePerWorker);
+      const loss = window.expected === 0 ? 1 : window.lost / window.expected;
+      const step: StepResult = {
+        consumers: viewers,
+        cpu,
+        cpuPerWorker,
+        corePerWorker,
+        egressMbps: ((sent1.bytes - sent0.bytes) * 8) / seconds / 1e6,
+        packetsPerSecond: (sent1.packets - sent0.packets) / seconds,
+        loss,
+        ingestDrops: udpSocketDrops(stage.ingestPort) - ingest0,
+        sinkDrops: sink.kernelDrops() - sinkDrops0,
+        latencyP50Ms: percentile(window.latencies, 0.5),
+        latencyP99Ms: percentile(window.latencies, 0.99),
+        probePackets: window.packets,
+        keyframesSent: sender.keyframesSent - keyframes0,
+        clean:
+          loss < settings.maxLoss &&
+          cpu < settings.maxCpu &&
+          window.streams >= Math.min(viewers, settings.probes),
+      };
+      steps.push(step);
+      progress(step);
+      // Past saturation the numbers only get worse; two unclean steps in a row end the ladder.
+      if (steps.length >= 2 && !step.clean && !steps[steps.length - 2]!.clean) break;
+    }
+  } finally {
+    sender.stop();
+    sink.stop();
+    discard.close();
+    stage.close();
+  }
+  const clean = steps.filter((s) => s.clean).reduce((n, s) => Math.max(n, s.consumers), 0);
+  return {
+    profile: name,
+    workers: pids.length,
+    suite: profile.suite,
+    libsrtp,
+    workerBin: mediasoup.workerBin,
+    steps,
+    cleanConsumers: clean,
+    cleanPerCore: clean / pids.length,
+  };
+}

@@ -1,0 +1,95 @@
+// The printed summary of a benchmark run: a table per ladder, the headline figures, and the goals from the
+// issue (printed, never asserted: a slower machine is not a failure).
+import type { BenchResults, LadderJson } from './results.js';
+
+type Say = (line: string) => void;
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 && x > 0 ? 2 : 0)} %`;
+const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+
+/** CPU of one worker core per consumer, from the largest clean step (the figure that sizes a server). */
+export function cpuPerConsumer(l: LadderJson): number {
+  const step = [...l.steps].reverse().find((s) => s.clean) ?? l.steps[0]!;
+  return step.cpu / (step.consumers / l.workers);
+}
+
+function ladderTable(title: string, l: LadderJson, say: Say): void {
+  say(`\n${title} — ${l.workers} worker(s), SRTP ${l.suite}, libsrtp ${l.libsrtp}`);
+  say('  consumers   core CPU      egress       packets/s   loss      latency p50 / p99');
+  for (const s of l.steps)
+    say(
+      `  ${String(s.consumers).padStart(9)}   ${pct(s.cpu).padStart(8)}   ${`${s.egressMbps.toFixed(0)} Mbps`.padStart(10)}` +
+        `   ${Math.round(s.packetsPerSecond).toString().padStart(9)}   ${pct(s.loss).padStart(6)}` +
+        `    ${ms(s.latencyP50Ms)} / ${ms(s.latencyP99Ms)}${s.clean ? '' : '   (not clean)'}`,
+    );
+}
+
+export function printReport(r: Partial<BenchResults>, say: Say): void {
+  say('\n════════ results ════════');
+  if (r.capacity) {
+    ladderTable('Capacity, product', r.capacity.product, say);
+    ladderTable('Capacity, bare mediasoup', r.capacity.bare, say);
+  }
+  if (r.scaling) ladderTable('Scaling, product on all workers', r.scaling.allWorkers, say);
+
+  const rows: [string, string, string][] = [];
+  const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  if (r.capacity) {
+    const { product, bare, ratioToBare } = r.capacity;
+    rows.push([
+      'clean SRTP consumers per core (4 Mbps)',
+      `${product.cleanPerCore} (bare mediasoup ${bare.cleanPerCore}; ×${ratioToBare.toFixed(2)})`,
+      `≥ 150 and above bare: ${goal(product.cleanPerCore >= 150 && ratioToBare > 1)}`,
+    ]);
+    rows.push([
+      'worker core CPU per consumer',
+      `${pct(cpuPerConsumer(product))} (bare ${pct(cpuPerConsumer(bare))})`,
+      '',
+    ]);
+  }
+  if (r.scaling)
+    rows.push([
+      `clean consumers, ${r.scaling.allWorkers.workers} workers`,
+      `${r.scaling.allWorkers.cleanConsumers} (×${r.scaling.ratioToOneWorker.toFixed(2)} one worker)`,
+      `≥ 1.8×: ${goal(r.scaling.ratioToOneWorker >= 1.8)}`,
+    ]);
+  if (r.latency)
+    rows.push([
+      `added latency at ${r.latency.consumers} consumers`,
+      `p50 ${ms(r.latency.p50Ms)}, p99 ${ms(r.latency.p99Ms)}`,
+      `p99 < 5 ms: ${goal(r.latency.p99Ms < 5)}`,
+    ]);
+  if (r.glassToGlass)
+    rows.push([
+      `glass to glass ${r.glassToGlass.width}×${r.glassToGlass.height}`,
+      `p50 ${ms(r.glassToGlass.p50Ms)}, p95 ${ms(r.glassToGlass.p95Ms)} (${r.glassToGlass.samples} frames)`,
+      `p50 < 100 ms: ${goal(r.glassToGlass.p50Ms < 100)}`,
+    ]);
+  if (r.joinTime)
+    rows.push([
+      'join → first decoded frame',
+      `p50 ${ms(r.joinTime.p50Ms)}, p95 ${ms(r.joinTime.p95Ms)} (${r.joinTime.samples} joins)`,
+      `p50 < 700 ms: ${goal(r.joinTime.p50Ms < 700)}`,
+    ]);
+  if (r.keyframeStorm)
+    rows.push([
+      `keyframe storm, ${r.keyframeStorm.viewers} viewers`,
+      `≤ ${r.keyframeStorm.requestsPerSecondMax}/s at the camera, ${r.keyframeStorm.requestsTotal} in ${r.keyframeStorm.windowS} s (joins spread over ${r.keyframeStorm.joinSpreadMs} ms)`,
+      `≤ 2/s: ${goal(r.keyframeStorm.requestsPerSecondMax <= 2)}`,
+    ]);
+  if (r.churn)
+    rows.push([
+      `churn ${r.churn.seconds} s`,
+      `${r.churn.visits} visits, RSS ${r.churn.rssGrowthMB >= 0 ? '+' : ''}${r.churn.rssGrowthMB} MB, left over: ${r.churn.leaked.transports} transports / ${r.churn.leaked.consumers} consumers`,
+      `< 32 MB, 0 leaked: ${goal(r.churn.rssGrowthMB < 32 && r.churn.leaked.transports + r.churn.leaked.consumers + r.churn.leaked.producers === 0)}`,
+    ]);
+  if (rows.length === 0) return;
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  say('');
+  for (const [a, b, c] of rows) say(`  ${a.padEnd(w0)}   ${b.padEnd(w1)}   ${c}`);
+  if (r.machine)
+    say(
+      `\n  on ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.kernel}; UDP rmem_default ${r.machine.udpReceiveBufferDefault}`,
+    );
+}

@@ -1,0 +1,93 @@
+// The shape of bench-results/*.json: what `npm run bench` measured and on what. The CI smoke test checks a
+// run's file against this schema, so a scenario that stops reporting a figure fails there.
+import { z } from 'zod';
+
+const num = z.number().finite();
+const share = num.min(0);
+
+export const stepSchema = z.object({
+  consumers: z.number().int().positive(),
+  cpu: share,
+  cpuPerWorker: z.array(share),
+  corePerWorker: z.array(share),
+  egressMbps: share,
+  packetsPerSecond: share,
+  loss: share,
+  ingestDrops: z.number().int().min(0),
+  sinkDrops: z.number().int().min(0),
+  latencyP50Ms: share,
+  latencyP99Ms: share,
+  probePackets: z.number().int().min(0),
+  keyframesSent: z.number().int().min(0),
+  clean: z.boolean(),
+});
+
+export const ladderSchema = z.object({
+  profile: z.string(),
+  workers: z.number().int().positive(),
+  suite: z.string(),
+  libsrtp: z.string(),
+  workerBin: z.string(),
+  steps: z.array(stepSchema).min(1),
+  cleanConsumers: z.number().int().min(0),
+  cleanPerCore: share,
+});
+
+const percentiles = z.object({ samples: z.number().int().positive(), p50Ms: share, p95Ms: share });
+
+export const resultsSchema = z.object({
+  version: z.literal(1),
+  startedAt: z.string(),
+  durationS: share,
+  smoke: z.boolean(),
+  machine: z.object({
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    memoryGiB: share,
+    kernel: z.string(),
+    node: z.string(),
+    mediasoup: z.string(),
+    udpReceiveBufferDefault: z.number().int().min(0),
+  }),
+  source: z.object({ width: num, height: num, fps: num, bitrateBps: num }),
+  capacity: z.object({
+    product: ladderSchema,
+    bare: ladderSchema,
+    /** product's clean consumers per core ÷ bare's. */
+    ratioToBare: share,
+  }),
+  scaling: z.object({
+    allWorkers: ladderSchema,
+    /** all workers' clean consumers ÷ one worker's. */
+    ratioToOneWorker: share,
+  }),
+  latency: z.object({ consumers: z.number().int().positive(), p50Ms: share, p99Ms: share }),
+  glassToGlass: percentiles.extend({ width: num, height: num, unreadable: z.number().int().min(0) }),
+  /** Join answered → first decoded frame; pageOpen*: from opening the page. */
+  joinTime: percentiles.extend({ pageOpenP50Ms: share, pageOpenP95Ms: share }),
+  keyframeStorm: z.object({
+    viewers: z.number().int().positive(),
+    joined: z.number().int().min(0),
+    live: z.number().int().min(0),
+    joinSpreadMs: share,
+    /** Keyframe requests the camera's browser received, per second while the viewers joined. */
+    requestsPerSecondMax: share,
+    requestsTotal: z.number().int().min(0),
+    windowS: share,
+  }),
+  churn: z.object({
+    seconds: share,
+    visits: z.number().int().min(0),
+    liveAtEnd: z.number().int().min(0),
+    rssGrowthMB: num,
+    rssEndMB: share,
+    leaked: z.object({
+      transports: z.number().int().min(0),
+      producers: z.number().int().min(0),
+      consumers: z.number().int().min(0),
+    }),
+  }),
+});
+
+export type BenchResults = z.infer<typeof resultsSchema>;
+export type LadderJson = z.infer<typeof ladderSchema>;
