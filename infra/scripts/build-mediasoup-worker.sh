@@ -6,9 +6,15 @@
 # mediasoup 3.12.16 is the newest release whose wraps ask for exactly what bookworm ships, so each wrap is
 # replaced by a tiny meson.build that forwards to the system library (see ../shared notes, and docs in README).
 #
-# Output: the binary in a cache keyed by mediasoup version + this script's contents (the shims live here), and
-# a copy at node_modules/mediasoup/worker/out/Release/mediasoup-worker (mediasoup's default path) when that
-# package is installed. The last line printed is `MEDIASOUP_WORKER_BIN=<path>`.
+# libsrtp: Debian's libsrtp2 is built on NSS, which costs ~1.4× the CPU per viewer of libsrtp on OpenSSL
+# (README "Performance"). So libsrtp 2.5.0 is rebuilt from Debian's own source package with OpenSSL and
+# shipped next to the worker (lib/libsrtp2.so.1), which finds it through its RUNPATH ($ORIGIN/lib). The
+# worker still builds against Debian's headers (the same version), and LD_LIBRARY_PATH can point it back at
+# Debian's library (the benchmark's "bare mediasoup" does).
+#
+# Output: the binary and its lib/ in a cache keyed by mediasoup version + this script's build recipe (the
+# shims live here), and a copy at node_modules/mediasoup/worker/out/Release/ (mediasoup's default path) when
+# that package is installed. The last line printed is `MEDIASOUP_WORKER_BIN=<path>`.
 #
 # Options (environment):
 #   MEDIASOUP_VERSION   version to build (default: the exact pin in sfu/package.json)
@@ -26,27 +32,32 @@ cache_root=${WORKER_CACHE_DIR:-$repo/.cache/mediasoup-worker}
 # The key covers the shims and build flags (between the markers below), not comments elsewhere in this file.
 key="$version-$(sed -n '/^# >>> build recipe/,/^# <<< build recipe/p' "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)"
 cached_bin="$cache_root/$key/mediasoup-worker"
+cached_srtp="$cache_root/$key/lib/libsrtp2.so.1"
 default_bin="$repo/node_modules/mediasoup/worker/out/Release/mediasoup-worker"
+# Says that the worker at mediasoup's default path is one of ours (and which build), not a downloaded one.
+default_marker="$(dirname "$default_bin")/.inclubit-build"
 
 installed_version() { node -p "require('$repo/node_modules/mediasoup/package.json').version" 2>/dev/null || true; }
 
 # Puts the cached binary where mediasoup looks by default, so nothing else needs MEDIASOUP_WORKER_BIN.
 install_default() {
   if [[ -d $repo/node_modules/mediasoup && $(installed_version) == "$version" ]]; then
-    mkdir -p "$(dirname "$default_bin")"
+    mkdir -p "$(dirname "$default_bin")/lib"
     cp -f "$cached_bin" "$default_bin"
+    cp -f "$cached_srtp" "$(dirname "$default_bin")/lib/"
+    echo "$key" >"$default_marker"
     log "installed at $default_bin"
   fi
 }
 
 if [[ ${1:-} != --force ]]; then
-  if [[ -x $cached_bin ]]; then
+  if [[ -x $cached_bin && -f $cached_srtp ]]; then
     log "reusing build $key"
     install_default
     echo "MEDIASOUP_WORKER_BIN=$cached_bin"
     exit 0
   fi
-  if [[ -x $default_bin && $(installed_version) == "$version" ]]; then
+  if [[ -x $default_bin && ! -f $default_marker && $(installed_version) == "$version" ]]; then
     log "mediasoup's own worker is present (normal online install); nothing to build"
     echo "MEDIASOUP_WORKER_BIN=$default_bin"
     exit 0
@@ -59,6 +70,8 @@ command -v c++ >/dev/null || missing+=(build-essential)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v ninja >/dev/null || missing+=(ninja-build)
 command -v python3 >/dev/null || missing+=(python3)
+command -v patchelf >/dev/null || missing+=(patchelf)
+command -v dpkg-source >/dev/null || missing+=(dpkg-dev)
 if ! command -v meson >/dev/null || ! dpkg --compare-versions "$(meson --version)" ge 1.1 2>/dev/null; then
   missing+=("meson>=1.1 (apt-get install -t bookworm-backports meson)")
 fi
@@ -70,6 +83,11 @@ fi
 if [[ ${#missing[@]} -gt 0 ]]; then
   log "missing Debian packages: ${missing[*]}"
   log "install them with: sudo bash $repo/infra/scripts/install-system-deps.sh build"
+  exit 1
+fi
+if ! apt-get source --print-uris libsrtp2 >/dev/null 2>&1; then
+  log "apt has no deb-src entry for bookworm (libsrtp's source package is rebuilt with OpenSSL)"
+  log "add it with: sudo bash $repo/infra/scripts/install-system-deps.sh build"
   exit 1
 fi
 
@@ -147,9 +165,23 @@ ninja -C "$work/build" -j"$jobs" mediasoup-worker 2>&1 | while IFS= read -r line
     printf '%s\n' "$line" >&2
   fi
 done
-# <<< build recipe
 [[ -x $work/build/mediasoup-worker ]] || die "ninja did not produce mediasoup-worker"
-mkdir -p "$(dirname "$cached_bin")"
+
+# libsrtp on OpenSSL, from the source package of the version Debian ships (its patches applied).
+log "libsrtp: Debian's source package, rebuilt with OpenSSL"
+mkdir -p "$work/srtp-src"
+(cd "$work/srtp-src" && apt-get source -qq --download-only libsrtp2 >/dev/null 2>&1) || die "apt-get source libsrtp2 failed"
+# apt checked the files against the signed archive index; the .dsc signer's key is not on this machine.
+dpkg-source --no-check -x -q "$work"/srtp-src/libsrtp2_*.dsc "$work/srtp" >/dev/null || die "dpkg-source -x failed"
+(cd "$work/srtp" && ./configure -q --enable-openssl --disable-debug CFLAGS='-O2 -D_REENTRANT' \
+  >"$work/srtp.log" 2>&1 && make -j"$jobs" shared_library >>"$work/srtp.log" 2>&1) \
+  || { cat "$work/srtp.log" >&2; die "libsrtp build failed"; }
+objdump -p "$work/srtp/libsrtp2.so.1" | grep -q 'NEEDED.*libcrypto' || die "libsrtp did not link OpenSSL"
+# The worker looks next to itself first ($ORIGIN/lib), then where the system keeps libraries.
+patchelf --set-rpath '$ORIGIN/lib' "$work/build/mediasoup-worker"
+# <<< build recipe
+mkdir -p "$(dirname "$cached_srtp")"
+cp "$work/srtp/libsrtp2.so.1" "$cached_srtp"
 cp "$work/build/mediasoup-worker" "$cached_bin.tmp" && mv "$cached_bin.tmp" "$cached_bin"
 log "built in $((SECONDS - start)) s: $cached_bin ($(du -h "$cached_bin" | cut -f1))"
 install_default
