@@ -213,3 +213,17 @@ export function outboundVideo(page: Page): Promise<{ keyFrameRequests: number; k
     return out;
   });
 }
+
+/** The SRTP cipher of each connected peer connection's transport (what DTLS negotiated). */
+export function srtpCiphers(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const out: string[] = [];
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState !== 'connected') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'transport' && typeof s.srtpCipher === 'string') out.push(s.srtpCipher);
+      });
+    }
+    return out;
+  });
+}

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
-import { selectedPairs, waitFor, waitForMediaFlow } from '../support/webrtc.js';
+import { selectedPairs, srtpCiphers, waitFor, waitForMediaFlow } from '../support/webrtc.js';
 import { changedFraction, contrast, decodePicture } from '../support/pixels.js';
 
 const ROOM = 'e2e-broadcast';
 const RTC_PORT = 41000;
 const WORKERS = 2;
+/** Two viewers per worker: the third is placed on the other worker, fed through a pipe. */
+const VIEWERS_PER_WORKER = 2;
 
 let service: RunningService;
 let browser: Browser;
@@ -19,7 +21,11 @@ const phase = (page: Page) => page.locator('main').getAttribute('data-phase');
 const canvasPicture = async (page: Page) => decodePicture(await page.locator('canvas').screenshot());
 
 beforeAll(async () => {
-  service = await startService({ RTC_PORT: String(RTC_PORT), MEDIASOUP_WORKERS: String(WORKERS) });
+  service = await startService({
+    RTC_PORT: String(RTC_PORT),
+    MEDIASOUP_WORKERS: String(WORKERS),
+    ROOM_VIEWERS_PER_WORKER: String(VIEWERS_PER_WORKER),
+  });
   browser = await launchBrowser();
 });
 
@@ -87,6 +93,7 @@ describe('one camera, three viewers', () => {
     }
     console.log(`[ttff] all three viewers live ${Date.now() - started} ms after the first page opened`);
 
+    const viewerPorts: number[] = [];
     for (const [i, page] of viewers.entries()) {
       const flow = await waitForMediaFlow(page, `viewer ${i + 1} decoding`);
       expect(flow.frameWidth).toBe(1280);
@@ -99,6 +106,9 @@ describe('one camera, three viewers', () => {
         expect(port).toBeGreaterThanOrEqual(RTC_PORT);
         expect(port).toBeLessThan(RTC_PORT + WORKERS);
       }
+      viewerPorts.push(ports[0]!);
+      // mediasoup offers AES-GCM first in DTLS-SRTP and Chromium takes it: the cheaper cipher per viewer.
+      expect(await srtpCiphers(page)).toEqual(['SRTP_AEAD_AES_256_GCM']);
 
       const first = await canvasPicture(page);
       expect(contrast(first), `viewer ${i + 1} canvas is blank`).toBeGreaterThan(15);
@@ -106,6 +116,11 @@ describe('one camera, three viewers', () => {
       const second = await canvasPicture(page);
       expect(changedFraction(first, second), `viewer ${i + 1} canvas is frozen`).toBeGreaterThan(0.0005);
     }
+    // The room spread: the first two viewers on the camera's worker, the third on the other one (its own
+    // port), and that one decodes too — the camera's tracks reached it through the pipe between workers.
+    expect(viewerPorts[0]).toBe(viewerPorts[1]);
+    expect(viewerPorts[2]).not.toBe(viewerPorts[0]);
+    expect(service.logs.some((l) => l.includes('room spread to another worker'))).toBe(true);
   });
 
   it('viewers show the waiting state when the camera stops', async () => {

@@ -59,6 +59,7 @@ const schema = z.object({
   ROOM_ACCESS: z.enum(['open', 'protected']).default('open'),
   ROOM_MAX_VIEWERS: positiveInt.default(200),
   KEYFRAME_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  ROOM_VIEWERS_PER_WORKER: positiveInt.default(100),
   LINK_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
   OPERATOR_TOKEN_TTL_S: positiveInt.default(3600),
   OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -137,6 +138,8 @@ export interface Config {
     access: 'open' | 'protected';
     maxViewers: number;
     keyFrameMinIntervalMs: number;
+    /** A room's viewers one worker takes before the room spreads to the next worker. */
+    viewersPerWorker: number;
   };
   signaling: {
     maxMessageBytes: number;
@@ -226,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       access: e.ROOM_ACCESS,
       maxViewers: e.ROOM_MAX_VIEWERS,
       keyFrameMinIntervalMs: e.KEYFRAME_MIN_INTERVAL_MS,
+      viewersPerWorker: e.ROOM_VIEWERS_PER_WORKER,
     },
     signaling: {
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,

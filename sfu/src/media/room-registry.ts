@@ -12,7 +12,12 @@ export class RoomRegistry {
   constructor(
     private readonly pool: WorkerPool,
     private readonly log: FastifyBaseLogger,
-    private readonly opts: { emptyCloseMs: number; maxViewers: number; keyFrameMinIntervalMs: number },
+    private readonly opts: {
+      emptyCloseMs: number;
+      maxViewers: number;
+      keyFrameMinIntervalMs: number;
+      viewersPerWorker: number;
+    },
   ) {}
 
   /** Gets or creates the room and holds it open; the caller must `release()` it after joining. */
@@ -57,6 +62,8 @@ export class RoomRegistry {
         emptyCloseMs: this.opts.emptyCloseMs,
         maxViewers: this.opts.maxViewers,
         keyFrameMinIntervalMs: this.opts.keyFrameMinIntervalMs,
+        workers: () => this.pool.all(),
+        viewersPerWorker: this.opts.viewersPerWorker,
         onClose: (room) => {
           if (this.rooms.get(id) === room) this.rooms.delete(id);
         },

@@ -1,4 +1,4 @@
-// A room: one mediasoup router, at most one camera, any number of viewers.
+// A room: its routers (one per worker it uses: RoomRouters), at most one camera, any number of viewers.
 // The Room knows mediasoup and the room's rules; it knows nothing of sockets or JSON.
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
@@ -24,6 +24,7 @@ import { defaultStreamInfo, defaultTalkback } from '../protocol/index.js';
 import { SignalingError, notFound, throwNotFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
 import { producerOptions } from './forwarding.js';
+import { RoomRouters } from './room-routers.js';
 import { Peer, type PeerLink } from './peer.js';
 import { audienceMember, mayReceive, producerInfo } from './talkback.js';
 import type { MediaWorker } from './worker-pool.js';
@@ -37,6 +38,9 @@ export interface RoomOptions {
   maxViewers: number;
   /** Keyframe requests to the camera are at least this far apart; requests in between share the next one. */
   keyFrameMinIntervalMs: number;
+  /** The pool's workers, for spreading a large room; and how many viewers one worker takes first. */
+  workers: () => readonly MediaWorker[];
+  viewersPerWorker: number;
   onClose: (room: Room) => void;
 }
 
@@ -53,15 +57,25 @@ export class Room {
   private emptyTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
+  private readonly routers: RoomRouters;
+
   private constructor(
     private readonly opts: RoomOptions,
-    private readonly router: types.Router,
+    router: types.Router,
     private readonly log: FastifyBaseLogger,
   ) {
     this.id = opts.id;
     this.viewerCap = opts.maxViewers;
-    // The router goes away with its worker; the room cannot outlive it.
-    router.observer.once('close', () => this.close('media server restarted'));
+    this.routers = new RoomRouters(
+      { worker: opts.worker, router },
+      {
+        workers: opts.workers,
+        viewersPerWorker: opts.viewersPerWorker,
+        log,
+        // A router goes away with its worker; the room cannot outlive it (its peers rejoin a new one).
+        onRouterClose: () => this.close('media server restarted'),
+      },
+    );
   }
 
   static async create(opts: RoomOptions): Promise<Room> {
@@ -76,11 +90,17 @@ export class Room {
   }
 
   get routerId(): string {
-    return this.router.id;
+    return this.routers.home.router.id;
+  }
+
+  /** The room's viewers per worker it uses, home first. */
+  spread(): { worker: number; viewers: number }[] {
+    return this.routers.viewersPerRouter();
   }
 
   get rtpCapabilities(): RtpCapabilities {
-    return this.router.rtpCapabilities;
+    // Every router of the room is made from the same codecs: their capabilities are the same.
+    return this.routers.home.router.rtpCapabilities;
   }
 
   get peerCount(): number {
@@ -92,18 +112,18 @@ export class Room {
     return undefined;
   }
 
-  /** mediasoup's own view of the router: the ground truth for leak checks. */
+  /** mediasoup's own view of the room's routers: the ground truth for leak checks. */
   async dump(): Promise<{ transportIds: string[]; producerIds: string[]; consumerIds: string[] }> {
     // mediasoup 3.12 types the dump as `any`; these are the fields its JSON channel returns.
-    const dump = (await this.router.dump()) as {
+    const dumps = (await Promise.all(this.routers.routers().map((r) => r.dump()))) as {
       transportIds: string[];
       mapProducerIdConsumerIds: Record<string, string[]>;
       mapConsumerIdProducerId: Record<string, string>;
-    };
+    }[];
     return {
-      transportIds: dump.transportIds,
-      producerIds: Object.keys(dump.mapProducerIdConsumerIds),
-      consumerIds: Object.keys(dump.mapConsumerIdProducerId),
+      transportIds: dumps.flatMap((d) => d.transportIds),
+      producerIds: dumps.flatMap((d) => Object.keys(d.mapProducerIdConsumerIds)),
+      consumerIds: dumps.flatMap((d) => Object.keys(d.mapConsumerIdProducerId)),
     };
   }
 
@@ -184,6 +204,7 @@ export class Room {
     clearTimeout(this.graceTimers.get(peer.id));
     this.graceTimers.delete(peer.id);
     peer.close();
+    this.routers.release(peer.id);
     // The description belongs to the camera that gave it; the next camera announces its own.
     if (peer.role === 'camera') this.streamInfo = defaultStreamInfo;
     else this.announceAudience();
@@ -223,8 +244,9 @@ export class Room {
     if (peer.transportFor(direction)) {
       throw new SignalingError('invalid_state', `peer already has a ${direction} transport`);
     }
-    const transport = await this.router.createWebRtcTransport({
-      webRtcServer: this.opts.worker.webRtcServer,
+    const { worker, router } = await this.routers.place(peer.id, peer.role);
+    const transport = await router.createWebRtcTransport({
+      webRtcServer: worker.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -386,7 +408,9 @@ export class Room {
     const producer = track.producer;
     const transport = peer.transportFor('recv');
     if (!transport) throw new SignalingError('invalid_state', 'create a recv transport first');
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
+    const here = this.routers.placementOf(peer.id);
+    await mediasoupCall(() => this.routers.reach(producer, this.routers.placementOf(track.owner.id), here));
+    if (!here.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
       throw new SignalingError('cannot_consume', `this device cannot decode this ${producer.kind} track`);
     }
     const consumer = await mediasoupCall(() =>
@@ -482,7 +506,7 @@ export class Room {
     this.peers.clear();
     for (const timer of this.graceTimers.values()) clearTimeout(timer);
     this.graceTimers.clear();
-    this.router.close();
+    this.routers.close();
     this.log.info({ reason }, 'room closed');
     this.opts.onClose(this);
   }
