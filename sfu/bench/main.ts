@@ -10,13 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { defaultSource, ensureClip } from './media/h264-source.js';
 import type { LadderSettings, ProfileName } from './media/ladder.js';
 import { resultsSchema, type BenchResults, type LadderJson } from './results.js';
-import { printReport } from './report.js';
+import { cpuPerConsumer, printReport } from './report.js';
+import { profiles } from './media/ladder.js';
+import { wantedUdpReceiveBuffer } from '../src/media/forwarding.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const all = ['capacity', 'scaling', 'latency', 'glass', 'join', 'storm', 'churn'] as const;
+const all = ['capacity', 'scaling', 'latency', 'tuning', 'glass', 'join', 'storm', 'churn'] as const;
 type Scenario = (typeof all)[number];
 const only = new Set<Scenario>(onlyArg ? (onlyArg.split(',') as Scenario[]) : all);
 for (const s of only)
@@ -189,6 +191,46 @@ if (only.has('latency')) {
   const r = await ladder('product', { ...base, steps: [n], measureMs: smoke ? 1000 : 15_000 });
   const step = r.steps[0]!;
   results.latency = { consumers: n, p50Ms: step.latencyP50Ms, p99Ms: step.latencyP99Ms };
+}
+if (only.has('tuning')) {
+  // Each tuning taken away in turn, on the same ladder: what it is worth (README "Performance").
+  const product = results.capacity?.product ?? (await ladder('product', { ...base, steps: ladderSteps }));
+  const series: { tuning: string; without: LadderJson }[] = [
+    {
+      tuning: 'libsrtp on OpenSSL',
+      without: await ladder('product-debian-libsrtp', { ...base, steps: ladderSteps }, bareEnv),
+    },
+    {
+      tuning: `SRTP ${profiles.product.suite}`,
+      without: await ladder('product-aes-cm', { ...base, steps: ladderSteps }),
+    },
+  ];
+  // Larger UDP receive buffers are a host setting (mediasoup 3.12 has no socket option for them): measured by
+  // raising the host's default for one ladder, when this runs as root, and putting it back.
+  const rmem = '/proc/sys/net/core/rmem_default';
+  if (process.getuid?.() === 0 && m.udpReceiveBufferDefault < wantedUdpReceiveBuffer) {
+    const before = readFileSync(rmem, 'utf8').trim();
+    writeFileSync(rmem, String(wantedUdpReceiveBuffer));
+    try {
+      const raised = await ladder('product', { ...base, steps: ladderSteps });
+      series.push({
+        tuning: `UDP receive buffers ${wantedUdpReceiveBuffer / 2 ** 20} MiB (with vs without)`,
+        without: product,
+      });
+      results.udpBuffersRaised = raised;
+    } finally {
+      writeFileSync(rmem, before);
+    }
+  }
+  results.tuning = series.map(({ tuning, without }) => ({
+    tuning,
+    withCleanPerCore: tuning.startsWith('UDP')
+      ? results.udpBuffersRaised!.cleanPerCore
+      : product.cleanPerCore,
+    withoutCleanPerCore: without.cleanPerCore,
+    withCpuPerConsumer: cpuPerConsumer(tuning.startsWith('UDP') ? results.udpBuffersRaised! : product),
+    withoutCpuPerConsumer: cpuPerConsumer(without),
+  }));
 }
 if (only.has('glass'))
   results.glassToGlass = await browser('glassToGlass', { seconds: smoke ? 3 : 30, width: 1920, height: 960 });

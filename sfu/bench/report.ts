@@ -53,6 +53,14 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       `${r.scaling.allWorkers.cleanConsumers} (×${r.scaling.ratioToOneWorker.toFixed(2)} one worker)`,
       `≥ 1.8×: ${goal(r.scaling.ratioToOneWorker >= 1.8)}`,
     ]);
+  for (const t of r.tuning ?? [])
+    rows.push([
+      `tuning: ${t.tuning}`,
+      `${t.withCleanPerCore} clean/core with, ${t.withoutCleanPerCore} without; CPU/consumer ${pct(t.withCpuPerConsumer)} vs ${pct(t.withoutCpuPerConsumer)}`,
+      t.withCleanPerCore > t.withoutCleanPerCore || t.withCpuPerConsumer < t.withoutCpuPerConsumer
+        ? 'helps'
+        : 'no gain seen',
+    ]);
   if (r.latency)
     rows.push([
       `added latency at ${r.latency.consumers} consumers`,

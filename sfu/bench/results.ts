@@ -62,6 +62,20 @@ export const resultsSchema = z.object({
     ratioToOneWorker: share,
   }),
   latency: z.object({ consumers: z.number().int().positive(), p50Ms: share, p99Ms: share }),
+  /** Each tuning's worth: the product's ladder with it and without it. */
+  tuning: z
+    .array(
+      z.object({
+        tuning: z.string(),
+        withCleanPerCore: share,
+        withoutCleanPerCore: share,
+        withCpuPerConsumer: share,
+        withoutCpuPerConsumer: share,
+      }),
+    )
+    .min(1),
+  /** The product's ladder with the host's UDP receive buffers raised (root only). */
+  udpBuffersRaised: ladderSchema.optional(),
   glassToGlass: percentiles.extend({ width: num, height: num, unreadable: z.number().int().min(0) }),
   /** Join answered → first decoded frame; pageOpen*: from opening the page. */
   joinTime: percentiles.extend({ pageOpenP50Ms: share, pageOpenP95Ms: share }),

@@ -5,6 +5,7 @@ import websocket from '@fastify/websocket';
 import type { Config } from './config.js';
 import { CloseCode } from './protocol/index.js';
 import { WorkerPool } from './media/worker-pool.js';
+import { udpBufferAdvice } from './media/forwarding.js';
 import { RoomRegistry } from './media/room-registry.js';
 import { signalingRoutes } from './signaling/socket.js';
 import { healthRoutes } from './http/health.js';
@@ -38,10 +39,13 @@ export async function buildServer(config: Config): Promise<Service> {
     count: config.mediasoup.workers,
     log: app.log,
   });
+  const bufferAdvice = udpBufferAdvice();
+  if (bufferAdvice) app.log.warn(bufferAdvice);
   const rooms = new RoomRegistry(pool, app.log, {
     emptyCloseMs: config.rooms.emptyCloseMs,
     maxViewers: config.rooms.maxViewers,
     keyFrameMinIntervalMs: config.rooms.keyFrameMinIntervalMs,
+    viewersPerWorker: config.rooms.viewersPerWorker,
   });
   const tokens = new Tokens(config.auth.tokenSecret);
   const metrics = new Metrics(pool, rooms);

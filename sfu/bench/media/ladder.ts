@@ -35,6 +35,19 @@ export const profiles = {
     suite: srtpCryptoSuite,
     keyFrameRequestDelayMs: 1000,
   },
+  /** The product with one tuning taken away (the `tuning` scenario; the libsrtp one gets Debian's library). */
+  'product-debian-libsrtp': {
+    engine: 'product',
+    workers: 1,
+    suite: srtpCryptoSuite,
+    keyFrameRequestDelayMs: 1000,
+  },
+  'product-aes-cm': {
+    engine: 'product',
+    workers: 1,
+    suite: 'AES_CM_128_HMAC_SHA1_80',
+    keyFrameRequestDelayMs: 1000,
+  },
   /** A router with no product code, mediasoup's defaults. */
   bare: { engine: 'bare', workers: 1, suite: 'AES_CM_128_HMAC_SHA1_80', keyFrameRequestDelayMs: 0 },
 } satisfies Record<string, LadderProfile>;

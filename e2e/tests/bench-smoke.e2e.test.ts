@@ -1,0 +1,63 @@
+// `npm run bench` works: every scenario runs for a few seconds and the JSON it writes has every figure.
+// Times are not asserted (a loaded CI machine is not a slow product); what is asserted is that each scenario
+// really measured something — packets at the sink, decoded frames read, joins made, visits counted.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { resultsSchema } from '../../sfu/bench/results.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sfu/bench/main.ts', ...args], {
+      cwd: repo,
+      env: { ...process.env, BENCH_CHURN_SECONDS: '8' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('npm run bench -- --smoke', () => {
+  it('runs every scenario and writes every figure', { timeout: 420_000 }, async () => {
+    const started = Date.now();
+    const { code, output } = await runBench(['--smoke']);
+    console.log(
+      `[bench smoke] ${Math.round((Date.now() - started) / 1000)} s\n${output.split('════════')[2] ?? output}`,
+    );
+    expect(code, output).toBe(0);
+
+    const file = path.join(repo, 'bench-results/latest-smoke.json');
+    const results = resultsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(Date.parse(results.startedAt)).toBeGreaterThanOrEqual(started - 1000);
+    expect(results.smoke).toBe(true);
+
+    for (const ladder of [results.capacity.product, results.capacity.bare, results.scaling.allWorkers]) {
+      for (const step of ladder.steps) {
+        expect(step.probePackets, `${ladder.profile} at ${step.consumers}`).toBeGreaterThan(0);
+        expect(step.packetsPerSecond).toBeGreaterThan(0);
+      }
+    }
+    expect(results.scaling.allWorkers.workers).toBeGreaterThanOrEqual(2);
+    expect(results.glassToGlass.samples).toBeGreaterThan(0);
+    expect(results.joinTime.samples).toBe(2);
+    expect(results.keyframeStorm.joined).toBe(results.keyframeStorm.viewers);
+    expect(results.churn.visits).toBeGreaterThanOrEqual(8);
+    expect(results.churn.leaked).toEqual({ transports: 0, producers: 0, consumers: 0 });
+
+    // Where the worker was built here, the product runs it on its own libsrtp (on OpenSSL) while bare
+    // mediasoup is given Debian's (on NSS): the two ladders really compare the two.
+    const release = path.join(repo, 'node_modules/mediasoup/worker/out/Release');
+    if (existsSync(path.join(release, '.inclubit-build'))) {
+      expect(results.capacity.product.libsrtp).toMatch(/\/lib\/libsrtp2\.so\.1$/);
+      expect(results.capacity.product.libsrtp).toContain(path.dirname(results.capacity.product.workerBin));
+      expect(results.capacity.bare.libsrtp).not.toBe(results.capacity.product.libsrtp);
+    }
+  });
+});
