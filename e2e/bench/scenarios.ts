@@ -106,6 +106,8 @@ export async function joinTime(opts: { joins: number; resolution: string }, log:
   try {
     const fromJoin: number[] = [];
     const fromOpen: number[] = [];
+    const toConsumed: number[] = [];
+    const toConnected: number[] = [];
     for (let i = 0; i < opts.joins; i++) {
       const { context, page } = await newPage(stage.browser);
       await page.goto(`${stage.service.url}/watch/bench-join`);
@@ -114,14 +116,20 @@ export async function joinTime(opts: { joins: number; resolution: string }, log:
           const at = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime;
           const joined = at('inclubit:joined');
           const frame = at('inclubit:first-frame');
-          return joined !== undefined && frame !== undefined ? { joined, frame } : undefined;
+          if (joined === undefined || frame === undefined) return undefined;
+          // Where the time went: consumed (transport made, track consumed and resumed), ICE+DTLS connected.
+          const consumed = at('inclubit:consumed-video') ?? frame;
+          const connected = at('inclubit:transport-connected') ?? frame;
+          return { joined, frame, consumed, connected };
         },
         undefined,
         { timeout: 30_000, polling: 50 },
       );
-      const { joined, frame } = (await marks.jsonValue())!;
+      const { joined, frame, consumed, connected } = (await marks.jsonValue())!;
       fromJoin.push(frame - joined);
       fromOpen.push(frame);
+      toConsumed.push(consumed - joined);
+      toConnected.push(connected - joined);
       await context.close();
       log(`join ${i + 1}/${opts.joins}: first frame ${Math.round(frame - joined)} ms after the join`);
     }
@@ -131,6 +139,8 @@ export async function joinTime(opts: { joins: number; resolution: string }, log:
       p95Ms: round1(percentile(fromJoin, 0.95)),
       pageOpenP50Ms: round1(percentile(fromOpen, 0.5)),
       pageOpenP95Ms: round1(percentile(fromOpen, 0.95)),
+      consumedP50Ms: round1(percentile(toConsumed, 0.5)),
+      connectedP50Ms: round1(percentile(toConnected, 0.5)),
     };
   } finally {
     await stage.close();
@@ -172,8 +182,14 @@ const removeViewers = (page: Page, n: number) =>
  * A class joining at once: `viewers` synthetic viewers started together; the keyframe requests that reach
  * the camera's browser (its WebRTC stats) are sampled every 100 ms while they join.
  */
-export async function keyframeStorm(opts: { viewers: number; windowS: number }, log: Log) {
-  const stage = await openStage('bench-storm', 'Low 960×480');
+export async function keyframeStorm(
+  opts: { viewers: number; windowS: number; keyFrameMinIntervalMs?: number },
+  log: Log,
+) {
+  const env: Record<string, string> = {};
+  if (opts.keyFrameMinIntervalMs !== undefined)
+    env.KEYFRAME_MIN_INTERVAL_MS = String(opts.keyFrameMinIntervalMs);
+  const stage = await openStage('bench-storm', 'Low 960×480', env);
   try {
     const page = await openLoadTest(stage, 'bench-storm');
     await sleep(2000); // the camera's own start-up keyframes are not the storm's
@@ -250,6 +266,7 @@ export async function churn(opts: { seconds: number; concurrent: number }, log: 
     const warmupS = Math.max(5, opts.seconds / 10);
     let rssStart = serviceRssBytes(pid);
     let visits = opts.concurrent;
+    // A visit lasts `concurrent` seconds: long enough to join and receive video on this machine.
     const started = Date.now();
     for (let s = 1; Date.now() - started < opts.seconds * 1000; s++) {
       await removeViewers(page, 1);
@@ -262,6 +279,11 @@ export async function churn(opts: { seconds: number; concurrent: number }, log: 
     }
     const rssEnd = serviceRssBytes(pid);
     const live = (await syntheticViewers(page)).filter((v) => v.phase === 'live').length;
+    const totals = await page.evaluate(() =>
+      (
+        window as unknown as { inclubitLoadTest: { totals(): { added: number; wentLive: number } } }
+      ).inclubitLoadTest.totals(),
+    );
     await removeViewers(page, Infinity);
     // Left as a closed tab leaves: the server notices at once (the socket closes), so 3 s is plenty.
     await sleep(3000);
@@ -270,6 +292,7 @@ export async function churn(opts: { seconds: number; concurrent: number }, log: 
       seconds: opts.seconds,
       visits,
       liveAtEnd: live,
+      wentLive: totals.wentLive,
       rssGrowthMB: round1((rssEnd - rssStart) / 1e6),
       rssEndMB: round1(rssEnd / 1e6),
       leaked: {

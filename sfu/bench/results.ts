@@ -78,7 +78,13 @@ export const resultsSchema = z.object({
   udpBuffersRaised: ladderSchema.optional(),
   glassToGlass: percentiles.extend({ width: num, height: num, unreadable: z.number().int().min(0) }),
   /** Join answered → first decoded frame; pageOpen*: from opening the page. */
-  joinTime: percentiles.extend({ pageOpenP50Ms: share, pageOpenP95Ms: share }),
+  joinTime: percentiles.extend({
+    pageOpenP50Ms: share,
+    pageOpenP95Ms: share,
+    /** From the join answered: the video consumed, and the transport connected (ICE + DTLS). */
+    consumedP50Ms: share,
+    connectedP50Ms: share,
+  }),
   keyframeStorm: z.object({
     viewers: z.number().int().positive(),
     joined: z.number().int().min(0),
@@ -88,11 +94,15 @@ export const resultsSchema = z.object({
     requestsPerSecondMax: share,
     requestsTotal: z.number().int().min(0),
     windowS: share,
+    /** The same storm with KEYFRAME_MIN_INTERVAL_MS=0. */
+    withoutThrottle: z.object({ requestsPerSecondMax: share, requestsTotal: z.number().int().min(0) }),
   }),
   churn: z.object({
     seconds: share,
     visits: z.number().int().min(0),
     liveAtEnd: z.number().int().min(0),
+    /** Visits that received video before they left. */
+    wentLive: z.number().int().min(0),
     rssGrowthMB: num,
     rssEndMB: share,
     leaked: z.object({

@@ -1,8 +1,10 @@
 // The capacity ladder: one synthetic camera into a router, then N viewers as SRTP consumers (one plain
 // transport each, like one WebRTC transport per headset) sending to a UDP sink; N grows step by step while
-// the worker's CPU, the egress and the loss are measured. Runs either on the product's media layer or on bare
-// mediasoup, so both ladders are measured the same way in the same run.
+// the worker's CPU, the egress and the loss are measured. Runs either on the product's media layer (its
+// workers, codecs, producer options, SRTP profile, and with several workers the room's own spreading rule,
+// RoomRouters) or on bare mediasoup, so both ladders are measured the same way in the same run.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +14,9 @@ import pino from 'pino';
 import { WorkerPool } from '../../src/media/worker-pool.js';
 import { mediaCodecs } from '../../src/media/codecs.js';
 import { producerOptions, srtpCryptoSuite } from '../../src/media/forwarding.js';
+import { RoomRouters } from '../../src/media/room-routers.js';
+import { loadConfig } from '../../src/config.js';
+import type { PeerId } from '../../src/protocol/index.js';
 import { PacedH264Sender, readFrames, type SourceSpec } from './h264-source.js';
 import { DiscardSink, RtpSink, udpSocketDrops } from './rtp-sink.js';
 
@@ -102,7 +107,8 @@ export interface LadderResult {
 }
 
 interface Stage {
-  routers: types.Router[];
+  /** The router the n-th viewer's transport goes on. */
+  placeViewer(n: number): Promise<types.Router>;
   workers: types.Worker[];
   producer: types.Producer;
   ingestPort: number;
@@ -152,9 +158,10 @@ const toffsetUri = 'urn:ietf:params:rtp-hdrext:toffset';
 async function openStage(profile: LadderProfile, ssrc: number): Promise<Stage> {
   let workers: types.Worker[];
   let closePool: () => void;
-  let routers: types.Router[];
+  let home: types.Router;
+  let spread: RoomRouters | undefined;
   if (profile.engine === 'product') {
-    const count = profile.workers === 0 ? 2 : profile.workers;
+    const count = profile.workers === 0 ? os.availableParallelism() : profile.workers;
     const pool = await WorkerPool.create({
       count,
       logLevel: 'warn',
@@ -164,35 +171,43 @@ async function openStage(profile: LadderProfile, ssrc: number): Promise<Stage> {
       log: pino({ level: 'warn' }),
     });
     workers = pool.all().map((w) => w.worker);
-    routers = await Promise.all(workers.map((w) => w.createRouter({ mediaCodecs })));
+    home = await pool.all()[0]!.worker.createRouter({ mediaCodecs });
+    // The room's own spreading rule, at the service's default share per worker (ROOM_VIEWERS_PER_WORKER).
+    spread = new RoomRouters(
+      { worker: pool.all()[0]!, router: home },
+      {
+        workers: () => pool.all(),
+        viewersPerWorker: loadConfig({}).rooms.viewersPerWorker,
+        log: pino({ level: 'warn' }),
+        onRouterClose: () => undefined,
+      },
+    );
     closePool = () => pool.close();
   } else {
     workers = [await mediasoup.createWorker()];
-    routers = [
-      await workers[0]!.createRouter({
-        mediaCodecs: [
-          {
-            kind: 'video',
-            mimeType: 'video/H264',
-            clockRate: 90000,
-            parameters: {
-              'packetization-mode': 1,
-              'profile-level-id': '42e01f',
-              'level-asymmetry-allowed': 1,
-            },
+    home = await workers[0]!.createRouter({
+      mediaCodecs: [
+        {
+          kind: 'video',
+          mimeType: 'video/H264',
+          clockRate: 90000,
+          parameters: {
+            'packetization-mode': 1,
+            'profile-level-id': '42e01f',
+            'level-asymmetry-allowed': 1,
           },
-        ],
-      }),
-    ];
+        },
+      ],
+    });
     closePool = () => workers[0]!.close();
   }
-  const ingest = await routers[0]!.createPlainTransport({
+  const ingest = await home.createPlainTransport({
     listenIp: '127.0.0.1',
     rtcpMux: true,
     comedia: true,
   });
-  const codec = h264(routers[0]!);
-  const toffset = routers[0]!.rtpCapabilities.headerExtensions!.find(
+  const codec = h264(home);
+  const toffset = home.rtpCapabilities.headerExtensions!.find(
     (h) => h.uri === toffsetUri && h.kind === 'video',
   )!;
   const producer = await ingest.produce({
@@ -218,11 +233,13 @@ async function openStage(profile: LadderProfile, ssrc: number): Promise<Stage> {
       ? producerOptions('video', profile.keyFrameRequestDelayMs)
       : { keyFrameRequestDelay: profile.keyFrameRequestDelayMs }),
   });
-  // Every other router gets the camera through a pipe, as the service spreads a room over its workers.
-  for (const other of routers.slice(1))
-    await routers[0]!.pipeToRouter({ producerId: producer.id, router: other });
   return {
-    routers,
+    async placeViewer(n) {
+      if (!spread) return home;
+      const placement = await spread.place(`bench-viewer-${n}` as PeerId, 'viewer');
+      await spread.reach(producer, spread.home, placement);
+      return placement.router;
+    },
     workers,
     producer,
     ingestPort: ingest.tuple.localPort,
@@ -324,9 +341,7 @@ export async function runLadder(
       while (consumers.length < target) {
         const n = consumers.length;
         const port = n < settings.probes ? sinkPort : discard.port;
-        consumers.push(
-          await addViewer(stage.routers[n % stage.routers.length]!, stage.producer.id, profile.suite, port),
-        );
+        consumers.push(await addViewer(await stage.placeViewer(n), stage.producer.id, profile.suite, port));
       }
       const viewers = consumers.length;
       await sleep(settings.settleMs);

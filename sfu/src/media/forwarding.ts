@@ -1,12 +1,13 @@
 // How the service forwards media: the choices the benchmark (sfu/bench) measures against bare mediasoup.
-// Each is kept because `npm run bench` showed it helps (README "Performance").
+// What each is worth, measured by `npm run bench` on the same ladder with and without it: README "Performance".
 import { readFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 
 /**
- * The SRTP profile for transports whose keys we choose (plain RTP). WebRTC transports negotiate theirs in
- * DTLS, where mediasoup already puts AEAD_AES_256_GCM first; with libsrtp on OpenSSL it costs less CPU per
- * viewer than AES_CM_128_HMAC_SHA1_80.
+ * The SRTP profile for transports whose keys we choose (plain RTP; the benchmark's viewers). It is what the
+ * service's WebRTC viewers get: mediasoup offers AEAD_AES_256_GCM first in DTLS-SRTP and Chromium takes it
+ * (asserted in e2e/tests/broadcast). With libsrtp on OpenSSL it costs no more CPU than AES_CM_128_HMAC_SHA1_80;
+ * on Debian's NSS build, AES_CM costs ~3× more (README "Performance").
  */
 export const srtpCryptoSuite: types.SrtpCryptoSuite = 'AEAD_AES_256_GCM';
 

@@ -16,6 +16,9 @@ export interface SyntheticViewer {
 export class SyntheticViewers {
   private readonly viewers = new Map<number, { info: SyntheticViewer; connection: ViewerConnection }>();
   private next = 1;
+  /** Every viewer ever added, and how many of them received video (for churn: did visits work?). */
+  private added = 0;
+  private wentLive = 0;
 
   constructor(
     private readonly room: RoomId,
@@ -31,12 +34,16 @@ export class SyntheticViewers {
         (state) => {
           info.phase = state.phase;
           if (state.phase !== 'connecting' && info.joinedAt === undefined) info.joinedAt = performance.now();
-          if (state.phase === 'live' && info.liveAt === undefined) info.liveAt = performance.now();
+          if (state.phase === 'live' && info.liveAt === undefined) {
+            info.liveAt = performance.now();
+            this.wentLive++;
+          }
           this.onChange();
         },
         { displayName: `load test ${id}`, onVoice: () => undefined },
       );
       this.viewers.set(id, { info, connection });
+      this.added++;
       connection.start();
     }
     this.onChange();
@@ -49,6 +56,10 @@ export class SyntheticViewers {
       this.viewers.delete(id);
     }
     this.onChange();
+  }
+
+  totals(): { added: number; wentLive: number } {
+    return { added: this.added, wentLive: this.wentLive };
   }
 
   list(): SyntheticViewer[] {
