@@ -33,7 +33,7 @@ export function launchBrowser({
 }
 
 /**
- * Keeps every RTCPeerConnection a page creates in `window.__pcs`, so tests read real WebRTC stats
+ * Keeps the RTCPeerConnections a page creates (the open ones) in `window.__pcs`, so tests read real WebRTC stats
  * without the app carrying test hooks.
  */
 const capturePeerConnections = () => {
@@ -43,6 +43,9 @@ const capturePeerConnections = () => {
   w.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
       super(config);
+      // Closed ones are let go: Chromium refuses new connections while ~500 old ones are still referenced
+      // (a 10-minute churn makes 600).
+      w.__pcs = w.__pcs.filter((pc) => pc.signalingState !== 'closed');
       w.__pcs.push(this);
     }
   };
