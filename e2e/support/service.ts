@@ -31,7 +31,10 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   });
   const logs: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // a service that never said it was ready must not outlive the test
+      reject(new Error(`service did not start:\n${logs.join('\n')}`));
+    }, 30_000);
     const onLine = (line: string) => {
       logs.push(line);
       const match = /Inclubit 360 is running: (http:\/\/[^/]+)\//.exec(line);

@@ -60,7 +60,11 @@ describe('camera settings while viewers watch', () => {
     const worst = await Promise.all(stalls.map((s) => s.stop()));
     console.log(`[camera-settings] longest stall per viewer: ${worst.join(', ')} ms`);
     expect(Math.max(...worst)).toBeLessThanOrEqual(2000);
+    // What each viewer decodes at the end (continuity was the stall watch's job: a short gap right here,
+    // on a loaded machine, is not a wrong stream).
     for (const v of viewers)
-      expect(await decodedVideo(v)).toMatchObject({ width: 1920, height: 960, codec: next });
+      await expect
+        .poll(() => decodedVideo(v), { timeout: 10_000 })
+        .toMatchObject({ width: 1920, height: 960, codec: next });
   });
 });

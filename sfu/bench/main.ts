@@ -195,14 +195,16 @@ if (only.has('latency')) {
 if (only.has('tuning')) {
   // Each tuning taken away in turn, on the same ladder: what it is worth (README "Performance").
   const product = results.capacity?.product ?? (await ladder('product', { ...base, steps: ladderSteps }));
-  const series: { tuning: string; without: LadderJson }[] = [
+  const series: { tuning: string; on: LadderJson; off: LadderJson }[] = [
     {
       tuning: 'libsrtp on OpenSSL',
-      without: await ladder('product-debian-libsrtp', { ...base, steps: ladderSteps }, bareEnv),
+      on: product,
+      off: await ladder('product-debian-libsrtp', { ...base, steps: ladderSteps }, bareEnv),
     },
     {
       tuning: `SRTP ${profiles.product.suite}`,
-      without: await ladder('product-aes-cm', { ...base, steps: ladderSteps }),
+      on: product,
+      off: await ladder('product-aes-cm', { ...base, steps: ladderSteps }),
     },
   ];
   // Larger UDP receive buffers are a host setting (mediasoup 3.12 has no socket option for them): measured by
@@ -214,22 +216,21 @@ if (only.has('tuning')) {
     try {
       const raised = await ladder('product', { ...base, steps: ladderSteps });
       series.push({
-        tuning: `UDP receive buffers ${wantedUdpReceiveBuffer / 2 ** 20} MiB (with vs without)`,
-        without: product,
+        tuning: `UDP receive buffers ${wantedUdpReceiveBuffer / 2 ** 20} MiB`,
+        on: raised,
+        off: product,
       });
       results.udpBuffersRaised = raised;
     } finally {
       writeFileSync(rmem, before);
     }
   }
-  results.tuning = series.map(({ tuning, without }) => ({
+  results.tuning = series.map(({ tuning, on, off }) => ({
     tuning,
-    withCleanPerCore: tuning.startsWith('UDP')
-      ? results.udpBuffersRaised!.cleanPerCore
-      : product.cleanPerCore,
-    withoutCleanPerCore: without.cleanPerCore,
-    withCpuPerConsumer: cpuPerConsumer(tuning.startsWith('UDP') ? results.udpBuffersRaised! : product),
-    withoutCpuPerConsumer: cpuPerConsumer(without),
+    withCleanPerCore: on.cleanPerCore,
+    withoutCleanPerCore: off.cleanPerCore,
+    withCpuPerConsumer: cpuPerConsumer(on),
+    withoutCpuPerConsumer: cpuPerConsumer(off),
   }));
 }
 if (only.has('glass'))
