@@ -147,12 +147,12 @@ export async function joinTime(opts: { joins: number; resolution: string }, log:
   }
 }
 
-interface SyntheticViewer {
-  id: number;
-  phase: string;
-  startedAt: number;
-  joinedAt?: number;
-  liveAt?: number;
+/** What web/src/loadtest/synthetic-viewers.ts offers a script (the web app's modules do not load in Node). */
+interface LoadTest {
+  add(count: number): void;
+  remove(count: number): void;
+  list(): { id: number; phase: string; joinedAt?: number; liveAt?: number }[];
+  totals(): { added: number; wentLive: number };
 }
 
 async function openLoadTest(stage: Stage, room: string): Promise<Page> {
@@ -162,21 +162,22 @@ async function openLoadTest(stage: Stage, room: string): Promise<Page> {
   return page;
 }
 
-const syntheticViewers = (page: Page): Promise<SyntheticViewer[]> =>
-  page.evaluate(() =>
-    (window as unknown as { inclubitLoadTest: { list(): SyntheticViewer[] } }).inclubitLoadTest.list(),
+/** Calls one method of the load-test page's viewers (window.inclubitLoadTest) with its arguments. */
+function loadTest<K extends keyof LoadTest>(
+  page: Page,
+  method: K,
+  ...args: Parameters<LoadTest[K]>
+): Promise<ReturnType<LoadTest[K]>> {
+  return page.evaluate<ReturnType<LoadTest[K]>, { method: K; args: unknown[] }>(
+    ({ method, args }) => {
+      const viewers = (
+        window as unknown as { inclubitLoadTest: Record<string, (...a: unknown[]) => unknown> }
+      ).inclubitLoadTest;
+      return viewers[method]!(...args) as ReturnType<LoadTest[K]>;
+    },
+    { method, args },
   );
-const addViewers = (page: Page, n: number) =>
-  page.evaluate(
-    (k) => (window as unknown as { inclubitLoadTest: { add(n: number): void } }).inclubitLoadTest.add(k),
-    n,
-  );
-const removeViewers = (page: Page, n: number) =>
-  page.evaluate(
-    (k) =>
-      (window as unknown as { inclubitLoadTest: { remove(n: number): void } }).inclubitLoadTest.remove(k),
-    n,
-  );
+}
 
 /**
  * A class joining at once: `viewers` synthetic viewers started together; the keyframe requests that reach
@@ -196,7 +197,7 @@ export async function keyframeStorm(
     const samples: { t: number; requests: number }[] = [];
     const start = Date.now();
     const base = (await outboundVideo(stage.camera)).keyFrameRequests;
-    await addViewers(page, opts.viewers);
+    await loadTest(page, 'add', opts.viewers);
     while (Date.now() - start < opts.windowS * 1000) {
       samples.push({
         t: Date.now() - start,
@@ -204,7 +205,7 @@ export async function keyframeStorm(
       });
       await sleep(100);
     }
-    const viewers = await syntheticViewers(page);
+    const viewers = await loadTest(page, 'list');
     const joined = viewers.filter((v) => v.joinedAt !== undefined).map((v) => v.joinedAt!);
     const live = viewers.filter((v) => v.liveAt !== undefined).length;
     // The most requests seen within any one second of the window.
@@ -261,7 +262,7 @@ export async function churn(opts: { seconds: number; concurrent: number }, log: 
   try {
     const baseline = await routerObjects(stage.service.url);
     const page = await openLoadTest(stage, 'bench-churn');
-    await addViewers(page, opts.concurrent);
+    await loadTest(page, 'add', opts.concurrent);
     const pid = stage.service.process.pid!;
     const warmupS = Math.max(5, opts.seconds / 10);
     let rssStart = serviceRssBytes(pid);
@@ -269,8 +270,8 @@ export async function churn(opts: { seconds: number; concurrent: number }, log: 
     // A visit lasts `concurrent` seconds: long enough to join and receive video on this machine.
     const started = Date.now();
     for (let s = 1; Date.now() - started < opts.seconds * 1000; s++) {
-      await removeViewers(page, 1);
-      await addViewers(page, 1);
+      await loadTest(page, 'remove', 1);
+      await loadTest(page, 'add', 1);
       visits++;
       if (s === Math.round(warmupS)) rssStart = serviceRssBytes(pid);
       if (s % 60 === 0)
@@ -278,13 +279,9 @@ export async function churn(opts: { seconds: number; concurrent: number }, log: 
       await sleep(Math.max(0, started + s * 1000 - Date.now()));
     }
     const rssEnd = serviceRssBytes(pid);
-    const live = (await syntheticViewers(page)).filter((v) => v.phase === 'live').length;
-    const totals = await page.evaluate(() =>
-      (
-        window as unknown as { inclubitLoadTest: { totals(): { added: number; wentLive: number } } }
-      ).inclubitLoadTest.totals(),
-    );
-    await removeViewers(page, Infinity);
+    const live = (await loadTest(page, 'list')).filter((v) => v.phase === 'live').length;
+    const totals = await loadTest(page, 'totals');
+    await loadTest(page, 'remove', Infinity);
     // Left as a closed tab leaves: the server notices at once (the socket closes), so 3 s is plenty.
     await sleep(3000);
     const after = await routerObjects(stage.service.url);
