@@ -64,32 +64,18 @@ if [[ ${1:-} != --force ]]; then
   fi
 fi
 
-# --- preflight: name every missing Debian package at once -------------------------------------------------
+# --- preflight: the Debian packages the build needs, installed when missing (root or passwordless sudo) ------
+# install-system-deps.sh names each missing package and why, or says the one command to run without root.
+bash "$repo/infra/scripts/install-system-deps.sh" build || die "the build needs the Debian packages above"
+# What the packages provide, checked once more: a half-finished install fails here with a name, not later.
 missing=()
-command -v c++ >/dev/null || missing+=(build-essential)
-command -v pkg-config >/dev/null || missing+=(pkg-config)
-command -v ninja >/dev/null || missing+=(ninja-build)
-command -v python3 >/dev/null || missing+=(python3)
-command -v patchelf >/dev/null || missing+=(patchelf)
-command -v dpkg-source >/dev/null || missing+=(dpkg-dev)
-if ! command -v meson >/dev/null || ! dpkg --compare-versions "$(meson --version)" ge 1.1 2>/dev/null; then
-  missing+=("meson>=1.1 (apt-get install -t bookworm-backports meson)")
-fi
+for tool in c++ pkg-config ninja python3 patchelf dpkg-source meson; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if command -v pkg-config >/dev/null; then
-  declare -A pc_pkg=([libssl]=libssl-dev [libuv]=libuv1-dev [libsrtp2]=libsrtp2-dev [usrsctp]=libusrsctp-dev
-    [absl_flat_hash_map]=libabsl-dev [nlohmann_json]=nlohmann-json3-dev [catch2]=catch2)
-  for pc in "${!pc_pkg[@]}"; do pkg-config --exists "$pc" || missing+=("${pc_pkg[$pc]}"); done
+  for pc in libssl libuv libsrtp2 usrsctp absl_flat_hash_map nlohmann_json catch2; do
+    pkg-config --exists "$pc" || missing+=("$pc.pc")
+  done
 fi
-if [[ ${#missing[@]} -gt 0 ]]; then
-  log "missing Debian packages: ${missing[*]}"
-  log "install them with: sudo bash $repo/infra/scripts/install-system-deps.sh build"
-  exit 1
-fi
-if ! apt-get source --print-uris libsrtp2 >/dev/null 2>&1; then
-  log "apt has no deb-src entry for bookworm (libsrtp's source package is rebuilt with OpenSSL)"
-  log "add it with: sudo bash $repo/infra/scripts/install-system-deps.sh build"
-  exit 1
-fi
+[[ ${#missing[@]} -eq 0 ]] || die "still missing after installing: ${missing[*]}"
 
 # --- sources: from the npm package itself --------------------------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")

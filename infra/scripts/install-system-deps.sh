@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages this project needs. Idempotent: packages already present are skipped.
+# Installs the Debian 12 packages this project needs; `npm start` and `npm test` call it themselves.
+# Idempotent: a machine that has everything goes straight on ("all packages present"), nothing is installed
+# twice. Each package that is missing is named with why it is needed, one line each, before apt runs.
+# Runs apt as root, or through passwordless sudo; otherwise it stops (exit 1) with the exact command to run.
 # Usage: install-system-deps.sh [build|test|all]
 #   build — what the offline mediasoup worker build needs (see build-mediasoup-worker.sh)
 #   test  — build + the real servers and browser the tests drive (chromium, coturn, caddy, ffmpeg), and the
@@ -7,6 +10,35 @@
 set -euo pipefail
 
 want=${1:-build}
+[[ $want =~ ^(build|test|all)$ ]] || { echo "usage: $0 [build|test|all]" >&2; exit 2; }
+script=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+
+# package → why (printed when it is missing)
+declare -A why=(
+  [build-essential]='C++ compiler for the mediasoup worker (offline build)'
+  [pkg-config]='finds the system libraries the worker links to'
+  [ninja-build]='builds the worker (meson backend)'
+  [python3]='runs meson'
+  [libssl-dev]='OpenSSL headers: DTLS in the worker, and libsrtp rebuilt on OpenSSL'
+  [libuv1-dev]='libuv headers: the worker event loop'
+  [libsrtp2-dev]='libsrtp headers: SRTP in the worker'
+  [libusrsctp-dev]='usrsctp headers: data channels in the worker'
+  [libabsl-dev]='abseil headers: the worker containers'
+  [nlohmann-json3-dev]='JSON headers: the worker channel'
+  [catch2]='test framework the worker build declares'
+  [patchelf]='points the worker at its own libsrtp (RUNPATH)'
+  [dpkg-dev]="unpacks libsrtp's Debian source package"
+  [chromium]='the real browser the end-to-end tests drive'
+  [chromium-driver]="Chromium's headless support files"
+  [coturn]='the real TURN server the relay tests use'
+  [caddy]='the HTTPS proxy the deployment tests use'
+  [ffmpeg]='makes the benchmark and test media'
+  [iproute2]='network namespaces and veth links for network tests'
+  [procps]='process tools the tests use'
+  [docker.io]='the Docker engine for the deployment test'
+  [docker-compose]='Compose, which the deployment test drives'
+  [debootstrap]='builds the base images locally (no registry)'
+)
 build_pkgs=(build-essential pkg-config ninja-build python3 libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 patchelf dpkg-dev)
 test_pkgs=(chromium chromium-driver coturn caddy ffmpeg iproute2 procps docker.io docker-compose debootstrap)
@@ -14,7 +46,7 @@ test_pkgs=(chromium chromium-driver coturn caddy ffmpeg iproute2 procps docker.i
 pkgs=("${build_pkgs[@]}")
 [[ $want == test || $want == all ]] && pkgs+=("${test_pkgs[@]}")
 
-log() { printf '[system-deps] %s\n' "$*"; }
+log() { printf '[system-deps] %s\n' "$*" >&2; }
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -27,21 +59,35 @@ meson_ok() { command -v meson >/dev/null && dpkg --compare-versions "$(meson --v
 # libsrtp is rebuilt from Debian's source package (on OpenSSL): apt needs a deb-src entry for bookworm.
 src_ok() { apt-get source --print-uris libsrtp2 >/dev/null 2>&1; }
 
-if [[ ${#missing[@]} -eq 0 ]] && meson_ok && src_ok; then
-  log "all packages present"
+need_meson=false
+need_src=false
+meson_ok || need_meson=true
+src_ok || need_src=true
+if [[ ${#missing[@]} -eq 0 && $need_meson == false && $need_src == false ]]; then
+  log "all packages present ($want)"
   exit 0
 fi
 
-if [[ $(id -u) -ne 0 ]]; then
-  log "missing Debian packages: ${missing[*]} $(meson_ok || echo 'meson>=1.1 (bookworm-backports)') $(src_ok || echo 'deb-src for bookworm')"
-  log "install them as root: sudo bash $0 $want"
+for p in "${missing[@]}"; do log "missing $p — ${why[$p]:-needed}"; done
+$need_meson && log 'missing meson >= 1.1 (bookworm-backports) — configures the worker build'
+$need_src && log "missing a deb-src entry for bookworm — libsrtp's source package is rebuilt on OpenSSL"
+
+# Root runs apt itself; otherwise passwordless sudo; otherwise the user is told the one command to run.
+if [[ $(id -u) -eq 0 ]]; then
+  as_root() { "$@"; }
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  as_root() { sudo -n "$@"; }
+  log "installing through sudo"
+else
+  log "installing needs root: run  sudo bash $script $want  and then this command again"
   exit 1
 fi
+write_root() { as_root tee "$1" >/dev/null; }
 
 export DEBIAN_FRONTEND=noninteractive
-if ! meson_ok && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+if $need_meson && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   log "adding the bookworm-backports suite (for meson >= 1.1)"
-  cat >/etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
+  write_root /etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
 Types: deb
 URIs: http://deb.debian.org/debian
 Suites: bookworm-backports
@@ -49,9 +95,9 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 fi
-if ! src_ok; then
+if $need_src; then
   log "adding a deb-src entry for bookworm (libsrtp's source package)"
-  cat >/etc/apt/sources.list.d/bookworm-src.sources <<'SRC'
+  write_root /etc/apt/sources.list.d/bookworm-src.sources <<'SRC'
 Types: deb-src
 URIs: http://deb.debian.org/debian
 Suites: bookworm
@@ -60,13 +106,15 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 fi
 log "apt-get update"
-apt-get update -qq
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || { log "apt-get update failed"; exit 1; }
 if [[ ${#missing[@]} -gt 0 ]]; then
   log "installing: ${missing[*]}"
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { log "apt-get install failed: ${missing[*]}"; exit 1; }
 fi
-if ! meson_ok; then
+if $need_meson && ! meson_ok; then
   log "installing meson from bookworm-backports"
-  apt-get install -y -qq --no-install-recommends -t bookworm-backports meson >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t bookworm-backports meson >/dev/null \
+    || { log "apt-get install meson failed"; exit 1; }
 fi
 log "done"

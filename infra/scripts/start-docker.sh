@@ -9,10 +9,12 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 command -v dockerd >/dev/null || { log "dockerd not installed: sudo bash infra/scripts/install-system-deps.sh test"; exit 1; }
-[[ $(id -u) -eq 0 ]] || { log "starting dockerd needs root"; exit 1; }
+if [[ $(id -u) -eq 0 ]]; then sudo=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n)
+else log "starting dockerd needs root: sudo bash $0"; exit 1; fi
 logfile=${DOCKERD_LOG:-/var/log/inclubit-dockerd.log}
 log "starting dockerd (log: $logfile)"
-nohup dockerd >"$logfile" 2>&1 &
+"${sudo[@]}" nohup sh -c "exec dockerd >>'$logfile' 2>&1" >/dev/null 2>&1 &
 for _ in $(seq 1 60); do
   if docker info >/dev/null 2>&1; then
     log "engine running ($(docker info --format '{{.ServerVersion}}'))"

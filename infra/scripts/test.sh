@@ -2,6 +2,8 @@
 # `npm test`: prepares the checkout like `npm start` does, then runs every suite — lint and format, type
 # checks, the SFU's integration tests (real mediasoup), web unit tests, and the browser end-to-end tests
 # (real Chromium against the real service). Ends with one line: "N passed, N failed".
+# Installs what the tests need first (Debian packages, as root or with passwordless sudo; the Docker engine
+# started when it is not running), so on a fresh machine this one command is all.
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
@@ -9,7 +11,7 @@ out="$repo/test-results"
 rm -rf "$out" && mkdir -p "$out"
 log() { printf '\n[test] %s\n' "$*"; }
 
-if ! bash infra/scripts/setup.sh; then
+if ! bash infra/scripts/install-system-deps.sh test || ! bash infra/scripts/setup.sh; then
   echo "0 passed, 1 failed" | tee "$out/summary.txt"
   exit 1
 fi
@@ -31,8 +33,9 @@ suite() {
   [[ -s $out/$name.json ]] || echo '{"numPassedTests":0,"numFailedTests":1}' >"$out/$name.json"
 }
 
-# The deployment test needs a Docker engine; start Debian's when it is installed but not running.
-if [[ $(id -u) -eq 0 ]] && command -v dockerd >/dev/null; then bash infra/scripts/start-docker.sh || true; fi
+# The deployment test needs a Docker engine; start Debian's when it is installed but not running (the test
+# itself fails with the reason when there is none).
+bash infra/scripts/start-docker.sh || log "no Docker engine: the deployment test will fail"
 
 check lint bash -c 'npx eslint . && npx prettier --check . >/dev/null'
 check typecheck npm run typecheck --silent
