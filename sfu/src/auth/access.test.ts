@@ -37,6 +37,25 @@ describe('authorizeJoin', () => {
       'viewer',
       'forbidden',
     ],
+    // A presented token is honoured where none is needed (the attack suite's findings).
+    [
+      'embedded: another room’s camera token',
+      embedded,
+      { role: 'camera', room: other },
+      'camera',
+      'forbidden',
+    ],
+    ['embedded: a viewer token as camera', embedded, { role: 'viewer', room }, 'camera', 'forbidden'],
+    ['embedded: its own camera token', embedded, { role: 'camera', room }, 'camera', 'ok'],
+    ['open room: another room’s viewer token', open, { role: 'viewer', room: other }, 'viewer', 'forbidden'],
+    [
+      'open room: another room’s camera token',
+      embedded,
+      { role: 'camera', room: other },
+      'viewer',
+      'forbidden',
+    ],
+    ['open room: its viewer token', open, { role: 'viewer', room }, 'viewer', 'ok'],
     ['protected room: operator watches', protectedRooms, { role: 'operator' }, 'viewer', 'ok'],
     [
       'protected room: camera checks its own picture',

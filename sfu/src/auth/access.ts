@@ -10,7 +10,11 @@ export interface AccessPolicy {
   roomAccess: 'open' | 'protected';
 }
 
-/** Throws `unauthorized` (no usable token) or `forbidden` (a token for something else). */
+/**
+ * Throws `unauthorized` (no usable token) or `forbidden` (a token for something else). Where no token is
+ * needed (the embedded default's camera, an open room's viewers), a token that *is* presented must still be
+ * for this room and role: a link is never silently used for another room or role.
+ */
 export function authorizeJoin(
   policy: AccessPolicy,
   grant: Grant | undefined,
@@ -19,13 +23,14 @@ export function authorizeJoin(
 ): void {
   const forRoom = (g: Grant | undefined, r: Role) => g?.role === r && g.room === room;
   if (role === 'camera') {
-    if (policy.embedded || forRoom(grant, 'camera')) return;
-    if (!grant) throw new SignalingError('unauthorized', 'the camera needs a camera link (token)');
-    throw new SignalingError('forbidden', `this token may not be the camera of room ${room}`);
+    if (forRoom(grant, 'camera')) return;
+    if (grant) throw new SignalingError('forbidden', `this token may not be the camera of room ${room}`);
+    if (policy.embedded) return;
+    throw new SignalingError('unauthorized', 'the camera needs a camera link (token)');
   }
-  if (policy.roomAccess === 'open' || forRoom(grant, 'viewer') || grant?.role === 'operator') return;
-  // A camera token lets its holder check its own room's picture.
-  if (forRoom(grant, 'camera')) return;
-  if (!grant) throw new SignalingError('unauthorized', `room ${room} needs a viewer link (token)`);
-  throw new SignalingError('forbidden', `this token is not for room ${room}`);
+  // An operator watches any room; a camera token lets its holder check its own room's picture.
+  if (forRoom(grant, 'viewer') || forRoom(grant, 'camera') || grant?.role === 'operator') return;
+  if (grant) throw new SignalingError('forbidden', `this token is not for room ${room}`);
+  if (policy.roomAccess === 'open') return;
+  throw new SignalingError('unauthorized', `room ${room} needs a viewer link (token)`);
 }
