@@ -1,7 +1,8 @@
 // Operator login/logout and join-link creation. Every refusal is a typed error body: { error: { code, message } }.
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { sendError } from './error-handler.js';
 import { z } from 'zod';
-import { RoomId, type ErrorCode } from '../protocol/index.js';
+import { RoomId } from '../protocol/index.js';
 import { SignalingError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
@@ -11,17 +12,6 @@ export interface OperatorRoutesOptions {
   tokens: Tokens;
   passwordHash: string;
   config: Config;
-}
-
-const statusOf: Partial<Record<ErrorCode, number>> = {
-  unauthorized: 401,
-  forbidden: 403,
-  rate_limited: 429,
-  bad_request: 400,
-};
-
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
-  return reply.code(statusOf[code] ?? 500).send({ error: { code, message } });
 }
 
 /** The operator grant of a `Authorization: Bearer <token>` request, or a typed 401/403. */
@@ -61,12 +51,6 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
   { tokens, passwordHash, config },
 ) => {
   const limiter = new AttemptLimiter(10, 60_000);
-
-  app.setErrorHandler((error, _req, reply) => {
-    if (error instanceof SignalingError) return sendError(reply, error.code, error.message);
-    app.log.error({ err: error }, 'operator API failed');
-    return sendError(reply, 'internal', 'internal error');
-  });
 
   app.post('/api/login', async (req, reply) => {
     if (!limiter.allow(req.ip))
