@@ -15,8 +15,12 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
-  const child = spawn(process.execPath, [path.join(repo, 'sfu/dist/main.js')], {
+/** `args` are the command line after `npm start --` (e.g. `--lan`); an empty env value unsets a default. */
+export async function startService(
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<RunningService> {
+  const child = spawn(process.execPath, [path.join(repo, 'sfu/dist/main.js'), ...args], {
     env: {
       ...process.env,
       PORT: '0',
@@ -37,7 +41,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     }, 30_000);
     const onLine = (line: string) => {
       logs.push(line);
-      const match = /Inclubit 360 is running: (http:\/\/[^/]+)\//.exec(line);
+      const match = /Inclubit 360 is running: (https?:\/\/[^/]+)\//.exec(line);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

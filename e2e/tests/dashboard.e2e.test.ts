@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import jsQRModule from 'jsqr';
 import { metric as readMetric } from '../support/metrics.js';
 import { decodePicture } from '../support/pixels.js';
 import { launchBrowser, newPage } from '../support/browser.js';
@@ -11,10 +10,7 @@ import { startService, type RunningService } from '../support/service.js';
 import { startCamera } from '../support/camera.js';
 import { waitForMediaFlow } from '../support/webrtc.js';
 import { hashPassword } from '../../sfu/src/auth/password.js';
-
-// jsqr is CommonJS with an ES-style default export in its types: take the function either way.
-type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
+import { readQr } from '../../sfu/src/test-support/qr.js';
 
 const ROOM = 'e2e-dashboard';
 const PASSWORD = 'dashboard test password';
@@ -124,7 +120,7 @@ describe('operator dashboard', () => {
 
     const qr = decodePicture(await viewerLink.locator('img').screenshot());
     const rgba = new Uint8ClampedArray(qr.rgba.buffer, qr.rgba.byteOffset, qr.rgba.byteLength);
-    expect(jsQR(rgba, qr.width, qr.height)?.data).toBe(url);
+    expect(readQr(rgba, qr.width, qr.height)).toBe(url);
 
     const { page } = await newPage(browser);
     await page.goto(url);

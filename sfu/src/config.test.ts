@@ -5,7 +5,8 @@ describe('loadConfig', () => {
   it('runs with no environment at all (the embedded default)', () => {
     const config = loadConfig({});
     expect(config.http).toMatchObject({ port: 3000, host: 'localhost' });
-    expect(config.mediasoup).toMatchObject({ rtcPort: 40000, listenIp: '127.0.0.1', announcedIp: undefined });
+    expect(config.mediasoup).toMatchObject({ rtcPort: 40000, listen: [{ ip: '127.0.0.1' }] });
+    expect(config.lan).toBeUndefined();
     expect(config.mediasoup.workers).toBeGreaterThanOrEqual(1);
   });
 
@@ -40,11 +41,67 @@ describe('loadConfig', () => {
       RTC_ANNOUNCED_IP: '203.0.113.5',
     });
     expect(config.http.port).toBe(8080);
-    expect(config.mediasoup).toMatchObject({ workers: 3, listenIp: '0.0.0.0', announcedIp: '203.0.113.5' });
+    expect(config.mediasoup).toMatchObject({
+      workers: 3,
+      listen: [{ ip: '0.0.0.0', announcedIp: '203.0.113.5' }],
+    });
   });
 
   it('needs the announced address when listening on every interface', () => {
     expect(() => loadConfig({ RTC_LISTEN_IP: '0.0.0.0' })).toThrow(/RTC_ANNOUNCED_IP: required/);
+  });
+
+  describe('classroom mode (--lan)', () => {
+    const nic = (address: string, internal = false) => ({
+      address,
+      netmask: '255.255.255.0',
+      family: 'IPv4' as const,
+      mac: '00:00:00:00:00:00',
+      internal,
+      cidr: `${address}/24`,
+    });
+    const interfaces = {
+      lo: [nic('127.0.0.1', true)],
+      wlan0: [nic('192.168.1.20')],
+      eth0: [nic('10.0.0.7')],
+      docker0: [nic('172.17.0.1')],
+      veth1a2b: [nic('172.18.0.1')],
+    };
+
+    it('serves HTTPS on the LAN addresses, listens everywhere, announces each address, needs no secret', () => {
+      const config = loadConfig({}, { argv: ['--lan'], interfaces });
+      expect(config.lan).toEqual({ addresses: ['192.168.1.20', '10.0.0.7'] });
+      expect(config.http.host).toBe('0.0.0.0');
+      expect(config.embedded).toBe(false);
+      expect(config.mediasoup.listen).toEqual([{ ip: '192.168.1.20' }, { ip: '10.0.0.7' }]);
+    });
+
+    it('is also LAN=true, and LAN_ADDRESSES names the addresses', () => {
+      const config = loadConfig({ LAN: 'true', LAN_ADDRESSES: '10.9.0.1' }, { interfaces });
+      expect(config.lan).toEqual({ addresses: ['10.9.0.1'] });
+    });
+
+    it('says so when the machine has no LAN address', () => {
+      const attempt = () => loadConfig({}, { argv: ['--lan'], interfaces: { lo: interfaces.lo } });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/--lan: this machine has no LAN address/);
+    });
+
+    it('refuses an unknown option', () => {
+      expect(() => loadConfig({}, { argv: ['--lna'] })).toThrow(/unknown option --lna/);
+    });
+  });
+
+  it('allows the configured names as Host, besides localhost and own addresses', () => {
+    const config = loadConfig({
+      PUBLIC_URL: 'https://Class.Example.org',
+      ALLOWED_HOSTS: 'inclubit.school.lan',
+      ALLOWED_ORIGINS: 'https://other.example.org:8443',
+      TOKEN_SECRET: 'k3x9Qm2vLr8TzW4nYp6HsB1cJd7FgA5uEo0iRtMy',
+    });
+    expect(config.http.allowedHosts.sort()).toEqual(
+      ['class.example.org', 'inclubit.school.lan', 'localhost', 'other.example.org'].sort(),
+    );
   });
 
   describe('NODE_ENV=production', () => {

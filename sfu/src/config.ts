@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { productionProblems } from './config-safety.js';
+import { lanAddresses, type Interfaces } from './lan/addresses.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -20,7 +22,7 @@ const list = z.string().transform((v) =>
 );
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
 
-const schema = z.object({
+export const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).optional(),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('localhost'),
@@ -49,6 +51,12 @@ const schema = z.object({
   JOIN_TIMEOUT_MS: positiveInt.default(10_000),
   RESUME_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   ALLOWED_ORIGINS: list.optional(),
+  // Names (besides PUBLIC_URL's, localhost and this machine's addresses) that requests may carry as Host.
+  ALLOWED_HOSTS: list.optional(),
+  // Classroom mode (also `npm start -- --lan`): HTTPS on the LAN address(es), a local certificate.
+  LAN: z.stringbool().default(false),
+  // The LAN addresses to serve in classroom mode; found from the network interfaces when not set.
+  LAN_ADDRESSES: list.pipe(z.array(ip).min(1)).optional(),
   // Proxies whose X-Forwarded-For is believed (Fastify trustProxy: addresses, CIDRs or 'loopback').
   TRUST_PROXY: z.string().min(1).optional(),
 
@@ -80,47 +88,19 @@ const schema = z.object({
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1']);
 const unspecifiedAddresses = new Set(['0.0.0.0', '::']);
 
-const generate = 'generate one with: openssl rand -base64 48';
-// Values that appear in examples and tutorials: a deployment that still has one is not configured.
-const wellKnown = new Set([
-  'password',
-  'secret',
-  'admin',
-  'inclubit',
-  'inclubit360',
-  '123456789012',
-  'qwertyuiopas',
-]);
-const isPlaceholder = (value: string) =>
-  /change[-_ ]?me|replace[-_ ]?me|your[-_ ]/i.test(value) || wellKnown.has(value.toLowerCase());
-
-/** What a production deployment must have; each line names the variable and how to fix it. */
-function productionProblems(e: z.infer<typeof schema>): string[] {
-  const problems: string[] = [];
-  const secret = (name: 'TOKEN_SECRET' | 'TURN_SECRET', why: string) => {
-    const value = e[name];
-    if (!value) problems.push(`  ${name}: required (${why}); ${generate}`);
-    else if (isPlaceholder(value)) problems.push(`  ${name}: still the example value; ${generate}`);
-  };
-  secret('TOKEN_SECRET', 'it signs every link and operator session');
-  secret('TURN_SECRET', 'viewers behind firewalls reach the SFU through coturn with it');
-  if (!e.OPERATOR_PASSWORD && !e.OPERATOR_PASSWORD_HASH)
-    problems.push('  OPERATOR_PASSWORD: required (or OPERATOR_PASSWORD_HASH): the dashboard login');
-  else if (e.OPERATOR_PASSWORD && isPlaceholder(e.OPERATOR_PASSWORD))
-    problems.push('  OPERATOR_PASSWORD: a default password; choose your own (at least 12 characters)');
-  if (!e.PUBLIC_URL)
-    problems.push('  PUBLIC_URL: required: the https:// address users open (DOMAIN in compose)');
-  else if (!e.PUBLIC_URL.startsWith('https://'))
-    problems.push(
-      `  PUBLIC_URL: must be https:// (headsets refuse WebXR and cameras without it), got ${e.PUBLIC_URL}`,
-    );
-  return problems;
-}
-
 export interface Config {
   /** NODE_ENV=production: secrets required and checked (see productionProblems). */
   production: boolean;
-  http: { port: number; host: string; publicUrl: string | undefined; trustProxy: string | undefined };
+  http: {
+    port: number;
+    host: string;
+    publicUrl: string | undefined;
+    trustProxy: string | undefined;
+    /** Host names requests may name besides localhost and this machine's own addresses (DNS rebinding). */
+    allowedHosts: string[];
+  };
+  /** Classroom mode: HTTPS with a local certificate on these LAN addresses, which WebRTC announces too. */
+  lan: { addresses: string[] } | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   mediasoup: {
@@ -129,8 +109,8 @@ export interface Config {
     logLevel: z.infer<typeof schema>['MEDIASOUP_LOG_LEVEL'];
     /** Worker i listens on rtcPort + i (one WebRtcServer per worker, UDP and TCP on the same port). */
     rtcPort: number;
-    listenIp: string;
-    announcedIp: string | undefined;
+    /** Where the WebRTC ports listen, each with the address browsers are told (when it differs). */
+    listen: { ip: string; announcedIp?: string | undefined }[];
   };
   webDistDir: string;
   rooms: {
@@ -179,9 +159,22 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export interface LoadOptions {
+  /** Command-line arguments after `node main.js` (`npm start -- --lan`). */
+  argv?: string[];
+  /** The network interfaces, for finding LAN addresses (tests pass their own). */
+  interfaces?: Interfaces;
+}
+
+const options = new Set(['--lan']);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptions = {}): Config {
+  const unknown = (load.argv ?? []).filter((a) => !options.has(a));
+  if (unknown.length)
+    throw new ConfigError(`unknown option ${unknown.join(' ')} (the only option is --lan: classroom mode)`);
   // Empty strings (as left by `VAR=` in an .env file) mean "not set".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  if (load.argv?.includes('--lan')) given.LAN = 'true';
   const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -189,13 +182,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  const embedded = !production && !e.TOKEN_SECRET && loopbackHosts.has(e.HOST);
   const problems: string[] = [];
-  if (!e.TOKEN_SECRET && !embedded && !production)
+  const lan = e.LAN ? { addresses: e.LAN_ADDRESSES ?? lanAddresses(load.interfaces) } : undefined;
+  if (lan && lan.addresses.length === 0)
+    problems.push(
+      '  --lan: this machine has no LAN address (no IPv4 address outside loopback and container bridges): ' +
+        'join the classroom network first, or name the address with LAN_ADDRESSES',
+    );
+  // Classroom mode listens on every interface unless told otherwise; its token secret is kept in DATA_DIR.
+  const host = lan && !given.HOST ? '0.0.0.0' : e.HOST;
+  const embedded = !production && !lan && !e.TOKEN_SECRET && loopbackHosts.has(host);
+  if (!e.TOKEN_SECRET && !embedded && !production && !lan)
     problems.push(`  TOKEN_SECRET: required when HOST (${e.HOST}) is not a loopback address`);
   if (e.TURN_SECRET && !e.TURN_HOST)
     problems.push('  TURN_HOST: required with TURN_SECRET (the address browsers reach coturn at)');
-  if (unspecifiedAddresses.has(e.RTC_LISTEN_IP) && !e.RTC_ANNOUNCED_IP)
+  if (unspecifiedAddresses.has(e.RTC_LISTEN_IP) && !e.RTC_ANNOUNCED_IP && !lan)
     problems.push(
       `  RTC_ANNOUNCED_IP: required when RTC_LISTEN_IP is ${e.RTC_LISTEN_IP} (browsers need the server's public address; PUBLIC_IP in compose)`,
     );
@@ -212,7 +213,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     production,
-    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY },
+    http: {
+      port: e.PORT,
+      host,
+      publicUrl: e.PUBLIC_URL,
+      trustProxy: e.TRUST_PROXY,
+      allowedHosts: allowedHosts(e, host),
+    },
+    lan,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     mediasoup: {
@@ -220,8 +228,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerBin: e.MEDIASOUP_WORKER_BIN,
       logLevel: e.MEDIASOUP_LOG_LEVEL,
       rtcPort: e.RTC_PORT,
-      listenIp: e.RTC_LISTEN_IP,
-      announcedIp: e.RTC_ANNOUNCED_IP,
+      // Classroom mode: one listening address per LAN address, each announced as itself.
+      listen:
+        lan && !given.RTC_LISTEN_IP
+          ? lan.addresses.map((ip) => ({ ip }))
+          : [{ ip: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP }],
     },
     webDistDir: e.WEB_DIST_DIR,
     rooms: {
@@ -260,4 +271,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     embedded,
   };
+}
+
+/** The host names of every address the service is configured to be reached at. */
+function allowedHosts(e: z.infer<typeof schema>, host: string): string[] {
+  const names = new Set<string>(e.ALLOWED_HOSTS?.map((h) => h.toLowerCase()));
+  for (const url of [e.PUBLIC_URL, ...(e.ALLOWED_ORIGINS ?? [])]) {
+    if (!url) continue;
+    try {
+      names.add(new URL(url).hostname.toLowerCase());
+    } catch {
+      // ALLOWED_ORIGINS holds origins; a malformed one simply allows nothing
+    }
+  }
+  if (!unspecifiedAddresses.has(host)) names.add(host.toLowerCase());
+  return [...names];
 }

@@ -1,34 +1,85 @@
 // Start-up: config → workers → server → listen; graceful shutdown on SIGINT/SIGTERM.
-import { ConfigError, loadConfig } from './config.js';
-import { buildServer } from './server.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { buildServer, type Service } from './server.js';
 import { joinLinks } from './http/operator-auth.js';
+import { renderBanner } from './banner.js';
 import type { RoomId } from './protocol/index.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
+const fatal = (message: string): never => {
+  process.stderr.write(`${message}\n`);
   process.exit(1);
-}
+};
 
-const { app, tokens } = await buildServer(config);
-await app.listen({ port: config.http.port, host: config.http.host });
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env, { argv: process.argv.slice(2) });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return fatal(error.message);
+  }
+}
+const config = readConfig();
+
+const inUse = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+
+async function build(): Promise<Service> {
+  try {
+    return await buildServer(config);
+  } catch (error) {
+    // mediasoup reports a taken WebRTC port in its message, not as an errno code.
+    if (error instanceof Error && /address already in use|EADDRINUSE/i.test(error.message))
+      fatal(
+        `RTC_PORT: port ${config.mediasoup.rtcPort} (or the next ones, one per worker) is already in use: ${error.message}`,
+      );
+    throw error;
+  }
+}
+const { app, tokens, classroom } = await build();
+try {
+  await app.listen({
+    port: config.http.port,
+    host: config.http.host,
+    // Fastify names the scheme from its options; classroom mode's server is HTTPS made by a factory.
+    listenTextResolver: (address) =>
+      `Server listening at ${classroom ? address.replace(/^http:/, 'https:') : address}`,
+  });
+} catch (error) {
+  if (!inUse(error)) throw error;
+  await app.close();
+  fatal(
+    `PORT: port ${config.http.port} on ${config.http.host} is already in use (another Inclubit 360, or another program); set PORT to a free port`,
+  );
+}
 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.http.port;
-const base = config.http.publicUrl ?? `http://localhost:${port}`;
-app.log.info(`Inclubit 360 is running: ${base}/`);
-// Ready-made links for a first try; each carries its token, so opening one needs no typing.
-const demo = await joinLinks(tokens, base, 'demo' as RoomId, config.auth.linkTokenTtlS);
-const viewerLink = config.rooms.access === 'open' ? `${base}/watch/demo` : demo.viewer;
-app.log.info(`  camera (test pattern): ${config.embedded ? `${base}/camera/demo` : demo.camera}`);
-app.log.info(`  viewer:                ${viewerLink}`);
+const lanBases = classroom?.addresses.map((a) => `https://${a}:${port}`) ?? [];
+const base = config.http.publicUrl ?? lanBases[0] ?? `http://localhost:${port}`;
+// Ready-made links for a first try; those with a token are shown on the terminal only, never logged.
+const room = 'demo' as RoomId;
+const demo = await joinLinks(tokens, base, room, config.auth.linkTokenTtlS);
 const operator = await tokens.issue({ role: 'operator' }, config.auth.operatorTokenTtlS);
-app.log.info(
-  `  operator dashboard:    ${base}/dashboard?t=${operator.token}  (valid ${config.auth.operatorTokenTtlS / 60} min; or log in with the operator password)`,
-);
+const rtcPorts =
+  config.mediasoup.rtcPort === 0
+    ? 'the ports the OS chose'
+    : `${config.mediasoup.rtcPort}–${config.mediasoup.rtcPort + config.mediasoup.workers - 1}`;
+const banner = await renderBanner({
+  base,
+  lanBases,
+  caFingerprint: classroom?.certificate.caFingerprint,
+  certificate: classroom?.certificate,
+  rtcPorts,
+  httpPort: port,
+  viewer: config.rooms.access === 'open' ? `${base}/watch/${room}` : demo.viewer,
+  camera: config.embedded
+    ? { url: `${base}/camera/${room}`, hasToken: false }
+    : { url: demo.camera, hasToken: true },
+  dashboard: `${base}/dashboard`,
+  dashboardWithToken: `${base}/dashboard?t=${operator.token}`,
+  operatorTokenTtlMin: config.auth.operatorTokenTtlS / 60,
+});
+for (const line of banner.log) app.log.info(line);
+if (process.stdout.isTTY) process.stdout.write(banner.terminal);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

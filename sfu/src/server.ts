@@ -1,6 +1,6 @@
 // buildServer(config): the whole service as a Fastify instance, ready to listen or to inject into.
 // Registration only; behaviour lives in the plugins.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Config } from './config.js';
 import { CloseCode } from './protocol/index.js';
@@ -14,6 +14,12 @@ import { operatorRoutes } from './http/operator-auth.js';
 import { Tokens } from './auth/tokens.js';
 import { operatorPasswordHash } from './auth/password.js';
 import { Metrics } from './observe/metrics.js';
+import { AllowedHosts } from './http/allowed-hosts.js';
+import { hostGuard } from './http/host-guard.js';
+import { securityHeaders } from './http/security-headers.js';
+import { answerClientError, errorHandler } from './http/error-handler.js';
+import { redactUrl } from './http/redact.js';
+import { prepareClassroom, type Classroom } from './lan/classroom.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -21,17 +27,49 @@ export interface Service {
   rooms: RoomRegistry;
   tokens: Tokens;
   metrics: Metrics;
+  /** Classroom mode's certificate and addresses; undefined otherwise. */
+  classroom: Classroom | undefined;
 }
 
-export async function buildServer(config: Config): Promise<Service> {
+export interface BuildOptions {
+  /** Where the log goes instead of stdout (tests read what the service logs). */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function buildServer(config: Config, build: BuildOptions = {}): Promise<Service> {
+  const hosts = new AllowedHosts(config.http.allowedHosts);
+  const classroom = config.lan
+    ? await prepareClassroom({
+        addresses: config.lan.addresses,
+        dataDir: config.auth.dataDir,
+        tokenSecret: config.auth.tokenSecret,
+        hostAllowed: (hostname) => hosts.allows(hostname),
+      })
+    : undefined;
   const app = Fastify({
+    ...(classroom && { serverFactory: classroom.serverFactory }),
+    clientErrorHandler: answerClientError,
     // Behind Caddy every request comes from 127.0.0.1; the login limiter needs the client's own address.
     ...(config.http.trustProxy && { trustProxy: config.http.trustProxy }),
     logger: {
       level: config.logLevel,
-      ...(config.logFormat === 'pretty' && {
-        transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
-      }),
+      // Fastify's request line, with the tokens that links carry in their URL taken out.
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+        }),
+      },
+      ...(build.logStream && { stream: build.logStream }),
+      ...(config.logFormat === 'pretty' &&
+        !build.logStream && {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' },
+          },
+        }),
     },
   });
   const pool = await WorkerPool.create({
@@ -47,7 +85,7 @@ export async function buildServer(config: Config): Promise<Service> {
     keyFrameMinIntervalMs: config.rooms.keyFrameMinIntervalMs,
     viewersPerWorker: config.rooms.viewersPerWorker,
   });
-  const tokens = new Tokens(config.auth.tokenSecret);
+  const tokens = new Tokens(classroom?.tokenSecret ?? config.auth.tokenSecret);
   const metrics = new Metrics(pool, rooms);
   const passwordHash = await operatorPasswordHash(config.auth, app.log);
   app.addHook('onClose', () => {
@@ -72,6 +110,9 @@ export async function buildServer(config: Config): Promise<Service> {
       });
     },
   });
+  await app.register(errorHandler);
+  await app.register(hostGuard, { hosts });
+  await app.register(securityHeaders);
   await app.register(healthRoutes, { pool, metrics });
   await app.register(signalingRoutes, {
     rooms,
@@ -83,6 +124,6 @@ export async function buildServer(config: Config): Promise<Service> {
     resumeGraceMs: config.signaling.resumeGraceMs,
   });
   await app.register(operatorRoutes, { tokens, passwordHash, config });
-  await app.register(webAppRoutes, { dir: config.webDistDir });
-  return { app, pool, rooms, tokens, metrics };
+  await app.register(webAppRoutes, { dir: config.webDistDir, caCert: classroom?.certificate.caCert });
+  return { app, pool, rooms, tokens, metrics, classroom };
 }

@@ -166,8 +166,7 @@ async function openStage(profile: LadderProfile, ssrc: number): Promise<Stage> {
       count,
       logLevel: 'warn',
       rtcPort: 0,
-      listenIp: '127.0.0.1',
-      announcedIp: undefined,
+      listen: [{ ip: '127.0.0.1' }],
       log: pino({ level: 'warn' }),
     });
     workers = pool.all().map((w) => w.worker);

@@ -17,8 +17,8 @@ export interface WorkerPoolOptions {
   logLevel: types.WorkerLogLevel;
   /** Worker i listens on rtcPort + i; 0 lets the OS pick (tests). */
   rtcPort: number;
-  listenIp: string;
-  announcedIp: string | undefined;
+  /** One UDP and one TCP socket per entry, all on the worker's port; announcedIp is what browsers are told. */
+  listen: { ip: string; announcedIp?: string | undefined }[];
   log: FastifyBaseLogger;
 }
 
@@ -142,11 +142,9 @@ async function createWebRtcServer(
   opts: WorkerPoolOptions,
 ): Promise<types.WebRtcServer> {
   const port = opts.rtcPort === 0 ? undefined : opts.rtcPort + index;
-  const listen = { ip: opts.listenIp, announcedIp: opts.announcedIp, port };
   return worker.createWebRtcServer({
-    listenInfos: [
-      { protocol: 'udp', ...listen },
-      { protocol: 'tcp', ...listen },
-    ],
+    listenInfos: opts.listen.flatMap(({ ip, announcedIp }) =>
+      (['udp', 'tcp'] as const).map((protocol) => ({ protocol, ip, announcedIp, port })),
+    ),
   });
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config.js';
-import { buildServer, type Service } from '../server.js';
+import { buildServer, type BuildOptions, type Service } from '../server.js';
 
 export interface TestService extends Service {
   wsUrl: string;
@@ -11,7 +11,10 @@ export interface TestService extends Service {
   config: Config;
 }
 
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(
+  env: Record<string, string> = {},
+  build: BuildOptions = {},
+): Promise<TestService> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -24,7 +27,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-test-')),
     ...env,
   });
-  const service = await buildServer(config);
+  const service = await buildServer(config, build);
   const httpUrl = await service.app.listen({ port: 0, host: '127.0.0.1' });
   return { ...service, config, httpUrl, wsUrl: `${httpUrl.replace('http', 'ws')}/ws` };
 }
