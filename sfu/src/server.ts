@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Config } from './config.js';
-import { CloseCode } from './protocol/index.js';
+import { CloseCode, SIGNALING_SUBPROTOCOL } from './protocol/index.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { udpBufferAdvice } from './media/forwarding.js';
 import { RoomRegistry } from './media/room-registry.js';
@@ -96,7 +96,11 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   // ws drops frames over maxPayload without a word; a larger hard cap lets the signaling layer answer
   // oversize messages up to 4x the limit with a typed error first.
   await app.register(websocket, {
-    options: { maxPayload: 4 * config.signaling.maxMessageBytes },
+    options: {
+      maxPayload: 4 * config.signaling.maxMessageBytes,
+      // Answer with the protocol's name, never with the token a page offers beside it.
+      handleProtocols: (offered) => (offered.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : false),
+    },
     // Shutting down (SIGTERM, an update): every client is told the server is restarting and comes back by
     // itself (reconnect, then resume or rejoin), instead of seeing an unexplained close.
     preClose(done) {

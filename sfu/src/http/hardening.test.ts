@@ -160,6 +160,25 @@ describe('tokens presented where none is needed (embedded default, open rooms)',
   });
 });
 
+describe('the token as a WebSocket subprotocol (never in a URL)', () => {
+  it('is read from Sec-WebSocket-Protocol, and only the protocol name is answered', async () => {
+    const { service } = await start({ TOKEN_SECRET: 'subprotocol-secret-long-enough-0123456789' });
+    const camera = (await service.tokens.issue({ role: 'camera', room: 'room-a' as RoomId }, 60)).token;
+    const c = await TestClient.connect(service.wsUrl, {}, ['inclubit', `token.${camera}`]);
+    clients.push(c);
+    expect(c.socket.protocol).toBe('inclubit');
+    // The camera token counts: its own room as camera, and nothing else.
+    expect(await c.expectError('join', { room: 'room-b', role: 'camera' })).toBe('forbidden');
+    expect(await c.expectError('join', { room: 'room-a', role: 'camera' })).toBeUndefined();
+    // A forged one is refused at the upgrade, as in the URL.
+    const forged = await TestClient.connect(service.wsUrl, {}, ['inclubit', `token.${camera}x`]).then(
+      (c) => (clients.push(c), undefined),
+      (e: unknown) => e,
+    );
+    expect((forged as UpgradeRefused).status).toBe(401);
+  });
+});
+
 describe('the log', () => {
   it('never holds a token that was used: operator, camera or viewer, nor its signature', async () => {
     const { service, text } = await start({ TOKEN_SECRET: 'log-test-secret-long-enough-0123456789' });

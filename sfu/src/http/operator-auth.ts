@@ -70,10 +70,14 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
     return reply.code(204).send();
   });
 
-  /** What a link's token allows, so a page can tell "expired link" from "server unreachable". */
+  /**
+   * What a link's token allows, so a page can tell "expired link" from "server unreachable". The token comes
+   * as `Authorization: Bearer` (pages) or `?token=` (scripts).
+   */
   app.get<{ Querystring: { token?: string } }>('/api/token', async (req, reply) => {
-    if (!req.query.token) return sendError(reply, 'bad_request', 'give ?token=');
-    const grant = await tokens.verify(req.query.token);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? req.query.token;
+    if (!token) return sendError(reply, 'bad_request', 'give Authorization: Bearer <token> or ?token=');
+    const grant = await tokens.verify(token);
     return { ...grant, expiresAt: grant.exp * 1000 };
   });
 

@@ -108,3 +108,21 @@ export function decodeResult<M extends Method>(method: M, data: unknown): Decode
   if (!parsed.success) return { ok: false, id: null, code: 'bad_request', message: describe(parsed.error) };
   return { ok: true, value: parsed.data as Result<M> };
 }
+
+/**
+ * The WebSocket subprotocol of this protocol. A page's token travels as a second subprotocol,
+ * `token.<jwt>` (JWTs are base64url with dots: valid subprotocol characters), so it is never part of a URL
+ * that a proxy or server could log. The server always answers with SIGNALING_SUBPROTOCOL, never the token.
+ * (`/ws?token=` still works for scripts; the service redacts it from its own log.)
+ */
+export const SIGNALING_SUBPROTOCOL = 'inclubit';
+export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
+
+/** The token offered in a Sec-WebSocket-Protocol header value, if any. */
+export function tokenFromSubprotocols(header: string | undefined): string | undefined {
+  for (const value of (header ?? '').split(',')) {
+    const protocol = value.trim();
+    if (protocol.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) return protocol.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+  }
+  return undefined;
+}

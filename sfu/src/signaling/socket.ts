@@ -9,6 +9,7 @@ import {
   type ErrorCode,
   type PeerId,
   type ServerMessage,
+  tokenFromSubprotocols,
 } from '../protocol/index.js';
 import { SignalingError } from '../errors.js';
 import type { RoomRegistry } from '../media/room-registry.js';
@@ -67,7 +68,8 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         if (!originAllowed(req, limits.allowedOrigins)) {
           return reply.code(403).send(refuse('forbidden', `origin ${req.headers.origin} is not allowed`));
         }
-        const token = req.query.token;
+        // Pages send their token as a subprotocol (never in a URL); scripts may use ?token=.
+        const token = tokenFromSubprotocols(req.headers['sec-websocket-protocol']) ?? req.query.token;
         if (token === undefined) return;
         try {
           req.grant = await opts.tokens.verify(token);

@@ -54,9 +54,13 @@ export class TestClient {
     });
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
+  static connect(
+    url: string,
+    headers: Record<string, string> = {},
+    protocols: string[] = [],
+  ): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { headers });
+      const socket = new WebSocket(url, protocols, { headers });
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);
       socket.once('unexpected-response', (_req, res) => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RoomId, RoomSummary } from '@inclubit/sfu/protocol';
-import { SignalingClient, signalingUrl } from '../lib/signaling';
+import { SignalingClient } from '../lib/signaling';
 
 export interface Sample {
   at: number;
@@ -48,7 +48,7 @@ export function useRooms(token: string, onUnauthorized: () => void): RoomsState 
 
     const connect = async () => {
       try {
-        client = await SignalingClient.connect(signalingUrl(token));
+        client = await SignalingClient.connect(token);
         client.on('roomsChanged', ({ rooms, removed }) => apply(rooms, removed, false));
         client.onClose(() => {
           if (!stopped) retry = setTimeout(() => void connect(), 2000);

@@ -1,6 +1,8 @@
 // Typed signaling client: request(method, params) → validated result, plus validated server events.
 import {
   CloseCode,
+  SIGNALING_SUBPROTOCOL,
+  TOKEN_SUBPROTOCOL_PREFIX,
   decodeResult,
   decodeServerMessage,
   type ErrorCode,
@@ -28,10 +30,9 @@ export function pageToken(): string | undefined {
   return new URLSearchParams(location.search).get('t') ?? undefined;
 }
 
-export function signalingUrl(token = pageToken()): string {
+export function signalingUrl(): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = token ? `?token=${encodeURIComponent(token)}` : '';
-  return `${scheme}//${location.host}/ws${query}`;
+  return `${scheme}//${location.host}/ws`;
 }
 
 export class SignalingClient {
@@ -74,14 +75,16 @@ export class SignalingClient {
     }, intervalMs);
   }
 
-  static async connect(url = signalingUrl(), timeoutMs = 10_000): Promise<SignalingClient> {
+  /** Connects with `token` (the page's own by default) as a subprotocol: it never appears in a URL. */
+  static async connect(token = pageToken(), timeoutMs = 10_000): Promise<SignalingClient> {
     try {
-      return await SignalingClient.open(url, timeoutMs);
+      return await SignalingClient.open(signalingUrl(), token, timeoutMs);
     } catch (error) {
       // A refused upgrade looks like a network error to a page; ask the server what it thinks of our token.
-      const token = pageToken();
       if (token) {
-        const check = await fetch(`/api/token?token=${encodeURIComponent(token)}`).catch(() => undefined);
+        const check = await fetch('/api/token', { headers: { authorization: `Bearer ${token}` } }).catch(
+          () => undefined,
+        );
         if (check?.status === 401)
           throw new RequestError('unauthorized', 'this link has expired or is not valid');
       }
@@ -89,9 +92,10 @@ export class SignalingClient {
     }
   }
 
-  private static open(url: string, timeoutMs: number): Promise<SignalingClient> {
+  private static open(url: string, token: string | undefined, timeoutMs: number): Promise<SignalingClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const protocols = [SIGNALING_SUBPROTOCOL, ...(token ? [`${TOKEN_SUBPROTOCOL_PREFIX}${token}`] : [])];
+      const socket = new WebSocket(url, protocols);
       const timer = setTimeout(() => {
         socket.close();
         reject(new RequestError('timeout', `no answer from ${url}`));
