@@ -175,3 +175,14 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('example.env', () => {
+  it('lists every variable the service reads', async () => {
+    const fs = await import('node:fs');
+    const { schema } = await import('./config.js');
+    const text = fs.readFileSync(new URL('../../example.env', import.meta.url), 'utf8');
+    const listed = new Set([...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    const missing = Object.keys(schema.shape).filter((name) => !listed.has(name));
+    expect(missing).toEqual([]);
+  });
+});
