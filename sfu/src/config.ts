@@ -50,6 +50,7 @@ export const schema = z.object({
   WS_RATE_BURST: positiveInt.default(60),
   JOIN_TIMEOUT_MS: positiveInt.default(10_000),
   RESUME_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+  DASHBOARD_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   ALLOWED_ORIGINS: list.optional(),
   // Names (besides PUBLIC_URL's, localhost and this machine's addresses) that requests may carry as Host.
   ALLOWED_HOSTS: list.optional(),
@@ -130,6 +131,8 @@ export interface Config {
     resumeGraceMs: number;
     /** Origins allowed to open /ws; undefined = the page's own origin only. */
     allowedOrigins: string[] | undefined;
+    /** How often operators' dashboards get their changes. */
+    dashboardIntervalMs: number;
   };
   auth: {
     /** undefined = embedded mode: a random per-process secret, and a camera needs no token. */
@@ -249,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
       joinTimeoutMs: e.JOIN_TIMEOUT_MS,
       resumeGraceMs: e.RESUME_GRACE_MS,
       allowedOrigins: e.ALLOWED_ORIGINS,
+      dashboardIntervalMs: e.DASHBOARD_INTERVAL_MS,
     },
     auth: {
       tokenSecret: e.TOKEN_SECRET,

@@ -14,6 +14,7 @@ import { operatorRoutes } from './http/operator-auth.js';
 import { Tokens } from './auth/tokens.js';
 import { operatorPasswordHash } from './auth/password.js';
 import { Metrics } from './observe/metrics.js';
+import { RoomWatcher } from './observe/room-watcher.js';
 import { AllowedHosts } from './http/allowed-hosts.js';
 import { hostGuard } from './http/host-guard.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -27,6 +28,7 @@ export interface Service {
   rooms: RoomRegistry;
   tokens: Tokens;
   metrics: Metrics;
+  watcher: RoomWatcher;
   /** Classroom mode's certificate and addresses; undefined otherwise. */
   classroom: Classroom | undefined;
 }
@@ -87,8 +89,10 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   });
   const tokens = new Tokens(classroom?.tokenSecret ?? config.auth.tokenSecret);
   const metrics = new Metrics(pool, rooms);
+  const watcher = new RoomWatcher({ rooms, log: app.log, intervalMs: config.signaling.dashboardIntervalMs });
   const passwordHash = await operatorPasswordHash(config.auth, app.log);
   app.addHook('onClose', () => {
+    watcher.close();
     rooms.closeAll('server shutting down');
     pool.close();
   });
@@ -120,6 +124,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   await app.register(healthRoutes, { pool, metrics });
   await app.register(signalingRoutes, {
     rooms,
+    watcher,
     tokens,
     policy: { embedded: config.embedded, roomAccess: config.rooms.access },
     limits: config.signaling,
@@ -127,7 +132,13 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     metrics,
     resumeGraceMs: config.signaling.resumeGraceMs,
   });
-  await app.register(operatorRoutes, { tokens, passwordHash, config });
+  await app.register(operatorRoutes, {
+    tokens,
+    passwordHash,
+    publicUrl: config.http.publicUrl,
+    linkTokenTtlS: config.auth.linkTokenTtlS,
+    operatorTokenTtlS: config.auth.operatorTokenTtlS,
+  });
   await app.register(webAppRoutes, { dir: config.webDistDir, caCert: classroom?.certificate.caCert });
-  return { app, pool, rooms, tokens, metrics, classroom };
+  return { app, pool, rooms, tokens, metrics, watcher, classroom };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role, RoomId } from '../protocol/index.js';
-import { SignalingError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import { authorizeJoin, type AccessPolicy } from './access.js';
 import type { Grant } from './tokens.js';
 
@@ -11,7 +11,7 @@ const outcome = (policy: AccessPolicy, grant: Grant | undefined, role: Role) => 
     authorizeJoin(policy, grant, room, role);
     return 'ok';
   } catch (e) {
-    return e instanceof SignalingError ? e.code : 'threw';
+    return e instanceof ServiceError ? e.code : 'threw';
   }
 };
 

@@ -1,6 +1,6 @@
 // Who may join a room in which role: the single place the rules live.
 import type { Role, RoomId } from '../protocol/index.js';
-import { SignalingError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import type { Grant } from './tokens.js';
 
 export interface AccessPolicy {
@@ -24,13 +24,13 @@ export function authorizeJoin(
   const forRoom = (g: Grant | undefined, r: Role) => g?.role === r && g.room === room;
   if (role === 'camera') {
     if (forRoom(grant, 'camera')) return;
-    if (grant) throw new SignalingError('forbidden', `this token may not be the camera of room ${room}`);
+    if (grant) throw new ServiceError('forbidden', `this token may not be the camera of room ${room}`);
     if (policy.embedded) return;
-    throw new SignalingError('unauthorized', 'the camera needs a camera link (token)');
+    throw new ServiceError('unauthorized', 'the camera needs a camera link (token)');
   }
   // An operator watches any room; a camera token lets its holder check its own room's picture.
   if (forRoom(grant, 'viewer') || forRoom(grant, 'camera') || grant?.role === 'operator') return;
-  if (grant) throw new SignalingError('forbidden', `this token is not for room ${room}`);
+  if (grant) throw new ServiceError('forbidden', `this token is not for room ${room}`);
   if (policy.roomAccess === 'open') return;
-  throw new SignalingError('unauthorized', `room ${room} needs a viewer link (token)`);
+  throw new ServiceError('unauthorized', `room ${room} needs a viewer link (token)`);
 }

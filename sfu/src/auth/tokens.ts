@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { z } from 'zod';
 import { RoomId } from '../protocol/index.js';
-import { SignalingError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 
 export const Grant = z.discriminatedUnion('role', [
   z.object({ role: z.literal('camera'), room: RoomId }),
@@ -45,15 +45,15 @@ export class Tokens {
     try {
       ({ payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new SignalingError('unauthorized', 'token expired');
-      throw new SignalingError('unauthorized', 'invalid token');
+      if (error instanceof errors.JWTExpired) throw new ServiceError('unauthorized', 'token expired');
+      throw new ServiceError('unauthorized', 'invalid token');
     }
     const grant = Grant.safeParse(payload);
     const { jti, exp } = payload;
     if (!grant.success || typeof jti !== 'string' || typeof exp !== 'number') {
-      throw new SignalingError('unauthorized', 'invalid token');
+      throw new ServiceError('unauthorized', 'invalid token');
     }
-    if (this.revoked.has(jti)) throw new SignalingError('unauthorized', 'token revoked');
+    if (this.revoked.has(jti)) throw new ServiceError('unauthorized', 'token revoked');
     return { ...grant.data, jti, exp };
   }
 

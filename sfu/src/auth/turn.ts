@@ -3,7 +3,6 @@
 // coturn checks both without a database; nothing long-lived ever reaches a browser.
 import { createHmac } from 'node:crypto';
 import type { IceServer } from '../protocol/index.js';
-import type { Config } from '../config.js';
 
 export function turnCredentials(secret: string, peerId: string, ttlS: number, now = Date.now()) {
   const username = `${Math.floor(now / 1000) + ttlS}:${peerId}`;
@@ -11,12 +10,19 @@ export function turnCredentials(secret: string, peerId: string, ttlS: number, no
   return { username, credential };
 }
 
+export interface TurnOptions {
+  /** Shared with coturn (use-auth-secret). */
+  secret: string;
+  /** The address browsers reach coturn at. */
+  host: string;
+  udpPort: number;
+  tlsPort: number;
+  transports: ('udp' | 'tcp' | 'tls')[];
+  credentialTtlS: number;
+}
+
 /** STUN, TURN over UDP and TCP, and TURNS over TLS, as configured. */
-export function iceServersFor(
-  turn: NonNullable<Config['turn']>,
-  peerId: string,
-  now = Date.now(),
-): IceServer[] {
+export function iceServersFor(turn: TurnOptions, peerId: string, now = Date.now()): IceServer[] {
   const { username, credential } = turnCredentials(turn.secret, peerId, turn.credentialTtlS, now);
   const urls: string[] = [];
   if (turn.transports.includes('udp')) urls.push(`turn:${turn.host}:${turn.udpPort}?transport=udp`);

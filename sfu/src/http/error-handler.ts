@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ErrorCode } from '../protocol/index.js';
-import { SignalingError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 
 const statusOf: Partial<Record<ErrorCode, number>> = {
   bad_json: 400,
@@ -33,8 +33,8 @@ function codeOf(status: number): ErrorCode {
 }
 
 const plugin: FastifyPluginAsync = async (app) => {
-  app.setErrorHandler((error: FastifyError | SignalingError, req, reply) => {
-    if (error instanceof SignalingError) return sendError(reply, error.code, error.message);
+  app.setErrorHandler((error: FastifyError | ServiceError, req, reply) => {
+    if (error instanceof ServiceError) return sendError(reply, error.code, error.message);
     const status = 'statusCode' in error ? (error.statusCode ?? 500) : 500;
     if (status >= 400 && status < 500) {
       req.log.warn({ status, code: error.code, detail: error.message }, 'bad request');

@@ -3,24 +3,26 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { sendError } from './error-handler.js';
 import { z } from 'zod';
 import { RoomId } from '../protocol/index.js';
-import { SignalingError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
-import type { Config } from '../config.js';
 
 export interface OperatorRoutesOptions {
   tokens: Tokens;
   passwordHash: string;
-  config: Config;
+  /** The base of the links made (PUBLIC_URL); undefined: the address the request came to. */
+  publicUrl: string | undefined;
+  linkTokenTtlS: number;
+  operatorTokenTtlS: number;
 }
 
 /** The operator grant of a `Authorization: Bearer <token>` request, or a typed 401/403. */
 export async function requireOperator(tokens: Tokens, req: FastifyRequest): Promise<VerifiedGrant> {
   const header = req.headers.authorization ?? '';
   const token = /^Bearer (.+)$/.exec(header)?.[1];
-  if (!token) throw new SignalingError('unauthorized', 'log in as operator first');
+  if (!token) throw new ServiceError('unauthorized', 'log in as operator first');
   const grant = await tokens.verify(token);
-  if (grant.role !== 'operator') throw new SignalingError('forbidden', 'operator role required');
+  if (grant.role !== 'operator') throw new ServiceError('forbidden', 'operator role required');
   return grant;
 }
 
@@ -48,7 +50,7 @@ const LinksBody = z.object({ room: RoomId });
 
 export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
   app,
-  { tokens, passwordHash, config },
+  { tokens, passwordHash, publicUrl, linkTokenTtlS, operatorTokenTtlS },
 ) => {
   const limiter = new AttemptLimiter(10, 60_000);
 
@@ -62,7 +64,7 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
       return sendError(reply, 'unauthorized', 'wrong password');
     }
     req.log.info({ ip: req.ip }, 'operator logged in');
-    return tokens.issue({ role: 'operator' }, config.auth.operatorTokenTtlS);
+    return tokens.issue({ role: 'operator' }, operatorTokenTtlS);
   });
 
   app.post('/api/logout', async (req, reply) => {
@@ -86,8 +88,8 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
     await requireOperator(tokens, req);
     const body = LinksBody.safeParse(req.body);
     if (!body.success) return sendError(reply, 'bad_request', 'send { "room": "<room code>" }');
-    const base = config.http.publicUrl ?? `${req.protocol}://${req.headers.host}`;
-    return joinLinks(tokens, base, body.data.room, config.auth.linkTokenTtlS);
+    const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
+    return joinLinks(tokens, base, body.data.room, linkTokenTtlS);
   });
 };
 

@@ -2,7 +2,7 @@
 // dump of the worker (routers) and router (transports, producers, consumers), not by our maps.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProducerId, RoomId } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
+import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { cameraAudio, cameraVideo } from '../test-support/media.js';
 
@@ -49,7 +49,7 @@ async function viewer(room: RoomId) {
 }
 
 const counts = async (room: RoomId) => {
-  const d = await service.rooms.get(room)?.dump();
+  const d = await roomObjects(service, room);
   return (
     d && {
       transports: d.transportIds.length,

@@ -1,7 +1,7 @@
 // Every way out of a room frees its mediasoup objects: checked in the worker's own dump, not our maps.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoomId } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
+import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { cameraAudio, cameraVideo, clientDtls } from '../test-support/media.js';
 
@@ -22,7 +22,7 @@ async function workerDump() {
 }
 
 async function routerDump() {
-  return service.rooms.get(room)?.dump();
+  return roomObjects(service, room);
 }
 
 async function joinCamera() {

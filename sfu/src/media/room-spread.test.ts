@@ -3,7 +3,7 @@
 // back to the camera's router. Checked in mediasoup's own dumps of each worker's routers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoomId } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
+import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { cameraAudio, cameraVideo } from '../test-support/media.js';
 
@@ -69,7 +69,7 @@ describe('one room over several workers', () => {
 
     // 1 camera + 5 viewer transports + a pipe at each end; the 2 camera tracks and their 2 piped copies;
     // 10 viewer consumers + the 2 that feed the pipe.
-    const dump = await service.rooms.get(room)!.dump();
+    const dump = await roomObjects(service, room).then((d) => d!);
     expect(dump.transportIds).toHaveLength(8);
     expect(dump.producerIds).toHaveLength(4);
     expect(dump.consumerIds).toHaveLength(12);
@@ -89,7 +89,7 @@ describe('one room over several workers', () => {
       rtpCapabilities: viewers[0]!.joined.routerRtpCapabilities,
     });
     expect(heard.kind).toBe('audio');
-    const after = await service.rooms.get(room)!.dump();
+    const after = await roomObjects(service, room).then((d) => d!);
     // The voice and its piped copy on the camera's router; the pipe between the two routers carries it the
     // other way (no new pipe transports: only the voice's send and the camera's recv transport are new).
     expect(after.producerIds).toHaveLength(6);
@@ -99,8 +99,8 @@ describe('one room over several workers', () => {
     // closes those as their pipe consumers close, a moment later). A piped copy keeps its track's id.
     await camera.request('leave', {});
     await expect
-      .poll(async () => (await service.rooms.get(room)!.dump()).producerIds, { timeout: 2000 })
+      .poll(async () => (await roomObjects(service, room).then((d) => d!)).producerIds, { timeout: 2000 })
       .toEqual([voice, voice]);
-    expect((await service.rooms.get(room)!.dump()).consumerIds).toHaveLength(1); // feeds the voice's copy
+    expect((await roomObjects(service, room).then((d) => d!)).consumerIds).toHaveLength(1); // feeds the voice's copy
   });
 });

@@ -1,5 +1,6 @@
 // A room: its routers (one per worker it uses: RoomRouters), at most one camera, any number of viewers.
-// The Room knows mediasoup and the room's rules; it knows nothing of sockets or JSON.
+// The Room holds membership (join, suspend, resume, leave, close) and the media plumbing between its peers;
+// who hears whom is TalkbackRules', read-outs are observe/'s. It knows nothing of sockets or JSON.
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
@@ -14,19 +15,18 @@ import type {
   StreamInfo,
   Role,
   Talkback,
-  RoomSummary,
   RoomId,
   RtpCapabilities,
   RtpParameters,
   TransportId,
 } from '../protocol/index.js';
-import { defaultStreamInfo, defaultTalkback } from '../protocol/index.js';
-import { SignalingError, notFound, throwNotFound } from '../errors.js';
+import { defaultStreamInfo } from '../protocol/index.js';
+import { ServiceError, fromMediasoup, notFound, throwNotFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
 import { producerOptions } from './forwarding.js';
 import { RoomRouters } from './room-routers.js';
 import { Peer, type PeerLink } from './peer.js';
-import { audienceMember, mayReceive, producerInfo } from './talkback.js';
+import { TalkbackRules, producerInfo, type Track } from './talkback.js';
 import type { MediaWorker } from './worker-pool.js';
 
 export interface RoomOptions {
@@ -53,7 +53,7 @@ export class Room {
   private holds = 0;
   private viewerCap: number;
   private streamInfo: StreamInfo = defaultStreamInfo;
-  private talkbackPolicy: Talkback = defaultTalkback;
+  private readonly rules: TalkbackRules;
   private emptyTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -66,6 +66,14 @@ export class Room {
   ) {
     this.id = opts.id;
     this.viewerCap = opts.maxViewers;
+    this.rules = new TalkbackRules({
+      peers: () => this.peers.values(),
+      viewers: () => this.viewers(),
+      camera: () => this.camera,
+      tracks: () => this.tracks(),
+      announce: (info, to) => this.announce(info, to),
+      peer: (id) => this.peers.get(id),
+    });
     this.routers = new RoomRouters(
       { worker: opts.worker, router },
       {
@@ -112,19 +120,9 @@ export class Room {
     return undefined;
   }
 
-  /** mediasoup's own view of the room's routers: the ground truth for leak checks. */
-  async dump(): Promise<{ transportIds: string[]; producerIds: string[]; consumerIds: string[] }> {
-    // mediasoup 3.12 types the dump as `any`; these are the fields its JSON channel returns.
-    const dumps = (await Promise.all(this.routers.routers().map((r) => r.dump()))) as {
-      transportIds: string[];
-      mapProducerIdConsumerIds: Record<string, string[]>;
-      mapConsumerIdProducerId: Record<string, string>;
-    }[];
-    return {
-      transportIds: dumps.flatMap((d) => d.transportIds),
-      producerIds: dumps.flatMap((d) => Object.keys(d.mapProducerIdConsumerIds)),
-      consumerIds: dumps.flatMap((d) => Object.keys(d.mapConsumerIdProducerId)),
-    };
+  /** Every router the room uses (home first): what observe/ reads for dumps. */
+  routerList(): types.Router[] {
+    return this.routers.routers();
   }
 
   /** Keeps the room open while someone is on the way in (between lookup and join). */
@@ -149,12 +147,12 @@ export class Room {
   }
 
   join(opts: { role: Role; displayName: string | undefined; device: string; link: PeerLink }): Peer {
-    if (this.closed) throw new SignalingError('invalid_state', 'room is closed');
+    if (this.closed) throw new ServiceError('invalid_state', 'room is closed');
     if (opts.role === 'camera' && this.camera) {
-      throw new SignalingError('camera_taken', `room ${this.id} already has a camera`);
+      throw new ServiceError('camera_taken', `room ${this.id} already has a camera`);
     }
     if (opts.role === 'viewer' && this.viewers().length >= this.viewerCap) {
-      throw new SignalingError('room_full', `room ${this.id} has its maximum of ${this.viewerCap} viewers`);
+      throw new ServiceError('room_full', `room ${this.id} has its maximum of ${this.viewerCap} viewers`);
     }
     const id = randomUUID() as PeerId;
     const peer = new Peer({ ...opts, id, log: this.log.child({ peerId: id, role: opts.role }) });
@@ -162,7 +160,7 @@ export class Room {
     clearTimeout(this.emptyTimer);
     peer.log.info({ displayName: opts.displayName, peers: this.peers.size }, 'peer joined');
     // A camera gets the list at once; with a viewer, the list changed.
-    this.announceAudience();
+    this.rules.announceAudience();
     return peer;
   }
 
@@ -207,7 +205,7 @@ export class Room {
     this.routers.release(peer.id);
     // The description belongs to the camera that gave it; the next camera announces its own.
     if (peer.role === 'camera') this.streamInfo = defaultStreamInfo;
-    else this.announceAudience();
+    else this.rules.announceAudience();
     peer.log.info({ peers: this.peers.size }, 'peer left');
     this.scheduleCloseIfEmpty();
   }
@@ -217,24 +215,24 @@ export class Room {
   }
 
   setStream(peer: Peer, info: StreamInfo): void {
-    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera describes the stream');
+    if (peer.role !== 'camera') throw new ServiceError('forbidden', 'only the camera describes the stream');
     this.streamInfo = info;
     peer.log.info(info, 'stream description set');
     for (const viewer of this.viewers()) viewer.notify({ event: 'streamChanged', data: info });
   }
 
   get talkback(): Talkback {
-    return this.talkbackPolicy;
+    return this.rules.policy;
   }
 
   /** Every track `peer` may receive now. */
   producersFor(peer: Peer): ProducerInfo[] {
     return this.tracks()
-      .filter(({ info }) => mayReceive(peer, info, this.talkbackPolicy))
+      .filter(({ info }) => this.rules.mayReceive(peer, info))
       .map((t) => t.info);
   }
 
-  private tracks(): { info: ProducerInfo; owner: Peer; producer: types.Producer }[] {
+  private tracks(): Track[] {
     return [...this.peers.values()].flatMap((owner) =>
       owner.listProducers().map((producer) => ({ info: producerInfo(owner, producer), owner, producer })),
     );
@@ -242,7 +240,7 @@ export class Room {
 
   async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<Result<'createTransport'>> {
     if (peer.transportFor(direction)) {
-      throw new SignalingError('invalid_state', `peer already has a ${direction} transport`);
+      throw new ServiceError('invalid_state', `peer already has a ${direction} transport`);
     }
     const { worker, router } = await this.routers.place(peer.id, peer.role);
     const transport = await router.createWebRtcTransport({
@@ -255,7 +253,7 @@ export class Room {
     if (peer.isClosed) {
       // The peer left while the transport was being made; don't leak it.
       transport.close();
-      throw new SignalingError('invalid_state', 'peer left');
+      throw new ServiceError('invalid_state', 'peer left');
     }
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
@@ -277,7 +275,7 @@ export class Room {
     transportId: TransportId,
     dtlsParameters: DtlsParameters,
   ): Promise<void> {
-    await mediasoupCall(() => peer.transport(transportId).connect({ dtlsParameters }));
+    await fromMediasoup(() => peer.transport(transportId).connect({ dtlsParameters }));
   }
 
   async produce(
@@ -285,14 +283,14 @@ export class Room {
     params: { transportId: TransportId; kind: MediaKind; rtpParameters: RtpParameters },
   ): Promise<ProducerId> {
     if (peer.role === 'viewer') {
-      if (params.kind !== 'audio') throw new SignalingError('forbidden', 'viewers send only their voice');
-      this.requireTalkback();
+      if (params.kind !== 'audio') throw new ServiceError('forbidden', 'viewers send only their voice');
+      this.rules.require();
     }
     if (peer.listProducers().some((p) => p.kind === params.kind)) {
-      throw new SignalingError('invalid_state', `already publishing ${params.kind}`);
+      throw new ServiceError('invalid_state', `already publishing ${params.kind}`);
     }
     const transport = peer.transport(params.transportId);
-    const producer = await mediasoupCall(() =>
+    const producer = await fromMediasoup(() =>
       transport.produce({
         kind: params.kind,
         rtpParameters: params.rtpParameters,
@@ -309,87 +307,43 @@ export class Room {
       peer.log.info(info, `${info.source} track ended`);
       // A voice that ends while its viewer stays (closed, or its transport closed) changes the camera's list.
       if (info.source === 'talkback' && !this.closed && this.peers.get(peer.id) === peer)
-        this.announceAudience();
+        this.rules.announceAudience();
     });
     this.announce(info);
-    if (peer.role === 'viewer') this.announceAudience();
+    if (peer.role === 'viewer') this.rules.announceAudience();
     return info.producerId;
   }
 
   /** Tells everyone who may receive the track that it exists. */
   private announce(info: ProducerInfo, to: (peer: Peer) => boolean = () => true): void {
     for (const other of this.peers.values())
-      if (to(other) && mayReceive(other, info, this.talkbackPolicy))
+      if (to(other) && this.rules.mayReceive(other, info))
         other.notify({ event: 'producerAdded', data: info });
   }
 
   async pauseProducer(peer: Peer, producerId: ProducerId): Promise<void> {
     await peer.producer(producerId).pause();
-    if (peer.role === 'viewer') this.announceAudience();
+    if (peer.role === 'viewer') this.rules.announceAudience();
   }
 
   async resumeProducer(peer: Peer, producerId: ProducerId): Promise<void> {
     const producer = peer.producer(producerId);
-    if (peer.role === 'viewer') this.requireTalkback();
+    if (peer.role === 'viewer') this.rules.require();
     await producer.resume();
-    if (peer.role === 'viewer') this.announceAudience();
+    if (peer.role === 'viewer') this.rules.announceAudience();
   }
 
-  async setTalkback(peer: Peer, policy: Talkback): Promise<void> {
-    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera sets talkback');
-    const before = this.talkbackPolicy;
-    this.talkbackPolicy = policy;
-    peer.log.info(policy, 'talkback set');
-    if (policy.mode === 'off')
-      await Promise.all(this.viewers().map((v) => this.muteVoice(v, 'talkback was turned off')));
-    const talkback = this.tracks().filter((t) => t.info.source === 'talkback');
-    if (before.viewersHearEachOther && !policy.viewersHearEachOther) {
-      const voices = new Set(talkback.map((t) => t.producer.id));
-      for (const viewer of this.viewers())
-        for (const c of viewer.listConsumers()) if (voices.has(c.producerId)) this.dropConsumer(viewer, c);
-    }
-    // Newly audible to the other viewers only: the camera has heard these all along.
-    if (!before.viewersHearEachOther && policy.viewersHearEachOther)
-      for (const t of talkback) this.announce(t.info, (p) => p.role === 'viewer');
-    for (const p of this.peers.values()) p.notify({ event: 'talkbackChanged', data: policy });
-    this.announceAudience();
+  setTalkback(peer: Peer, policy: Talkback): Promise<void> {
+    return this.rules.set(peer, policy);
+  }
+
+  muteViewer(peer: Peer, viewerId: PeerId): Promise<void> {
+    return this.rules.muteViewer(peer, viewerId);
   }
 
   setDisplayName(peer: Peer, displayName: string): void {
     peer.displayName = displayName;
-    if (peer.role === 'viewer') this.announceAudience();
-  }
-
-  async muteViewer(peer: Peer, viewerId: PeerId): Promise<void> {
-    if (peer.role !== 'camera') throw new SignalingError('forbidden', 'only the camera mutes viewers');
-    const viewer = this.peers.get(viewerId);
-    if (viewer?.role !== 'viewer') throw notFound('viewer', viewerId);
-    await this.muteVoice(viewer, 'the classroom muted you');
-    this.announceAudience();
-  }
-
-  private async muteVoice(viewer: Peer, reason: string): Promise<void> {
-    const voice = viewer.listProducers().find((p) => p.kind === 'audio' && !p.paused);
-    if (!voice) return;
-    await voice.pause();
-    viewer.log.info({ reason }, 'talkback muted');
-    viewer.notify({ event: 'talkbackMuted', data: { reason } });
-  }
-
-  private dropConsumer(peer: Peer, consumer: types.Consumer): void {
-    consumer.close();
-    peer.notify({ event: 'consumerClosed', data: { consumerId: consumer.id as ConsumerId } });
-  }
-
-  private requireTalkback(): void {
-    if (this.talkbackPolicy.mode === 'off')
-      throw new SignalingError('talkback_off', 'the classroom has turned talkback off');
-  }
-
-  /** The camera's list of viewers, sent whenever it may have changed. */
-  private announceAudience(): void {
-    const viewers = this.viewers().map(audienceMember);
-    this.camera?.notify({ event: 'audience', data: { viewers } });
+    if (peer.role === 'viewer') this.rules.announceAudience();
   }
 
   closeProducer(peer: Peer, producerId: ProducerId): void {
@@ -403,17 +357,16 @@ export class Room {
   ): Promise<Result<'consume'>> {
     // Someone else's voice the room keeps from this peer is as unknown to it as one that never existed.
     const track = this.tracks().find((t) => t.info.producerId === params.producerId);
-    if (!track || !mayReceive(peer, track.info, this.talkbackPolicy))
-      throw notFound('producer', params.producerId);
+    if (!track || !this.rules.mayReceive(peer, track.info)) throw notFound('producer', params.producerId);
     const producer = track.producer;
     const transport = peer.transportFor('recv');
-    if (!transport) throw new SignalingError('invalid_state', 'create a recv transport first');
+    if (!transport) throw new ServiceError('invalid_state', 'create a recv transport first');
     const here = this.routers.placementOf(peer.id);
-    await mediasoupCall(() => this.routers.reach(producer, this.routers.placementOf(track.owner.id), here));
+    await fromMediasoup(() => this.routers.reach(producer, this.routers.placementOf(track.owner.id), here));
     if (!here.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
-      throw new SignalingError('cannot_consume', `this device cannot decode this ${producer.kind} track`);
+      throw new ServiceError('cannot_consume', `this device cannot decode this ${producer.kind} track`);
     }
-    const consumer = await mediasoupCall(() =>
+    const consumer = await fromMediasoup(() =>
       // Paused until the client has wired the track, so the first packets are not lost before a keyframe.
       transport.consume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities, paused: true }),
     );
@@ -451,49 +404,6 @@ export class Room {
     return [...this.peers.values()];
   }
 
-  /** What the operator's dashboard shows: server-side figures plus what each page reported. */
-  async summary(): Promise<RoomSummary> {
-    const camera = this.camera;
-    const video = camera?.listProducers().find((p) => p.kind === 'video');
-    const sendBitrate = async (peer: Peer) => {
-      let bps = 0;
-      for (const t of peer.listTransports()) for (const s of await t.getStats()) bps += s.sendBitrate;
-      return bps;
-    };
-    const viewers = await Promise.all(
-      this.viewers().map(async (v) => ({
-        ...v.stats,
-        peerId: v.id,
-        displayName: v.displayName,
-        device: v.device,
-        joinedAt: v.joinedAt,
-        bitrateBps: await sendBitrate(v),
-        score: v.listConsumers().find((c) => c.kind === 'video')?.score.score,
-      })),
-    );
-    let cameraBitrate = 0;
-    for (const p of camera?.listProducers() ?? [])
-      for (const s of await p.getStats()) cameraBitrate += s.bitrate;
-    return {
-      room: this.id,
-      createdAt: this.createdAt,
-      maxViewers: this.viewerCap,
-      stream: this.streamInfo,
-      camera: camera
-        ? {
-            ...camera.stats,
-            peerId: camera.id,
-            device: camera.device,
-            live: video !== undefined,
-            codec: video?.rtpParameters.codecs[0]?.mimeType,
-            bitrateBps: cameraBitrate,
-          }
-        : null,
-      viewers,
-      egressBps: viewers.reduce((n, v) => n + v.bitrateBps, 0),
-    };
-  }
-
   /** Idempotent. Tells every peer, closes their media and the router. */
   close(reason: string, rejoin = true): void {
     if (this.closed) return;
@@ -511,7 +421,7 @@ export class Room {
     this.opts.onClose(this);
   }
 
-  private viewers(): Peer[] {
+  viewers(): Peer[] {
     return [...this.peers.values()].filter((p) => p.role === 'viewer');
   }
 
@@ -519,17 +429,5 @@ export class Room {
     if (this.closed || this.peers.size > 0 || this.holds > 0) return;
     clearTimeout(this.emptyTimer);
     this.emptyTimer = setTimeout(() => this.close('empty'), this.opts.emptyCloseMs);
-  }
-}
-
-/** mediasoup throws TypeError for parameters it rejects: that is the client's fault, not ours. */
-async function mediasoupCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof TypeError || (error instanceof Error && error.name === 'UnsupportedError')) {
-      throw new SignalingError('bad_request', error.message);
-    }
-    throw error;
   }
 }

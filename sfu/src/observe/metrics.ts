@@ -3,7 +3,7 @@
 import client from 'prom-client';
 import type { types } from 'mediasoup';
 import type { ErrorCode } from '../protocol/index.js';
-import type { Room } from '../media/room.js';
+import { dumpRoom, type RouterObjects } from './room-summary.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 
@@ -78,8 +78,9 @@ export class Metrics {
       labelNames: ['kind'],
       registers: [registry],
       async collect() {
-        const dumps = await Promise.all(rooms.list().map((r) => r.dump().catch(() => undefined)));
-        const count = (pick: (d: Awaited<ReturnType<Room['dump']>>) => string[]) =>
+        // A room closing meanwhile has no dump: it simply counts nothing.
+        const dumps = await Promise.all(rooms.list().map((r) => dumpRoom(r).catch(() => undefined)));
+        const count = (pick: (d: RouterObjects) => string[]) =>
           dumps.reduce((n, d) => n + (d ? pick(d).length : 0), 0);
         this.set(
           { kind: 'transports' },

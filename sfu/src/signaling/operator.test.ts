@@ -1,8 +1,8 @@
 // The operator's side of signaling, against the real service: the live room list, and the actions.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerId, RoomId, RoomSummary } from '../protocol/index.js';
 import { CloseCode } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
+import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { cameraVideo } from '../test-support/media.js';
 
@@ -12,7 +12,7 @@ let service: TestService;
 const clients: TestClient[] = [];
 
 beforeEach(async () => {
-  service = await startTestService({ TOKEN_SECRET: SECRET });
+  service = await startTestService({ TOKEN_SECRET: SECRET, DASHBOARD_INTERVAL_MS: '100' });
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -58,7 +58,7 @@ async function liveRoom() {
   return { camera, viewers };
 }
 
-const dump = async () => service.rooms.get(room)?.dump();
+const dump = async () => roomObjects(service, room);
 
 describe('operator dashboard over signaling', () => {
   it('lists rooms with camera, viewers, devices and reported figures; pushes changes', async () => {
@@ -134,5 +134,43 @@ describe('operator dashboard over signaling', () => {
     const r = service.rooms.get(room)!;
     expect(r.maxViewers).toBe(200);
     expect(r.peerList()).toHaveLength(3);
+  });
+
+  it('ten open dashboards cost what one does: summaries are computed once per tick for all of them', async () => {
+    await liveRoom();
+    // Count mediasoup getStats calls on the room's real transports and producers.
+    const r = service.rooms.get(room)!;
+    const protos = new Set<object>();
+    for (const p of r.peerList()) {
+      for (const t of p.listTransports()) protos.add(Object.getPrototypeOf(t) as object);
+      for (const pr of p.listProducers()) protos.add(Object.getPrototypeOf(pr) as object);
+    }
+    const spies = [...protos].map((proto) =>
+      vi.spyOn(proto as { getStats: () => Promise<unknown> }, 'getStats'),
+    );
+    const calls = () => spies.reduce((n, s) => n + s.mock.calls.length, 0);
+    const countOver = async (ms: number) => {
+      const before = calls();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return calls() - before;
+    };
+    try {
+      const first = await connect({ role: 'operator' });
+      await first.request('watchRooms', {});
+      const one = await countOver(1000);
+      const nine = await Promise.all(Array.from({ length: 9 }, () => connect({ role: 'operator' })));
+      await Promise.all(nine.map((c) => c.request('watchRooms', {})));
+      const ten = await countOver(1000);
+      console.log(`[watcher] getStats calls in 1 s: one dashboard ${one}, ten dashboards ${ten}`);
+      expect(one).toBeGreaterThan(0);
+      // Per dashboard it would be ten times as many; once per tick it is about the same.
+      expect(ten).toBeLessThan(one * 2);
+      expect(service.watcher.watching).toBe(10);
+      await Promise.all([first, ...nine].map((c) => c.close()));
+      await expect.poll(() => service.watcher.watching).toBe(0);
+      expect(await countOver(500)).toBe(0);
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
   });
 });

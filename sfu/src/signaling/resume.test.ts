@@ -2,7 +2,7 @@
 // duplicate; anyone else, or anyone too late, is told to join afresh.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProducerId, RoomId } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
+import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { cameraVideo } from '../test-support/media.js';
 
@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => service.app.close());
 
-const dump = () => service.rooms.get(room)!.dump();
+const dump = () => roomObjects(service, room).then((d) => d!);
 
 async function liveCamera() {
   const c = await TestClient.connect(service.wsUrl);
@@ -152,7 +152,7 @@ describe('resume', () => {
 
   it('restartIce hands out new ICE credentials for the transport', async () => {
     const camera = await liveCamera();
-    const first = (await service.rooms.get(room)!.dump()).transportIds;
+    const first = (await roomObjects(service, room).then((d) => d!)).transportIds;
     const { iceParameters } = await camera.c.request('restartIce', { transportId: camera.transportId });
     expect(iceParameters.usernameFragment).not.toBe(camera.joined.peerId);
     expect(iceParameters.usernameFragment.length).toBeGreaterThan(0);

@@ -11,12 +11,13 @@ import type {
   RoomId,
   RoomSummary,
 } from '../protocol/index.js';
-import { SignalingError, throwNotFound } from '../errors.js';
+import { ServiceError, throwNotFound } from '../errors.js';
 import { authorizeJoin, type AccessPolicy } from '../auth/access.js';
 import type { Grant } from '../auth/tokens.js';
 import type { DisconnectReason, Notify, Peer, PeerLink } from '../media/peer.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/room-registry.js';
+import type { RoomWatcher } from '../observe/room-watcher.js';
 
 export interface SessionOptions {
   rooms: RoomRegistry;
@@ -32,14 +33,15 @@ export interface SessionOptions {
   disconnect: (reason: DisconnectReason) => void;
   /** How long a dropped connection's peer waits for a `resume` before it leaves. */
   resumeGraceMs: number;
-  /** How often an operator's dashboard gets its changes. */
-  dashboardIntervalMs?: number;
+  /** Every room's summary, for operators' dashboards. */
+  watcher: RoomWatcher;
 }
 
 export class SignalingSession {
   private member: { room: Room; peer: Peer } | undefined;
   private closed = false;
-  private dashboard: { timer: NodeJS.Timeout; sent: Map<RoomId, string> } | undefined;
+  /** Ends this operator's room feed. */
+  private stopWatching: (() => void) | undefined;
 
   constructor(private readonly opts: SessionOptions) {}
 
@@ -58,13 +60,13 @@ export class SignalingSession {
   async join(params: Params<'join'>): Promise<Result<'join'>> {
     // A room that closed under us (its worker died) may be joined again on the same connection.
     if (this.member && !this.member.room.isClosed)
-      throw new SignalingError('already_joined', 'this connection already joined a room');
+      throw new ServiceError('already_joined', 'this connection already joined a room');
     this.member = undefined;
     // Checked before the room is touched: a refused join creates nothing.
     authorizeJoin(this.opts.policy, this.opts.grant, params.room, params.role);
     const room = await this.opts.rooms.acquire(params.room);
     try {
-      if (this.closed) throw new SignalingError('invalid_state', 'connection closed');
+      if (this.closed) throw new ServiceError('invalid_state', 'connection closed');
       const peer = room.join({
         role: params.role,
         displayName: params.displayName,
@@ -89,11 +91,11 @@ export class SignalingSession {
   /** Becomes a peer whose connection dropped (or is about to be seen to have dropped). */
   resume(params: Params<'resume'>): Result<'resume'> {
     if (this.member && !this.member.room.isClosed)
-      throw new SignalingError('already_joined', 'this connection already joined a room');
+      throw new ServiceError('already_joined', 'this connection already joined a room');
     const found = this.opts.rooms.findPeer(params.peerId);
     // The same answer for "never existed", "left" and "wrong token": nothing to learn by guessing.
     if (!found || !sameSecret(found.peer.resumeToken, params.resumeToken))
-      throw new SignalingError(
+      throw new ServiceError(
         'not_found',
         'nothing to resume (the grace period ended or the server restarted); join again',
       );
@@ -120,7 +122,7 @@ export class SignalingSession {
     // Not ours any more when the room closed, or when another connection resumed the peer.
     if (!this.member || this.member.room.isClosed || !this.member.peer.isLinkedTo(this)) {
       this.member = undefined;
-      throw new SignalingError('not_joined', 'join a room first');
+      throw new ServiceError('not_joined', 'join a room first');
     }
     return this.member;
   }
@@ -134,7 +136,7 @@ export class SignalingSession {
 
   /** The operator grant, or `forbidden`: every dashboard method starts here. */
   requireOperator(): void {
-    if (this.opts.grant?.role !== 'operator') throw new SignalingError('forbidden', 'operator role required');
+    if (this.opts.grant?.role !== 'operator') throw new ServiceError('forbidden', 'operator role required');
   }
 
   room(id: RoomId): Room {
@@ -144,33 +146,14 @@ export class SignalingSession {
   /** Starts pushing `roomsChanged` (only rooms whose summary changed) and returns every room now. */
   async watchRooms(): Promise<RoomSummary[]> {
     this.requireOperator();
-    const sent = new Map<RoomId, string>();
-    const summaries = await Promise.all(this.opts.rooms.list().map((r) => r.summary()));
-    for (const s of summaries) sent.set(s.room, JSON.stringify(s));
-    if (!this.dashboard) {
-      let busy = false;
-      const timer = setInterval(() => {
-        if (busy) return; // a slow round is skipped, never stacked
-        busy = true;
-        this.pushRoomChanges(sent)
-          .catch((err: unknown) => this.log.warn({ err }, 'dashboard update failed'))
-          .finally(() => (busy = false));
-      }, this.opts.dashboardIntervalMs ?? 1000);
-      this.dashboard = { timer, sent };
-    }
-    return summaries;
-  }
-
-  private async pushRoomChanges(sent: Map<RoomId, string>): Promise<void> {
-    const rooms = this.opts.rooms.list().filter((r) => !r.isClosed);
-    const summaries = await Promise.all(rooms.map((r) => r.summary()));
-    const changed = summaries.filter((s) => sent.get(s.room) !== JSON.stringify(s));
-    const live = new Set(summaries.map((s) => s.room));
-    const removed = [...sent.keys()].filter((id) => !live.has(id));
-    for (const s of changed) sent.set(s.room, JSON.stringify(s));
-    for (const id of removed) sent.delete(id);
-    if (changed.length || removed.length)
-      this.opts.notify({ event: 'roomsChanged', data: { rooms: changed, removed } });
+    this.stopWatching?.();
+    const feed = await this.opts.watcher.subscribe((data) =>
+      this.opts.notify({ event: 'roomsChanged', data }),
+    );
+    // The connection may have closed while the snapshot was made.
+    if (this.closed) feed.stop();
+    else this.stopWatching = feed.stop;
+    return feed.rooms;
   }
 
   /**
@@ -179,7 +162,7 @@ export class SignalingSession {
    */
   close({ goodbye }: { goodbye: boolean }): void {
     this.closed = true;
-    if (this.dashboard) clearInterval(this.dashboard.timer);
+    this.stopWatching?.();
     if (goodbye) return this.leave();
     const member = this.member;
     this.member = undefined;

@@ -11,24 +11,35 @@ import {
   type ServerMessage,
   tokenFromSubprotocols,
 } from '../protocol/index.js';
-import { SignalingError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { AccessPolicy } from '../auth/access.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
-import type { Config } from '../config.js';
 import type { Metrics } from '../observe/metrics.js';
-import { iceServersFor } from '../auth/turn.js';
+import { iceServersFor, type TurnOptions } from '../auth/turn.js';
+import type { RoomWatcher } from '../observe/room-watcher.js';
 import { dispatch } from './handlers.js';
 import { SignalingSession } from './session.js';
 import { TokenBucket } from './rate-limit.js';
 import { describeDevice } from './device.js';
 
+export interface SignalingLimits {
+  maxMessageBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  joinTimeoutMs: number;
+  /** Origins allowed to open /ws; undefined = the page's own origin only. */
+  allowedOrigins: string[] | undefined;
+}
+
 export interface SignalingOptions {
   rooms: RoomRegistry;
+  watcher: RoomWatcher;
   tokens: Tokens;
   policy: AccessPolicy;
-  limits: Config['signaling'];
-  turn: Config['turn'];
+  limits: SignalingLimits;
+  /** coturn, when there is one: each peer gets short-lived credentials. */
+  turn: TurnOptions | undefined;
   metrics: Metrics;
   resumeGraceMs: number;
   /** Proxies drop idle connections; a ping keeps them open and finds dead clients. */
@@ -74,7 +85,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         try {
           req.grant = await opts.tokens.verify(token);
         } catch (error) {
-          if (!(error instanceof SignalingError)) throw error;
+          if (!(error instanceof ServiceError)) throw error;
           return reply.code(401).send(refuse(error.code, error.message));
         }
       },
@@ -96,6 +107,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
       };
       const session = new SignalingSession({
         rooms: opts.rooms,
+        watcher: opts.watcher,
         log: req.log,
         notify: (event) => send({ type: 'event', ...event }),
         grant: req.grant,
@@ -119,7 +131,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
           if (method === 'join' || method === 'resume') opts.metrics.peerSession(method);
           if (method === 'restartIce') opts.metrics.iceRestart();
         } catch (error) {
-          if (error instanceof SignalingError) {
+          if (error instanceof ServiceError) {
             session.log.info({ method, code: error.code, detail: error.message }, 'request refused');
             fail(id, error.code, error.message);
           } else {

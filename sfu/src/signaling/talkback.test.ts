@@ -2,7 +2,7 @@
 // what "off" refuses.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PeerId, ProducerId, RoomId, RtpParameters } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
+import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { cameraVideo } from '../test-support/media.js';
 
@@ -97,7 +97,7 @@ describe('talkback', () => {
     const closed = b.c.waitForEvent('consumerClosed');
     await cam.request('setTalkback', { mode: 'open', viewersHearEachOther: false });
     expect((await closed).data).toEqual({ consumerId });
-    const dump = await service.rooms.get(room)!.dump();
+    const dump = await roomObjects(service, room).then((d) => d!);
     expect(dump.consumerIds).toHaveLength(1); // the camera's
   });
 

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config.js';
 import { buildServer, type BuildOptions, type Service } from '../server.js';
+import { dumpRoom, type RouterObjects } from '../observe/room-summary.js';
+import type { RoomId } from '../protocol/index.js';
 
 export interface TestService extends Service {
   wsUrl: string;
@@ -30,4 +32,10 @@ export async function startTestService(
   const service = await buildServer(config, build);
   const httpUrl = await service.app.listen({ port: 0, host: '127.0.0.1' });
   return { ...service, config, httpUrl, wsUrl: `${httpUrl.replace('http', 'ws')}/ws` };
+}
+
+/** mediasoup's dump of a room's routers (transports, producers, consumers); undefined once it closed. */
+export async function roomObjects(service: Service, room: RoomId): Promise<RouterObjects | undefined> {
+  const r = service.rooms.get(room);
+  return r ? dumpRoom(r) : undefined;
 }
