@@ -103,4 +103,23 @@ describe('one room over several workers', () => {
       .toEqual([voice, voice]);
     expect((await roomObjects(service, room).then((d) => d!)).consumerIds).toHaveLength(1); // feeds the voice's copy
   });
+
+  it('a viewer removed while its first transport opens a new router is not left counted there', async () => {
+    const room = 'spread-race' as RoomId;
+    // Two viewers fill the home worker's share; the third's transport needs a router on the other worker.
+    for (let i = 0; i < 2; i++) {
+      const v = await connect();
+      await v.request('join', { room, role: 'viewer' });
+      await v.request('createTransport', { direction: 'recv' });
+    }
+    const r = service.rooms.get(room)!;
+    const link = { owner: {}, notify: () => undefined, disconnect: () => undefined };
+    const late = r.join({ role: 'viewer', displayName: undefined, device: 'test', link });
+    // The transport's placement waits for the new router; the peer leaves (kicked, tab closed) meanwhile.
+    const opening = r.createTransport(late, 'recv');
+    r.leave(late);
+    await expect(opening).rejects.toMatchObject({ code: 'invalid_state' });
+    expect(r.spread().reduce((n, w) => n + w.viewers, 0)).toBe(2);
+    expect((await roomObjects(service, room))?.transportIds).toHaveLength(2);
+  });
 });

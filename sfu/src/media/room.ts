@@ -251,8 +251,10 @@ export class Room {
       appData: { direction },
     });
     if (peer.isClosed) {
-      // The peer left while the transport was being made; don't leak it.
+      // The peer left while the transport (or its router) was being made: its leave found nothing placed
+      // yet, so neither the transport nor the placement may stay behind.
       transport.close();
+      this.routers.release(peer.id);
       throw new ServiceError('invalid_state', 'peer left');
     }
     transport.on('dtlsstatechange', (state) => {

@@ -238,7 +238,6 @@ export type Result<M extends Method> = z.infer<(typeof methods)[M]['result']>;
 
 export const events = {
   producerAdded: ProducerInfo,
-  producerClosed: z.object({ producerId: ProducerId }),
   consumerClosed: z.object({ consumerId: ConsumerId }),
   streamChanged: StreamInfo,
   talkbackChanged: Talkback,

@@ -7,7 +7,7 @@ import {
   type StreamInfo,
   type Talkback,
 } from '@inclubit/sfu/protocol';
-import { CameraBroadcast, type BroadcastStatus, type SenderStats } from './publisher';
+import { CameraBroadcast, type BroadcastStatus, type SenderStats } from './camera-broadcast';
 import { ClassroomPanel } from './ClassroomPanel';
 import type { Voice } from './talkback-receiver';
 import {

@@ -3,7 +3,7 @@
 // the room hears one mixed output; the camera's own sound is never received back.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { TalkbackMode, type AudienceMember, type PeerId, type Talkback } from '@inclubit/sfu/protocol';
-import type { CameraBroadcast } from './publisher';
+import type { CameraBroadcast } from './camera-broadcast';
 import type { Voice } from './talkback-receiver';
 
 const modeLabels: Record<TalkbackMode, string> = {

@@ -1,5 +1,5 @@
 // One line of what the camera really sends: what the browser negotiated and measures, not what was asked.
-import type { SenderStats } from './publisher';
+import type { SenderStats } from './camera-broadcast';
 
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(1)} Mbps`;
 

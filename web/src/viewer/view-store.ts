@@ -8,7 +8,6 @@ export type Renderer = 'sphere' | 'media-layer';
 export interface ViewState {
   /** The viewer's choice, overriding what the camera announced (for a mislabelled stream). */
   projectionOverride: Projection | undefined;
-  swapEyesOverride: boolean | undefined;
   /** Bumped by every Recenter request; the scene turns so the camera's front is where the viewer looks. */
   recenterRequests: number;
   showStats: boolean;
@@ -20,7 +19,6 @@ export interface ViewState {
 
 export const viewStore = createStore<ViewState>(() => ({
   projectionOverride: undefined,
-  swapEyesOverride: undefined,
   recenterRequests: 0,
   showStats: false,
   volume: 1,
