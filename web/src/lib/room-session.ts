@@ -45,12 +45,18 @@ export class RoomSession {
 
   start(): void {
     this.owner.phase('connecting');
+    // A closed tab says goodbye itself, instead of relying on the browser's close of the socket: a socket
+    // that ends without a close frame keeps the peer (and its place in the room) for the resume grace.
+    window.addEventListener('pagehide', this.onPageHide);
     void this.connect();
   }
+
+  private readonly onPageHide = () => this.stop();
 
   /** Leaves the room (a goodbye: the server frees the peer at once). */
   stop(): void {
     this.stopped = true;
+    window.removeEventListener('pagehide', this.onPageHide);
     clearTimeout(this.timer);
     const signaling = this.signaling;
     this.signaling = undefined;
@@ -160,7 +166,9 @@ export class RoomSession {
     const signaling = this.signaling;
     this.signaling = undefined;
     // Dropped, not closed: a close would be a goodbye and the server would free the peer we want back.
-    signaling?.abandon();
+    // With no peer to come back to (a join that never answered), a goodbye frees whatever the server made.
+    if (this.peer) signaling?.abandon();
+    else signaling?.close();
     const code = error instanceof RequestError ? error.code : undefined;
     if (code === 'bad_request' || code === 'forbidden' || code === 'unauthorized')
       return this.end('error', (error as Error).message);
