@@ -227,3 +227,21 @@ export function srtpCiphers(page: Page): Promise<string[]> {
     return out;
   });
 }
+
+/**
+ * Inbound audio streams of the page that received packets over `ms` (samples alone are no proof: a
+ * receiver plays out concealment samples while nothing arrives), and whether each one's samples grew too.
+ */
+export async function audioStreamsFlowing(page: Page, ms = 1500): Promise<number> {
+  const before = await inboundStreams(page);
+  await page.waitForTimeout(ms);
+  const after = await inboundStreams(page);
+  return Object.entries(after).filter(([id, s]) => {
+    const was = before[id];
+    return (
+      s.kind === 'audio' &&
+      s.packetsReceived > (was?.packetsReceived ?? 0) &&
+      s.totalSamplesReceived > (was?.totalSamplesReceived ?? 0)
+    );
+  }).length;
+}

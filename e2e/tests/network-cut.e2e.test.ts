@@ -8,7 +8,8 @@ import { startCamera } from '../support/camera.js';
 import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
 import { freePort, startService, type RunningService } from '../support/service.js';
 import { metric } from '../support/metrics.js';
-import { inboundStreams, progressOver, selectedPairs } from '../support/webrtc.js';
+import { audioStreamsFlowing, inboundStreams, progressOver, selectedPairs } from '../support/webrtc.js';
+import { writeVoiceWav } from '../support/voice.js';
 import { openViewer, sameDocument } from '../support/viewer.js';
 
 const CUT_MS = 10_000;
@@ -48,9 +49,9 @@ async function serviceFor(subnet: number) {
 }
 
 /** Chromium treats this plain-http origin as secure, as the HTTPS deployment is. */
-async function browserIn(where: Netns | undefined): Promise<Browser> {
+async function browserIn(where: Netns | undefined, args: string[] = []): Promise<Browser> {
   const browser = await launchBrowser({
-    args: [`--unsafely-treat-insecure-origin-as-secure=${service!.url}`],
+    args: [`--unsafely-treat-insecure-origin-as-secure=${service!.url}`, ...args],
     ...(where && { executablePath: await chromiumIn(where) }),
   });
   browsers.push(browser);
@@ -92,10 +93,18 @@ describe('network cuts, without reloading any page', () => {
     expect(await cutAndRestore(viewer, "camera's link")).toBeLessThan(3000);
   });
 
-  it("the viewer's network changes (a new address, as on another Wi-Fi): ICE restarts on the same transport", async () => {
+  it("the viewer's network changes (a new address, as on another Wi-Fi): ICE restarts on the same transports, its voice comes back", async () => {
     const links = await serviceFor(81);
-    await startCamera(await browserIn(undefined), links.camera);
-    const viewer = await openViewer(await browserIn(ns), links.viewer);
+    const camera = await startCamera(await browserIn(undefined), links.camera);
+    await camera.getByTestId('talkback-mode').selectOption('open');
+    // The viewer's microphone speaks; it talks before the move and does not press Talk again after it.
+    const viewer = await openViewer(
+      await browserIn(ns, [`--use-file-for-fake-audio-capture=${await writeVoiceWav()}`]),
+      links.viewer,
+    );
+    await viewer.locator('[data-testid="talk"][data-mode="open"]').waitFor();
+    await viewer.getByTestId('talk').click();
+    await expect.poll(() => audioStreamsFlowing(camera), { timeout: 10_000 }).toBe(1);
     const count = (name: string, labels?: Record<string, string>) => metric(service!.url, name, labels);
     const joins = await count('inclubit_peer_sessions_total', { kind: 'join' });
     const consumers = Object.keys(await inboundStreams(viewer)).sort();
@@ -113,8 +122,13 @@ describe('network cuts, without reloading any page', () => {
     expect(await count('inclubit_peer_sessions_total', { kind: 'resume' })).toBeGreaterThanOrEqual(1);
     expect(await count('inclubit_peer_sessions_total', { kind: 'join' })).toBe(joins);
     expect(Object.keys(await inboundStreams(viewer)).sort()).toEqual(consumers);
+    // The voice's own send transport restarted ICE too: the camera hears the viewer again, no Talk pressed.
+    await expect.poll(() => audioStreamsFlowing(camera), { timeout: 15_000 }).toBe(1);
+    expect(await viewer.getByTestId('talk').getAttribute('data-on')).toBe('true');
     const pairs = await selectedPairs(viewer);
     expect(pairs.map((p) => p.localAddress)).toContain(ns!.nsIp);
+    // Both of the viewer's transports (receive, voice) are on the new address.
+    expect(pairs.filter((p) => p.localAddress === ns!.nsIp).length).toBe(2);
     expect(await sameDocument(viewer)).toBe(true);
     expect(ms).toBeLessThan(15_000);
   });

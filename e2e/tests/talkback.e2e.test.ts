@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startCamera } from '../support/camera.js';
 import { stagePerTest } from '../support/stage.js';
-import { inboundStreams } from '../support/webrtc.js';
+import { audioStreamsFlowing } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 import { writeVoiceWav } from '../support/voice.js';
 
@@ -38,24 +38,6 @@ async function heardAfter(viewer: Page, camera: Page, name: string): Promise<num
     .poll(async () => Number(await listed(camera, name).getAttribute('data-level')), { timeout: 5000 })
     .toBeGreaterThan(0.01);
   return heard;
-}
-
-/**
- * Inbound audio streams of the page that received packets over `ms` (samples alone are no proof: a
- * receiver plays out concealment samples while nothing arrives), and whether each one's samples grew too.
- */
-async function audioStreamsFlowing(page: Page, ms = 1500): Promise<number> {
-  const before = await inboundStreams(page);
-  await page.waitForTimeout(ms);
-  const after = await inboundStreams(page);
-  return Object.entries(after).filter(([id, s]) => {
-    const was = before[id];
-    return (
-      s.kind === 'audio' &&
-      s.packetsReceived > (was?.packetsReceived ?? 0) &&
-      s.totalSamplesReceived > (was?.totalSamplesReceived ?? 0)
-    );
-  }).length;
 }
 
 async function namedViewer(browser: Browser, url: string, name: string): Promise<Page> {

@@ -70,7 +70,6 @@ export class CameraBroadcast {
     this.maxBitrate = opts.maxVideoBitrate;
     this.preferredCodec = opts.videoCodec;
     this.tracks = { video: opts.video, audio: opts.audio };
-    this.talkback = new TalkbackReceiver(opts.onVoices);
     this.session = new RoomSession(
       { room: opts.room, role: 'camera' },
       {
@@ -81,6 +80,8 @@ export class CameraBroadcast {
         phase: (p, m) => this.onPhase(p, m),
       },
     );
+    // The voices' receive transport is kept alive across network changes like the send transport.
+    this.talkback = new TalkbackReceiver(opts.onVoices, (transport) => this.session.watchIce(transport));
   }
 
   start(): void {
@@ -129,7 +130,7 @@ export class CameraBroadcast {
   private listen(signaling: SignalingClient): void {
     signaling.on('audience', ({ viewers }) => this.opts.onAudience(viewers));
     signaling.on('talkbackChanged', (policy) => this.opts.onTalkback(policy));
-    this.talkback.listen(signaling, () => this.media);
+    this.talkback.listen(signaling);
   }
 
   get videoCodec(): string | undefined {
@@ -206,15 +207,14 @@ export class CameraBroadcast {
       this.producers.set('audio', audio);
     }
     // Viewers who were talking before the camera (re)joined.
-    await this.talkback.receiveAll(signaling, this.media, joined.producers);
+    await this.talkback.joined(signaling, this.media, joined.producers);
   }
 
   /** Back as the same camera: its producers are still there; only the description may have changed. */
   private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
     await signaling.request('setStream', this.stream);
     this.opts.onTalkback(resumed.talkback);
-    if (this.media)
-      await this.talkback.receiveAll(signaling, this.media, resumed.producers, resumed.consumerIds);
+    await this.talkback.resumed(signaling, resumed.producers, resumed.consumerIds);
   }
 
   private reset(): void {

@@ -4,16 +4,15 @@
 import type { types } from 'mediasoup-client';
 import {
   defaultStreamInfo,
-  type ConsumerId,
   type IceServer,
   type Params,
-  type ProducerInfo,
   type Result,
   type RoomId,
   type StreamInfo,
 } from '@inclubit/sfu/protocol';
-import { RequestError, type SignalingClient } from '../lib/signaling';
-import { asClientRtpParameters, createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
+import type { SignalingClient } from '../lib/signaling';
+import { loadDevice } from '../lib/mediasoup';
+import { Receiver } from '../lib/receiver';
 import { RoomSession, type SessionPhase } from '../lib/room-session';
 import { ViewerVoice, type VoiceState } from './viewer-voice';
 
@@ -29,12 +28,10 @@ export interface ViewerState {
 }
 
 export class ViewerConnection {
-  private readonly consumers = new Map<ConsumerId, types.Consumer>();
-  /** Producers announced before the receive transport existed. */
-  private readonly announced: ProducerInfo[] = [];
   private readonly session: RoomSession;
+  /** The camera's tracks. */
+  private readonly receiver: Receiver;
   private device: types.Device | undefined;
-  private transport: types.Transport | undefined;
   private iceServers: IceServer[] = [];
   private stream: StreamInfo = defaultStreamInfo;
   private readonly voice: ViewerVoice;
@@ -46,7 +43,6 @@ export class ViewerConnection {
     private readonly onChange: (state: ViewerState) => void,
     opts: { displayName?: string; onVoice: (state: VoiceState) => void },
   ) {
-    this.voice = new ViewerVoice(opts.onVoice);
     this.joinParams = { room, role: 'viewer', ...(opts.displayName && { displayName: opts.displayName }) };
     this.session = new RoomSession(this.joinParams, {
       listen: (s) => this.listen(s),
@@ -55,6 +51,17 @@ export class ViewerConnection {
       reset: () => this.reset(),
       phase: (p, m) => this.onPhase(p, m),
     });
+    this.receiver = new Receiver({
+      accepts: (p) => p.source === 'camera',
+      onChange: () => this.emitTracks(),
+      watch: (transport) => {
+        this.session.watchIce(transport);
+        // Marks for a recovery timeline (devtools, and the recovery tests): join → consumed → connected → frame.
+        transport.on('connectionstatechange', (state) => performance.mark(`inclubit:transport-${state}`));
+      },
+    });
+    // The voice's send transport is kept alive across network changes like the receive transport.
+    this.voice = new ViewerVoice(opts.onVoice, (transport) => this.session.watchIce(transport));
   }
 
   start(): void {
@@ -89,22 +96,17 @@ export class ViewerConnection {
   }
 
   /** WebRTC statistics of the receiving connection (for the stats overlay). */
-  async getStats(): Promise<RTCStatsReport | undefined> {
-    return this.transport?.closed === false ? this.transport.getStats() : undefined;
+  getStats(): Promise<RTCStatsReport | undefined> {
+    return this.receiver.getStats();
   }
 
   private listen(signaling: SignalingClient): void {
     this.voice.listen(signaling);
+    this.receiver.listen(signaling);
     signaling.on('streamChanged', (stream) => {
       this.stream = stream;
       this.emitTracks();
     });
-    signaling.on('producerAdded', (producer) => {
-      // Announced while the transport is still being made: consumed as soon as it is ready.
-      if (!this.transport) this.announced.push(producer);
-      else void this.consumeQuietly(signaling, producer);
-    });
-    signaling.on('consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
   }
 
   private async joined(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
@@ -113,73 +115,26 @@ export class ViewerConnection {
     this.iceServers = joined.iceServers;
     this.voice.joined(joined.talkback);
     this.device = await loadDevice(joined.routerRtpCapabilities);
-    const transport = await createTransport(signaling, this.device, 'recv', {
-      iceServers: joined.iceServers,
-      relayOnly: relayOnlyRequested(),
-    });
-    this.transport = transport;
-    this.session.watchIce(transport);
-    // Marks for a recovery timeline (devtools, and the recovery tests): join → consumed → connected → frame.
-    transport.on('connectionstatechange', (state) => performance.mark(`inclubit:transport-${state}`));
     this.emitTracks();
-    const producers = new Map(
-      [...joined.producers, ...this.announced.splice(0)].map((p) => [p.producerId, p]),
+    await this.receiver.joined(
+      signaling,
+      { device: this.device, iceServers: joined.iceServers },
+      joined.producers,
+      { eager: true },
     );
-    await Promise.all([...producers.values()].map((p) => this.consumeQuietly(signaling, p)));
   }
 
   /** Back on a new connection as the same peer: catch up with what happened while away. */
   private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
     this.stream = resumed.stream;
     this.voice.resumed(resumed.talkback);
-    const open = new Set(resumed.consumerIds);
-    for (const id of this.consumers.keys()) if (!open.has(id)) this.dropConsumer(id);
-    const consuming = new Set([...this.consumers.values()].map((c) => c.producerId));
-    const missed = resumed.producers.filter((p) => !consuming.has(p.producerId));
     this.emitTracks();
-    await Promise.all(missed.map((p) => this.consumeQuietly(signaling, p)));
-  }
-
-  private async consume(signaling: SignalingClient, producer: ProducerInfo): Promise<void> {
-    const device = this.device;
-    const transport = this.transport;
-    if (!device || !transport || transport.closed) return;
-    const c = await signaling.request('consume', {
-      producerId: producer.producerId,
-      rtpCapabilities: device.rtpCapabilities,
-    });
-    const consumer = await transport.consume({
-      id: c.consumerId,
-      producerId: c.producerId,
-      kind: c.kind,
-      rtpParameters: asClientRtpParameters(c.rtpParameters),
-    });
-    this.consumers.set(c.consumerId, consumer);
-    await signaling.request('resumeConsumer', { consumerId: c.consumerId });
-    performance.mark(`inclubit:consumed-${c.kind}`);
-    this.emitTracks();
-  }
-
-  private consumeQuietly(signaling: SignalingClient, producer: ProducerInfo): Promise<void> {
-    return this.consume(signaling, producer).catch((e: unknown) => {
-      // The camera may have stopped between the announcement and our request: not an error to show.
-      if (!(e instanceof RequestError && e.code === 'not_found')) console.warn('consume failed', e);
-    });
-  }
-
-  private dropConsumer(id: ConsumerId): void {
-    this.consumers.get(id)?.close();
-    this.consumers.delete(id);
-    this.emitTracks();
+    await this.receiver.resumed(signaling, resumed.producers, resumed.consumerIds);
   }
 
   private reset(): void {
     this.voice.reset();
-    this.announced.length = 0;
-    for (const c of this.consumers.values()) c.close();
-    this.consumers.clear();
-    this.transport?.close();
-    this.transport = undefined;
+    this.receiver.reset();
     this.device = undefined;
   }
 
@@ -191,7 +146,7 @@ export class ViewerConnection {
   }
 
   private tracks(): MediaStreamTrack[] {
-    return [...this.consumers.values()].map((c) => c.track);
+    return this.receiver.list().map((r) => r.consumer.track);
   }
 
   private emitTracks(): void {

@@ -27,7 +27,11 @@ export class ViewerVoice {
   private producer: types.Producer | undefined;
   private mic: MediaStreamTrack | undefined;
 
-  constructor(private readonly onChange: (state: VoiceState) => void) {}
+  constructor(
+    private readonly onChange: (state: VoiceState) => void,
+    /** The send transport, once made: kept alive across network changes (RoomSession.watchIce). */
+    private readonly watch: (transport: types.Transport) => void,
+  ) {}
 
   listen(signaling: SignalingClient): void {
     signaling.on('talkbackChanged', (policy) => {
@@ -89,10 +93,13 @@ export class ViewerVoice {
   }): Promise<void> {
     this.mic ??= (await navigator.mediaDevices.getUserMedia({ audio: voiceConstraints })).getAudioTracks()[0];
     if (!this.mic) throw new DOMException('no microphone', 'NotFoundError');
-    this.transport ??= await createTransport(media.signaling, media.device, 'send', {
-      iceServers: media.iceServers,
-      relayOnly: relayOnlyRequested(),
-    });
+    if (!this.transport) {
+      this.transport = await createTransport(media.signaling, media.device, 'send', {
+        iceServers: media.iceServers,
+        relayOnly: relayOnlyRequested(),
+      });
+      this.watch(this.transport);
+    }
     this.producer = await this.transport.produce({ track: this.mic, stopTracks: false });
     performance.mark('inclubit:talkback-produced');
   }
