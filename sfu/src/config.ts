@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { productionProblems } from './config-safety.js';
 import { lanAddresses, type Interfaces } from './lan/addresses.js';
+import type { TurnOptions } from './auth/turn.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -144,16 +145,8 @@ export interface Config {
     operatorPasswordHash: string | undefined;
     dataDir: string;
   };
-  turn:
-    | {
-        secret: string;
-        host: string;
-        udpPort: number;
-        tlsPort: number;
-        transports: ('udp' | 'tcp' | 'tls')[];
-        credentialTtlS: number;
-      }
-    | undefined;
+  /** coturn (TURN_SECRET and TURN_HOST set); undefined without TURN. */
+  turn: TurnOptions | undefined;
   /** Single process on a loopback address without a token secret: the frictionless local default. */
   embedded: boolean;
 }

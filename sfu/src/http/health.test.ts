@@ -1,19 +1,13 @@
-// /healthz, /readyz and /metrics against the live state of a real service.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// /healthz, /readyz and /metrics against the live state of a real stage.service.
+import { describe, expect, it } from 'vitest';
 import type { RoomId } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
-import { cameraVideo } from '../test-support/media.js';
+import { liveCamera, stagePerTest, watchingViewer } from '../test-support/stage.js';
 
-let service: TestService;
-beforeEach(async () => {
-  service = await startTestService();
-});
-afterEach(async () => service.app.close());
+const stage = stagePerTest();
 
 /** Value of one sample in Prometheus text format, e.g. metric('inclubit_peers{role="viewer"}'). */
 async function metric(sample: string): Promise<number | undefined> {
-  const text = (await service.app.inject('/metrics')).body;
+  const text = (await stage.service.app.inject('/metrics')).body;
   const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
   return line === undefined ? undefined : Number(line.slice(sample.length + 1));
 }
@@ -21,20 +15,10 @@ async function metric(sample: string): Promise<number | undefined> {
 describe('health and metrics', () => {
   it('counts rooms, peers by role, producers, consumers and errors as they are', async () => {
     const room = 'metrics' as RoomId;
-    const camera = await TestClient.connect(service.wsUrl);
-    await camera.request('join', { room, role: 'camera' });
-    const { transportId } = await camera.request('createTransport', { direction: 'send' });
-    const { producerId } = await camera.request('produce', {
-      transportId,
-      kind: 'video',
-      rtpParameters: cameraVideo,
-    });
-    const viewers = await Promise.all([1, 2].map(() => TestClient.connect(service.wsUrl)));
-    for (const v of viewers) {
-      const { routerRtpCapabilities } = await v.request('join', { room, role: 'viewer' });
-      await v.request('createTransport', { direction: 'recv' });
-      await v.request('consume', { producerId, rtpCapabilities: routerRtpCapabilities });
-    }
+    const camera = await stage.connect();
+    await liveCamera(camera, room, { audio: false });
+    const viewers = await Promise.all([1, 2].map(() => stage.connect()));
+    for (const v of viewers) await watchingViewer(v, room);
     await viewers[0]!.expectError('nope', {});
     expect(await metric('inclubit_rooms')).toBe(1);
     expect(await metric('inclubit_peers{role="camera"}')).toBe(1);
@@ -52,20 +36,20 @@ describe('health and metrics', () => {
   });
 
   it('/healthz and /readyz are 503 while a dead worker has no replacement, 200 again after', async () => {
-    expect((await service.app.inject('/readyz')).statusCode).toBe(200);
+    expect((await stage.service.app.inject('/readyz')).statusCode).toBe(200);
     const during = new Promise<number[]>((resolve) =>
-      service.pool.once('died', () => {
+      stage.service.pool.once('died', () => {
         // Answered before the replacement can exist: spawning it takes a process start.
-        void Promise.all([service.app.inject('/healthz'), service.app.inject('/readyz')]).then((r) =>
-          resolve(r.map((x) => x.statusCode)),
+        void Promise.all([stage.service.app.inject('/healthz'), stage.service.app.inject('/readyz')]).then(
+          (r) => resolve(r.map((x) => x.statusCode)),
         );
       }),
     );
-    const replaced = new Promise<void>((resolve) => service.pool.once('respawned', () => resolve()));
-    process.kill(service.pool.pick().worker.pid, 'SIGKILL');
+    const replaced = new Promise<void>((resolve) => stage.service.pool.once('respawned', () => resolve()));
+    process.kill(stage.service.pool.pick().worker.pid, 'SIGKILL');
     expect(await during).toEqual([503, 503]);
     await replaced;
-    expect((await service.app.inject('/healthz')).statusCode).toBe(200);
-    expect((await service.app.inject('/readyz')).statusCode).toBe(200);
+    expect((await stage.service.app.inject('/healthz')).statusCode).toBe(200);
+    expect((await stage.service.app.inject('/readyz')).statusCode).toBe(200);
   });
 });

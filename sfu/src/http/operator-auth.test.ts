@@ -1,24 +1,22 @@
 // Operator login, logout and link creation over real HTTP (inject), hostile cases included.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RoomId } from '../protocol/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HttpErrorBody, IssuedToken, JoinLinks, TokenInfo, type RoomId } from '../protocol/index.js';
 import { hashPassword } from '../auth/password.js';
-import { startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
+import { stagePerTest } from '../test-support/stage.js';
 
 const PASSWORD = 'correct horse battery staple';
-let service: TestService;
-
-beforeEach(async () => {
-  service = await startTestService({
-    TOKEN_SECRET: 'another-test-secret-long-enough-0123456789',
-    OPERATOR_PASSWORD_HASH: await hashPassword(PASSWORD),
-    ROOM_ACCESS: 'protected',
-  });
+const env: Record<string, string> = {
+  TOKEN_SECRET: 'another-test-secret-long-enough-0123456789',
+  ROOM_ACCESS: 'protected',
+};
+// The hash is made once, before the first service starts.
+beforeAll(async () => {
+  env.OPERATOR_PASSWORD_HASH = await hashPassword(PASSWORD);
 });
-afterEach(async () => service.app.close());
+const stage = stagePerTest(env);
 
 const post = (url: string, body: unknown, token?: string) =>
-  service.app.inject({
+  stage.service.app.inject({
     method: 'POST',
     url,
     payload: body as Record<string, unknown>,
@@ -48,36 +46,46 @@ describe('operator API', () => {
     expect((await post('/api/links', { room: 'r1' })).json()).toMatchObject({
       error: { code: 'unauthorized' },
     });
-    const viewer = await service.tokens.issue({ role: 'viewer', room: 'r1' as RoomId }, 60);
+    const viewer = await stage.service.tokens.issue({ role: 'viewer', room: 'r1' as RoomId }, 60);
     const asViewer = await post('/api/links', { room: 'r1' }, viewer.token);
     expect(asViewer.statusCode).toBe(403);
     expect(asViewer.json()).toMatchObject({ error: { code: 'forbidden' } });
-    expect(service.rooms.list()).toEqual([]);
+    expect(stage.service.rooms.list()).toEqual([]);
   });
 
   it('creates join links whose tokens open exactly that room', async () => {
-    const { token } = (await login()).json<{ token: string }>();
+    const { token } = IssuedToken.parse((await login()).json());
     const res = await post('/api/links', { room: 'biology-2' }, token);
     expect(res.statusCode).toBe(200);
-    const links = res.json<{ camera: string; viewer: string }>();
+    const links = JoinLinks.parse(res.json());
     const viewerToken = new URL(links.viewer).searchParams.get('t')!;
     expect(new URL(links.viewer).pathname).toBe('/watch/biology-2');
-    const viewer = await TestClient.connect(`${service.wsUrl}?token=${viewerToken}`);
+    const viewer = await stage.connect({ token: viewerToken });
     expect(await viewer.expectError('join', { room: 'biology-2', role: 'viewer' })).toBeUndefined();
     await viewer.close();
     const cameraToken = new URL(links.camera).searchParams.get('t')!;
-    expect((await service.app.inject(`/api/token?token=${cameraToken}`)).json()).toMatchObject({
+    expect(
+      TokenInfo.parse((await stage.service.app.inject(`/api/token?token=${cameraToken}`)).json()),
+    ).toMatchObject({
       role: 'camera',
       room: 'biology-2',
     });
+    // Pages ask with the token in a header instead (never in a URL).
+    const byHeader = await stage.service.app.inject({
+      url: '/api/token',
+      headers: { authorization: `Bearer ${cameraToken}` },
+    });
+    expect(TokenInfo.parse(byHeader.json()).role).toBe('camera');
   });
 
   it('logout revokes the operator token', async () => {
-    const { token } = (await login()).json<{ token: string }>();
+    const { token } = IssuedToken.parse((await login()).json());
     expect((await post('/api/links', { room: 'r2' }, token)).statusCode).toBe(200);
     expect((await post('/api/logout', {}, token)).statusCode).toBe(204);
     const after = await post('/api/links', { room: 'r2' }, token);
     expect(after.statusCode).toBe(401);
-    expect(after.json()).toMatchObject({ error: { code: 'unauthorized', message: 'token revoked' } });
+    expect(HttpErrorBody.parse(after.json())).toEqual({
+      error: { code: 'unauthorized', message: 'token revoked' },
+    });
   });
 });

@@ -1,8 +1,14 @@
 // Operator login/logout and join-link creation. Every refusal is a typed error body: { error: { code, message } }.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { sendError } from './error-handler.js';
-import { z } from 'zod';
-import { RoomId } from '../protocol/index.js';
+import {
+  LinksRequest,
+  LoginRequest,
+  type IssuedToken,
+  type JoinLinks,
+  type RoomId,
+  type TokenInfo,
+} from '../protocol/index.js';
 import { ServiceError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
@@ -45,9 +51,6 @@ class AttemptLimiter {
   }
 }
 
-const LoginBody = z.object({ password: z.string().min(1).max(256) });
-const LinksBody = z.object({ room: RoomId });
-
 export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
   app,
   { tokens, passwordHash, publicUrl, linkTokenTtlS, operatorTokenTtlS },
@@ -57,14 +60,15 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
   app.post('/api/login', async (req, reply) => {
     if (!limiter.allow(req.ip))
       return sendError(reply, 'rate_limited', 'too many login attempts; wait a minute');
-    const body = LoginBody.safeParse(req.body);
+    const body = LoginRequest.safeParse(req.body);
     if (!body.success) return sendError(reply, 'bad_request', 'send { "password": "..." }');
     if (!(await verifyPassword(body.data.password, passwordHash))) {
       req.log.warn({ ip: req.ip }, 'operator login refused');
       return sendError(reply, 'unauthorized', 'wrong password');
     }
     req.log.info({ ip: req.ip }, 'operator logged in');
-    return tokens.issue({ role: 'operator' }, operatorTokenTtlS);
+    const issued: IssuedToken = await tokens.issue({ role: 'operator' }, operatorTokenTtlS);
+    return issued;
   });
 
   app.post('/api/logout', async (req, reply) => {
@@ -80,20 +84,26 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? req.query.token;
     if (!token) return sendError(reply, 'bad_request', 'give Authorization: Bearer <token> or ?token=');
     const grant = await tokens.verify(token);
-    return { ...grant, expiresAt: grant.exp * 1000 };
+    const info: TokenInfo = { ...grant, expiresAt: grant.exp * 1000 };
+    return info;
   });
 
   /** Camera and viewer links for a room, each carrying its own token. */
   app.post('/api/links', async (req, reply) => {
     await requireOperator(tokens, req);
-    const body = LinksBody.safeParse(req.body);
+    const body = LinksRequest.safeParse(req.body);
     if (!body.success) return sendError(reply, 'bad_request', 'send { "room": "<room code>" }');
     const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
     return joinLinks(tokens, base, body.data.room, linkTokenTtlS);
   });
 };
 
-export async function joinLinks(tokens: Tokens, base: string, room: RoomId, ttlS: number) {
+export async function joinLinks(
+  tokens: Tokens,
+  base: string,
+  room: RoomId,
+  ttlS: number,
+): Promise<JoinLinks> {
   const camera = await tokens.issue({ role: 'camera', room }, ttlS);
   const viewer = await tokens.issue({ role: 'viewer', room }, ttlS);
   const origin = base.replace(/\/$/, '');

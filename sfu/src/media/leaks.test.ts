@@ -1,55 +1,30 @@
 // No close path leaves anything behind: every way a peer or room can end is followed by mediasoup's own
 // dump of the worker (routers) and router (transports, producers, consumers), not by our maps.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProducerId, RoomId } from '../protocol/index.js';
-import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
-import { cameraAudio, cameraVideo } from '../test-support/media.js';
+import { describe, expect, it } from 'vitest';
+import type { RoomId } from '../protocol/index.js';
+import type { Grant } from '../auth/tokens.js';
+import { roomObjects } from '../test-support/service.js';
+import { liveCamera, stagePerTest, watchingViewer } from '../test-support/stage.js';
 
 const SECRET = 'leak-test-secret-long-enough-0123456789abc';
 const GRACE_MS = 300;
-let service: TestService;
-const clients: TestClient[] = [];
-
-beforeEach(async () => {
-  service = await startTestService({ TOKEN_SECRET: SECRET, RESUME_GRACE_MS: String(GRACE_MS) });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await service.app.close();
-});
-
-async function connect(grant?: Parameters<TestService['tokens']['issue']>[0]) {
-  const token = grant ? (await service.tokens.issue(grant, 600)).token : undefined;
-  const c = await TestClient.connect(token ? `${service.wsUrl}?token=${token}` : service.wsUrl);
-  clients.push(c);
-  return c;
-}
+const stage = stagePerTest({ TOKEN_SECRET: SECRET, RESUME_GRACE_MS: String(GRACE_MS) });
+const connect = (grant?: Grant) => stage.connect({ grant });
 
 async function camera(room: RoomId) {
   const c = await connect({ role: 'camera', room });
-  await c.request('join', { room, role: 'camera' });
-  const { transportId } = await c.request('createTransport', { direction: 'send' });
-  const producers: ProducerId[] = [];
-  for (const [kind, rtpParameters] of [
-    ['video', cameraVideo],
-    ['audio', cameraAudio],
-  ] as const)
-    producers.push((await c.request('produce', { transportId, kind, rtpParameters })).producerId);
-  return { c, producers };
+  const { video, audio } = await liveCamera(c, room);
+  return { c, producers: [video, audio!] };
 }
 
 async function viewer(room: RoomId) {
   const c = await connect();
-  const joined = await c.request('join', { room, role: 'viewer' });
-  await c.request('createTransport', { direction: 'recv' });
-  for (const p of joined.producers)
-    await c.request('consume', { producerId: p.producerId, rtpCapabilities: joined.routerRtpCapabilities });
+  const { joined } = await watchingViewer(c, room);
   return { c, peerId: joined.peerId };
 }
 
 const counts = async (room: RoomId) => {
-  const d = await roomObjects(service, room);
+  const d = await roomObjects(stage.service, room);
   return (
     d && {
       transports: d.transportIds.length,
@@ -61,7 +36,7 @@ const counts = async (room: RoomId) => {
 const routers = async () =>
   (
     await Promise.all(
-      service.pool
+      stage.service.pool
         .all()
         .map(async (w) => ((await w.worker.dump()) as unknown as { routerIds: string[] }).routerIds),
     )
@@ -106,10 +81,10 @@ describe('no leaks', () => {
     await camera(crashed);
     await viewer(crashed);
     expect(await routers()).toHaveLength(1);
-    const replaced = new Promise((resolve) => service.pool.once('respawned', resolve));
-    process.kill(service.pool.pick().worker.pid, 'SIGKILL');
+    const replaced = new Promise((resolve) => stage.service.pool.once('respawned', resolve));
+    process.kill(stage.service.pool.pick().worker.pid, 'SIGKILL');
     await replaced;
-    expect(service.rooms.list()).toEqual([]);
+    expect(stage.service.rooms.list()).toEqual([]);
     expect(await routers()).toEqual([]);
   });
 
@@ -124,7 +99,7 @@ describe('no leaks', () => {
       batch[1].c.socket.terminate();
     }
     await expect.poll(() => counts(room), { timeout: GRACE_MS + 5000 }).toEqual(baseline);
-    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect(stage.service.rooms.get(room)?.peerCount).toBe(2);
     // The viewer that stayed still has its consumers.
     expect((await stay.c.request('reportStats', {})) ?? {}).toEqual({});
   });

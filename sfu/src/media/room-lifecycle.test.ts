@@ -1,46 +1,32 @@
 // Every way out of a room frees its mediasoup objects: checked in the worker's own dump, not our maps.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomId } from '../protocol/index.js';
-import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
-import { cameraAudio, cameraVideo, clientDtls } from '../test-support/media.js';
+import { roomObjects } from '../test-support/service.js';
+import { liveCamera, stagePerTest, watchingViewer } from '../test-support/stage.js';
 
-let service: TestService;
 const room = 'biology' as RoomId;
 
 const RESUME_GRACE_MS = 400;
-beforeEach(async () => {
-  service = await startTestService({ RESUME_GRACE_MS: String(RESUME_GRACE_MS) });
-});
-afterEach(async () => {
-  await service.app.close();
-});
+const stage = stagePerTest({ RESUME_GRACE_MS: String(RESUME_GRACE_MS) });
 
 async function workerDump() {
-  const worker = service.pool.pick().worker;
+  const worker = stage.service.pool.pick().worker;
   return (await worker.dump()) as unknown as { routerIds: string[] };
 }
 
 async function routerDump() {
-  return roomObjects(service, room);
+  return roomObjects(stage.service, room);
 }
 
 async function joinCamera() {
-  const c = await TestClient.connect(service.wsUrl);
-  await c.request('join', { room, role: 'camera' });
-  const { transportId } = await c.request('createTransport', { direction: 'send' });
-  await c.request('connectTransport', { transportId, dtlsParameters: clientDtls });
-  const video = await c.request('produce', { transportId, kind: 'video', rtpParameters: cameraVideo });
-  await c.request('produce', { transportId, kind: 'audio', rtpParameters: cameraAudio });
-  return { c, video: video.producerId };
+  const c = await stage.connect();
+  const { video } = await liveCamera(c, room, { connect: true });
+  return { c, video };
 }
 
 async function joinViewer() {
-  const c = await TestClient.connect(service.wsUrl);
-  const { routerRtpCapabilities, producers } = await c.request('join', { room, role: 'viewer' });
-  await c.request('createTransport', { direction: 'recv' });
-  for (const p of producers)
-    await c.request('consume', { producerId: p.producerId, rtpCapabilities: routerRtpCapabilities });
+  const c = await stage.connect();
+  await watchingViewer(c, room);
   return c;
 }
 
@@ -76,28 +62,27 @@ describe('room lifecycle', () => {
 
     await camera.c.close();
     await expect.poll(async () => (await workerDump()).routerIds).toEqual([]);
-    expect(service.rooms.get(room)).toBeUndefined();
+    expect(stage.service.rooms.get(room)).toBeUndefined();
   });
 
   it('keeps an empty room for the configured grace period, so a quick reload finds the same router', async () => {
-    await service.app.close();
-    service = await startTestService({ ROOM_EMPTY_CLOSE_MS: '400' });
-    const first = await TestClient.connect(service.wsUrl);
+    await stage.restart({ ROOM_EMPTY_CLOSE_MS: '400' });
+    const first = await stage.connect();
     await first.request('join', { room, role: 'camera' });
-    const routerId = service.rooms.get(room)?.routerId;
+    const routerId = stage.service.rooms.get(room)?.routerId;
     await first.close();
-    const again = await TestClient.connect(service.wsUrl);
+    const again = await stage.connect();
     await again.request('join', { room, role: 'camera' });
-    expect(service.rooms.get(room)?.routerId).toBe(routerId);
+    expect(stage.service.rooms.get(room)?.routerId).toBe(routerId);
     await again.close();
     await expect.poll(async () => (await workerDump()).routerIds, { timeout: 3000 }).toEqual([]);
   });
 
   it('makes one room for simultaneous first joins', async () => {
-    const clients = await Promise.all(Array.from({ length: 5 }, () => TestClient.connect(service.wsUrl)));
+    const clients = await Promise.all(Array.from({ length: 5 }, () => stage.connect()));
     await Promise.all(clients.map((c) => c.request('join', { room, role: 'viewer' })));
     expect((await workerDump()).routerIds).toHaveLength(1);
-    expect(service.rooms.get(room)?.peerCount).toBe(5);
+    expect(stage.service.rooms.get(room)?.peerCount).toBe(5);
     await Promise.all(clients.map((c) => c.close()));
   });
 
@@ -105,14 +90,14 @@ describe('room lifecycle', () => {
     const camera = await joinCamera();
     const viewer = await joinViewer();
     const told = viewer.waitForEvent('roomClosed');
-    expect((await service.app.inject('/healthz')).statusCode).toBe(200);
-    const dead = service.pool.pick();
+    expect((await stage.service.app.inject('/healthz')).statusCode).toBe(200);
+    const dead = stage.service.pool.pick();
     // Unhealthy from the moment of death until the replacement runs.
     const healthWhenDied = new Promise<boolean>((resolve) =>
-      service.pool.once('died', () => resolve(service.pool.healthy)),
+      stage.service.pool.once('died', () => resolve(stage.service.pool.healthy)),
     );
     const replaced = new Promise<number>((resolve) =>
-      service.pool.once('respawned', (w) => resolve(w.worker.pid)),
+      stage.service.pool.once('respawned', (w) => resolve(w.worker.pid)),
     );
 
     process.kill(dead.worker.pid, 'SIGKILL');
@@ -121,18 +106,18 @@ describe('room lifecycle', () => {
     expect(data).toMatchObject({ rejoin: true });
     expect((data as { reason: string }).reason).toMatch(/restart/);
     expect(await healthWhenDied).toBe(false);
-    expect(service.rooms.get(room)).toBeUndefined();
+    expect(stage.service.rooms.get(room)).toBeUndefined();
     expect(await viewer.expectError('createTransport', { direction: 'recv' })).toBe('not_joined');
 
     const pid = await replaced;
     expect(pid).not.toBe(dead.worker.pid);
-    expect(service.pool.all()[dead.index]?.worker.pid).toBe(pid);
-    expect((await service.app.inject('/healthz')).statusCode).toBe(200);
-    expect((await service.app.inject('/readyz')).statusCode).toBe(200);
+    expect(stage.service.pool.all()[dead.index]?.worker.pid).toBe(pid);
+    expect((await stage.service.app.inject('/healthz')).statusCode).toBe(200);
+    expect((await stage.service.app.inject('/readyz')).statusCode).toBe(200);
     // The same peers rejoin and the room works again, on a live router.
     await viewer.request('join', { room, role: 'viewer' });
     await camera.c.request('join', { room, role: 'camera' });
-    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect(stage.service.rooms.get(room)?.peerCount).toBe(2);
     await Promise.all([camera.c.close(), viewer.close()]);
   });
 });

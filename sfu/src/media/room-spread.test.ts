@@ -1,33 +1,19 @@
 // A class larger than one worker's share spreads over the workers: viewers past ROOM_VIEWERS_PER_WORKER are
 // placed on another worker's router, the camera's tracks are piped there once, and a viewer's voice is piped
 // back to the camera's router. Checked in mediasoup's own dumps of each worker's routers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomId } from '../protocol/index.js';
-import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
-import { cameraAudio, cameraVideo } from '../test-support/media.js';
+import { roomObjects } from '../test-support/service.js';
+import { liveCamera, stagePerTest } from '../test-support/stage.js';
+import { cameraAudio } from '../test-support/media.js';
 
-let service: TestService;
-const clients: TestClient[] = [];
-
-beforeEach(async () => {
-  service = await startTestService({ MEDIASOUP_WORKERS: '2', ROOM_VIEWERS_PER_WORKER: '2' });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await service.app.close();
-});
-
-async function connect() {
-  const c = await TestClient.connect(service.wsUrl);
-  clients.push(c);
-  return c;
-}
+const stage = stagePerTest({ MEDIASOUP_WORKERS: '2', ROOM_VIEWERS_PER_WORKER: '2' });
+const connect = () => stage.connect();
 
 /** Per worker: its routers' transports, producers and consumers, from mediasoup itself. */
 async function perWorker() {
   return Promise.all(
-    service.pool.all().map(async (w) => {
+    stage.service.pool.all().map(async (w) => {
       const { routerIds } = (await w.worker.dump()) as unknown as { routerIds: string[] };
       return { worker: w.index, routers: routerIds.length };
     }),
@@ -38,13 +24,7 @@ describe('one room over several workers', () => {
   it('places viewers past the per-worker share on the next worker and pipes the tracks to them', async () => {
     const room = 'spread' as RoomId;
     const camera = await connect();
-    await camera.request('join', { room, role: 'camera' });
-    const { transportId } = await camera.request('createTransport', { direction: 'send' });
-    for (const [kind, rtpParameters] of [
-      ['video', cameraVideo],
-      ['audio', cameraAudio],
-    ] as const)
-      await camera.request('produce', { transportId, kind, rtpParameters });
+    await liveCamera(camera, room);
 
     const viewers = [];
     for (let i = 0; i < 5; i++) {
@@ -61,7 +41,7 @@ describe('one room over several workers', () => {
       viewers.push({ v, joined });
     }
 
-    const spread = service.rooms.get(room)!.spread();
+    const spread = stage.service.rooms.get(room)!.spread();
     expect(new Set(spread.map((s) => s.worker)).size).toBe(2);
     expect(spread.reduce((n, s) => n + s.viewers, 0)).toBe(5);
     for (const s of spread) expect(s.viewers).toBeGreaterThanOrEqual(2);
@@ -69,7 +49,7 @@ describe('one room over several workers', () => {
 
     // 1 camera + 5 viewer transports + a pipe at each end; the 2 camera tracks and their 2 piped copies;
     // 10 viewer consumers + the 2 that feed the pipe.
-    const dump = await roomObjects(service, room).then((d) => d!);
+    const dump = await roomObjects(stage.service, room).then((d) => d!);
     expect(dump.transportIds).toHaveLength(8);
     expect(dump.producerIds).toHaveLength(4);
     expect(dump.consumerIds).toHaveLength(12);
@@ -89,7 +69,7 @@ describe('one room over several workers', () => {
       rtpCapabilities: viewers[0]!.joined.routerRtpCapabilities,
     });
     expect(heard.kind).toBe('audio');
-    const after = await roomObjects(service, room).then((d) => d!);
+    const after = await roomObjects(stage.service, room).then((d) => d!);
     // The voice and its piped copy on the camera's router; the pipe between the two routers carries it the
     // other way (no new pipe transports: only the voice's send and the camera's recv transport are new).
     expect(after.producerIds).toHaveLength(6);
@@ -99,9 +79,11 @@ describe('one room over several workers', () => {
     // closes those as their pipe consumers close, a moment later). A piped copy keeps its track's id.
     await camera.request('leave', {});
     await expect
-      .poll(async () => (await roomObjects(service, room).then((d) => d!)).producerIds, { timeout: 2000 })
+      .poll(async () => (await roomObjects(stage.service, room).then((d) => d!)).producerIds, {
+        timeout: 2000,
+      })
       .toEqual([voice, voice]);
-    expect((await roomObjects(service, room).then((d) => d!)).consumerIds).toHaveLength(1); // feeds the voice's copy
+    expect((await roomObjects(stage.service, room).then((d) => d!)).consumerIds).toHaveLength(1); // feeds the voice's copy
   });
 
   it('a viewer removed while its first transport opens a new router is not left counted there', async () => {
@@ -112,7 +94,7 @@ describe('one room over several workers', () => {
       await v.request('join', { room, role: 'viewer' });
       await v.request('createTransport', { direction: 'recv' });
     }
-    const r = service.rooms.get(room)!;
+    const r = stage.service.rooms.get(room)!;
     const link = { owner: {}, notify: () => undefined, disconnect: () => undefined };
     const late = r.join({ role: 'viewer', displayName: undefined, device: 'test', link });
     // The transport's placement waits for the new router; the peer leaves (kicked, tab closed) meanwhile.
@@ -120,6 +102,6 @@ describe('one room over several workers', () => {
     r.leave(late);
     await expect(opening).rejects.toMatchObject({ code: 'invalid_state' });
     expect(r.spread().reduce((n, w) => n + w.viewers, 0)).toBe(2);
-    expect((await roomObjects(service, room))?.transportIds).toHaveLength(2);
+    expect((await roomObjects(stage.service, room))?.transportIds).toHaveLength(2);
   });
 });

@@ -3,3 +3,4 @@ export * from './rtp.js';
 export * from './errors.js';
 export * from './messages.js';
 export * from './envelope.js';
+export * from './http-api.js';

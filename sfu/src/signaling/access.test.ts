@@ -1,32 +1,17 @@
 // Tokens at the edge, hostile cases: every refusal is typed, and none of them changes the server's state.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import type { RoomId } from '../protocol/index.js';
 import { Tokens } from '../auth/tokens.js';
-import { startTestService, type TestService } from '../test-support/service.js';
-import { TestClient, UpgradeRefused } from '../test-support/ws-client.js';
+import { stagePerTest } from '../test-support/stage.js';
+import { UpgradeRefused, type TestClient } from '../test-support/ws-client.js';
 import { cameraVideo } from '../test-support/media.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const room = 'class-7a' as RoomId;
-let service: TestService;
-let tokens: Tokens;
-const clients: TestClient[] = [];
-
-beforeEach(async () => {
-  service = await startTestService({ TOKEN_SECRET: SECRET, ROOM_ACCESS: 'protected' });
-  tokens = new Tokens(SECRET);
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await service.app.close();
-});
-
-async function connect(token?: string): Promise<TestClient> {
-  const c = await TestClient.connect(token ? `${service.wsUrl}?token=${token}` : service.wsUrl);
-  clients.push(c);
-  return c;
-}
+const stage = stagePerTest({ TOKEN_SECRET: SECRET, ROOM_ACCESS: 'protected' });
+const tokens = new Tokens(SECRET);
+const connect = (token?: string): Promise<TestClient> => stage.connect({ ...(token && { token }) });
 const refusal = async (token: string) => {
   const error = await connect(token).then(
     () => undefined,
@@ -37,7 +22,7 @@ const refusal = async (token: string) => {
   return { status, ...(JSON.parse(body) as { error: { code: string; message: string } }) };
 };
 const routers = async () =>
-  ((await service.pool.pick().worker.dump()) as unknown as { routerIds: string[] }).routerIds;
+  ((await stage.service.pool.pick().worker.dump()) as unknown as { routerIds: string[] }).routerIds;
 
 describe('tokens', () => {
   it('refuses a forged signature at the upgrade', async () => {
@@ -88,7 +73,7 @@ describe('tokens', () => {
     expect(
       await viewer.expectError('produce', { transportId: 'x', kind: 'video', rtpParameters: cameraVideo }),
     ).toBe('forbidden');
-    expect(service.rooms.get(room)?.camera).toBeUndefined();
+    expect(stage.service.rooms.get(room)?.camera).toBeUndefined();
   });
 
   it('a camera token cannot publish in another room; without a token nobody is the camera', async () => {
@@ -99,7 +84,7 @@ describe('tokens', () => {
     expect(await (await connect()).expectError('join', { room, role: 'camera' })).toBe('unauthorized');
     // Nothing was created by any of the refusals.
     expect(await routers()).toEqual([]);
-    expect(service.rooms.list()).toEqual([]);
+    expect(stage.service.rooms.list()).toEqual([]);
     expect(await (await connect(token)).expectError('join', { room, role: 'camera' })).toBeUndefined();
   });
 });

@@ -1,50 +1,27 @@
 // The operator's side of signaling, against the real service: the live room list, and the actions.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PeerId, RoomId, RoomSummary } from '../protocol/index.js';
 import { CloseCode } from '../protocol/index.js';
-import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
-import { cameraVideo } from '../test-support/media.js';
+import type { Grant } from '../auth/tokens.js';
+import { roomObjects } from '../test-support/service.js';
+import { liveCamera, stagePerTest, watchingViewer } from '../test-support/stage.js';
+import type { TestClient } from '../test-support/ws-client.js';
 
 const SECRET = 'operator-test-secret-long-enough-0123456789';
 const room = 'geography' as RoomId;
-let service: TestService;
-const clients: TestClient[] = [];
-
-beforeEach(async () => {
-  service = await startTestService({ TOKEN_SECRET: SECRET, DASHBOARD_INTERVAL_MS: '100' });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await service.app.close();
-});
-
-async function connect(grant?: Parameters<TestService['tokens']['issue']>[0]) {
-  const token = grant ? (await service.tokens.issue(grant, 600)).token : undefined;
-  const c = await TestClient.connect(token ? `${service.wsUrl}?token=${token}` : service.wsUrl, {
-    'user-agent':
-      'Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 OculusBrowser/35.0 Chrome/130 VR Safari/537.36',
-  });
-  clients.push(c);
-  return c;
-}
+const stage = stagePerTest({ TOKEN_SECRET: SECRET, DASHBOARD_INTERVAL_MS: '100' });
+const quest3 =
+  'Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 OculusBrowser/35.0 Chrome/130 VR Safari/537.36';
+const connect = (grant?: Grant) =>
+  stage.connect({ ...(grant && { grant }), headers: { 'user-agent': quest3 } });
 
 async function liveRoom() {
   const camera = await connect({ role: 'camera', room });
-  await camera.request('join', { room, role: 'camera' });
-  const { transportId } = await camera.request('createTransport', { direction: 'send' });
-  await camera.request('produce', { transportId, kind: 'video', rtpParameters: cameraVideo });
+  await liveCamera(camera, room, { audio: false });
   const viewers: { client: TestClient; peerId: PeerId }[] = [];
   for (const name of ['Ada', 'Ben']) {
     const client = await connect();
-    const { peerId, routerRtpCapabilities, producers } = await client.request('join', {
-      room,
-      role: 'viewer',
-      displayName: name,
-    });
-    await client.request('createTransport', { direction: 'recv' });
-    for (const p of producers)
-      await client.request('consume', { producerId: p.producerId, rtpCapabilities: routerRtpCapabilities });
+    const { joined } = await watchingViewer(client, room, { displayName: name });
     await client.request('reportStats', {
       width: 1920,
       height: 960,
@@ -53,12 +30,12 @@ async function liveRoom() {
       lossPercent: 0.5,
       connection: 'direct',
     });
-    viewers.push({ client, peerId });
+    viewers.push({ client, peerId: joined.peerId });
   }
   return { camera, viewers };
 }
 
-const dump = async () => roomObjects(service, room);
+const dump = async () => roomObjects(stage.service, room);
 
 describe('operator dashboard over signaling', () => {
   it('lists rooms with camera, viewers, devices and reported figures; pushes changes', async () => {
@@ -100,7 +77,7 @@ describe('operator dashboard over signaling', () => {
     expect(await closed).toBe(CloseCode.kicked);
     expect((await dump())?.transportIds).toHaveLength(2);
     expect(
-      service.rooms
+      stage.service.rooms
         .get(room)
         ?.peerList()
         .map((p) => p.id),
@@ -115,7 +92,7 @@ describe('operator dashboard over signaling', () => {
     const told = camera.waitForEvent('roomClosed');
     await operator.request('closeRoom', { room });
     expect((await told).data).toEqual({ reason: 'closed by the operator', rejoin: false });
-    expect(service.rooms.get(room)).toBeUndefined();
+    expect(stage.service.rooms.get(room)).toBeUndefined();
     expect(await viewers[0]!.client.expectError('createTransport', { direction: 'recv' })).toBe('not_joined');
   });
 
@@ -131,7 +108,7 @@ describe('operator dashboard over signaling', () => {
       expect(await c.expectError('closeRoom', { room })).toBe('forbidden');
       expect(await c.expectError('setRoomLimit', { room, maxViewers: 1 })).toBe('forbidden');
     }
-    const r = service.rooms.get(room)!;
+    const r = stage.service.rooms.get(room)!;
     expect(r.maxViewers).toBe(200);
     expect(r.peerList()).toHaveLength(3);
   });
@@ -139,7 +116,7 @@ describe('operator dashboard over signaling', () => {
   it('ten open dashboards cost what one does: summaries are computed once per tick for all of them', async () => {
     await liveRoom();
     // Count mediasoup getStats calls on the room's real transports and producers.
-    const r = service.rooms.get(room)!;
+    const r = stage.service.rooms.get(room)!;
     const protos = new Set<object>();
     for (const p of r.peerList()) {
       for (const t of p.listTransports()) protos.add(Object.getPrototypeOf(t) as object);
@@ -165,9 +142,9 @@ describe('operator dashboard over signaling', () => {
       expect(one).toBeGreaterThan(0);
       // Per dashboard it would be ten times as many; once per tick it is about the same.
       expect(ten).toBeLessThan(one * 2);
-      expect(service.watcher.watching).toBe(10);
+      expect(stage.service.watcher.watching).toBe(10);
       await Promise.all([first, ...nine].map((c) => c.close()));
-      await expect.poll(() => service.watcher.watching).toBe(0);
+      await expect.poll(() => stage.service.watcher.watching).toBe(0);
       expect(await countOver(500)).toBe(0);
     } finally {
       spies.forEach((s) => s.mockRestore());

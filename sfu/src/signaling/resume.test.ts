@@ -1,36 +1,25 @@
 // A dropped connection's peer can come back on a new connection as itself: same id, same media, no
 // duplicate; anyone else, or anyone too late, is told to join afresh.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProducerId, RoomId } from '../protocol/index.js';
-import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
-import { cameraVideo } from '../test-support/media.js';
+import { roomObjects } from '../test-support/service.js';
+import { liveCamera as publish, stagePerTest } from '../test-support/stage.js';
 
 const room = 'history' as RoomId;
 const GRACE_MS = 1500;
-let service: TestService;
+const stage = stagePerTest({ RESUME_GRACE_MS: String(GRACE_MS) });
 
-beforeEach(async () => {
-  service = await startTestService({ RESUME_GRACE_MS: String(GRACE_MS) });
-});
-afterEach(async () => service.app.close());
-
-const dump = () => roomObjects(service, room).then((d) => d!);
+const dump = () => roomObjects(stage.service, room).then((d) => d!);
 
 async function liveCamera() {
-  const c = await TestClient.connect(service.wsUrl);
-  const joined = await c.request('join', { room, role: 'camera' });
-  const { transportId } = await c.request('createTransport', { direction: 'send' });
-  const { producerId } = await c.request('produce', {
-    transportId,
-    kind: 'video',
-    rtpParameters: cameraVideo,
-  });
-  return { c, joined, transportId, producerId };
+  const c = await stage.connect();
+  const { joined, transportId, video } = await publish(c, room, { audio: false });
+  return { c, joined, transportId, producerId: video };
 }
 
+/** A viewer that receives one track of the camera's. */
 async function watchingViewer(producerId: ProducerId) {
-  const c = await TestClient.connect(service.wsUrl);
+  const c = await stage.connect();
   const joined = await c.request('join', { room, role: 'viewer' });
   const { transportId } = await c.request('createTransport', { direction: 'recv' });
   const consumed = await c.request('consume', {
@@ -48,7 +37,7 @@ describe('resume', () => {
 
     viewer.c.socket.terminate();
     await new Promise((r) => setTimeout(r, 100));
-    const again = await TestClient.connect(service.wsUrl);
+    const again = await stage.connect();
     const resumed = await again.request('resume', {
       peerId: viewer.joined.peerId,
       resumeToken: viewer.joined.resumeToken,
@@ -64,13 +53,13 @@ describe('resume', () => {
       talkback: viewer.joined.talkback,
       consumerIds: [viewer.consumerId],
     });
-    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect(stage.service.rooms.get(room)?.peerCount).toBe(2);
     expect(await dump()).toEqual(before);
     // Requests work on the new connection, for the same transports.
     await again.request('resumeConsumer', { consumerId: viewer.consumerId });
     // Past the grace period the resumed peer is still there: the timer was cancelled.
     await new Promise((r) => setTimeout(r, GRACE_MS + 300));
-    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect(stage.service.rooms.get(room)?.peerCount).toBe(2);
     expect(await dump()).toEqual(before);
     await Promise.all([again.close(), camera.c.close()]);
   });
@@ -80,7 +69,7 @@ describe('resume', () => {
     const viewer = await watchingViewer(camera.producerId);
     camera.c.socket.terminate();
     await new Promise((r) => setTimeout(r, 100));
-    const again = await TestClient.connect(service.wsUrl);
+    const again = await stage.connect();
     const resumed = await again.request('resume', {
       peerId: camera.joined.peerId,
       resumeToken: camera.joined.resumeToken,
@@ -100,11 +89,11 @@ describe('resume', () => {
     const camera = await liveCamera();
     const viewer = await watchingViewer(camera.producerId);
     const oldClosed = viewer.c.closed();
-    const again = await TestClient.connect(service.wsUrl);
+    const again = await stage.connect();
     await again.request('resume', { peerId: viewer.joined.peerId, resumeToken: viewer.joined.resumeToken });
     expect(await oldClosed).toBe(4009);
     await new Promise((r) => setTimeout(r, 100));
-    expect(service.rooms.get(room)?.peerCount).toBe(2);
+    expect(stage.service.rooms.get(room)?.peerCount).toBe(2);
     expect((await dump()).consumerIds).toEqual([viewer.consumerId]);
     await Promise.all([again.close(), camera.c.close()]);
   });
@@ -113,7 +102,7 @@ describe('resume', () => {
     const camera = await liveCamera();
     const viewer = await watchingViewer(camera.producerId);
     viewer.c.socket.terminate();
-    const other = await TestClient.connect(service.wsUrl);
+    const other = await stage.connect();
     expect(
       await other.expectError('resume', { peerId: viewer.joined.peerId, resumeToken: 'x'.repeat(32) }),
     ).toBe('not_found');
@@ -131,7 +120,7 @@ describe('resume', () => {
         resumeToken: viewer.joined.resumeToken,
       }),
     ).toBe('not_found');
-    expect(service.rooms.get(room)?.peerCount).toBe(1);
+    expect(stage.service.rooms.get(room)?.peerCount).toBe(1);
     await Promise.all([other.close(), camera.c.close()]);
   });
 
@@ -140,7 +129,7 @@ describe('resume', () => {
     const viewer = await watchingViewer(camera.producerId);
     await viewer.c.close();
     await expect.poll(async () => (await dump()).consumerIds, { timeout: GRACE_MS / 2 }).toEqual([]);
-    const again = await TestClient.connect(service.wsUrl);
+    const again = await stage.connect();
     expect(
       await again.expectError('resume', {
         peerId: viewer.joined.peerId,
@@ -152,7 +141,7 @@ describe('resume', () => {
 
   it('restartIce hands out new ICE credentials for the transport', async () => {
     const camera = await liveCamera();
-    const first = (await roomObjects(service, room).then((d) => d!)).transportIds;
+    const first = (await roomObjects(stage.service, room).then((d) => d!)).transportIds;
     const { iceParameters } = await camera.c.request('restartIce', { transportId: camera.transportId });
     expect(iceParameters.usernameFragment).not.toBe(camera.joined.peerId);
     expect(iceParameters.usernameFragment.length).toBeGreaterThan(0);
@@ -166,7 +155,7 @@ describe('resume', () => {
     const camera = await liveCamera();
     const viewer = await watchingViewer(camera.producerId);
     const codes = Promise.all([camera.c.closed(), viewer.c.closed()]);
-    await service.app.close();
+    await stage.service.app.close();
     expect(await codes).toEqual([1012, 1012]);
   });
 });

@@ -1,33 +1,17 @@
 // Signaling over a real WebSocket against the real service and real mediasoup workers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProducerId, RoomId } from '../protocol/index.js';
-import { startTestService, type TestService } from '../test-support/service.js';
-import { RequestFailed, TestClient } from '../test-support/ws-client.js';
-import { cameraAudio, cameraVideo } from '../test-support/media.js';
+import { liveCamera as publish, stagePerTest } from '../test-support/stage.js';
+import { RequestFailed, type TestClient } from '../test-support/ws-client.js';
+import { cameraVideo } from '../test-support/media.js';
 
-let service: TestService;
-const clients: TestClient[] = [];
-const connect = async () => {
-  const c = await TestClient.connect(service.wsUrl);
-  clients.push(c);
-  return c;
-};
+const stage = stagePerTest();
+const connect = () => stage.connect();
 const room = 'lesson-1' as RoomId;
 
-beforeEach(async () => {
-  service = await startTestService();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await service.app.close();
-});
-
 async function liveCamera(c: TestClient) {
-  await c.request('join', { room, role: 'camera' });
-  const { transportId } = await c.request('createTransport', { direction: 'send' });
-  const video = await c.request('produce', { transportId, kind: 'video', rtpParameters: cameraVideo });
-  const audio = await c.request('produce', { transportId, kind: 'audio', rtpParameters: cameraAudio });
-  return { transportId, video: video.producerId, audio: audio.producerId };
+  const { transportId, video, audio } = await publish(c, room);
+  return { transportId, video, audio: audio! };
 }
 
 describe('malformed input', () => {
@@ -91,7 +75,7 @@ describe('roles', () => {
     ).toBe('forbidden');
     const camera = await connect();
     const { video } = await liveCamera(camera);
-    const caps = service.rooms.get(room)!.rtpCapabilities;
+    const caps = stage.service.rooms.get(room)!.rtpCapabilities;
     await camera.request('createTransport', { direction: 'recv' });
     expect(await camera.expectError('consume', { producerId: video, rtpCapabilities: caps })).toBe(
       'not_found',
@@ -154,8 +138,7 @@ describe('media flow', () => {
     await camera.close();
     await expect
       .poll(async () => {
-        const c = await TestClient.connect(service.wsUrl);
-        clients.push(c);
+        const c = await connect();
         return (await c.request('join', { room, role: 'viewer' })).stream.projection;
       })
       .toBe('mono-360');

@@ -1,27 +1,14 @@
 // Talkback rules over real signaling and real mediasoup: who hears a viewer's voice, who may mute it, and
 // what "off" refuses.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PeerId, ProducerId, RoomId, RtpParameters } from '../protocol/index.js';
-import { roomObjects, startTestService, type TestService } from '../test-support/service.js';
-import { TestClient } from '../test-support/ws-client.js';
-import { cameraVideo } from '../test-support/media.js';
+import { roomObjects } from '../test-support/service.js';
+import { liveCamera, stagePerTest } from '../test-support/stage.js';
+import type { TestClient } from '../test-support/ws-client.js';
 
-let service: TestService;
-const clients: TestClient[] = [];
+const stage = stagePerTest();
 const room = 'talkback' as RoomId;
-const connect = async () => {
-  const c = await TestClient.connect(service.wsUrl);
-  clients.push(c);
-  return c;
-};
-
-beforeEach(async () => {
-  service = await startTestService();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await service.app.close();
-});
+const connect = () => stage.connect();
 
 const voice = (ssrc: number): RtpParameters => ({
   mid: '0',
@@ -30,11 +17,10 @@ const voice = (ssrc: number): RtpParameters => ({
   rtcp: { cname: `viewer-${ssrc}` },
 });
 
+/** A live camera (video only) with a receive transport for the voices. */
 async function camera() {
   const c = await connect();
-  await c.request('join', { room, role: 'camera' });
-  const { transportId } = await c.request('createTransport', { direction: 'send' });
-  await c.request('produce', { transportId, kind: 'video', rtpParameters: cameraVideo });
+  await liveCamera(c, room, { audio: false });
   await c.request('createTransport', { direction: 'recv' });
   return c;
 }
@@ -78,7 +64,7 @@ describe('talkback', () => {
         { peerId: a.joined.peerId, displayName: 'Ada', talkback: 'live', producerId },
         { peerId: b.joined.peerId, displayName: 'Bo', talkback: 'none' },
       ]);
-    const caps = service.rooms.get(room)!.rtpCapabilities;
+    const caps = stage.service.rooms.get(room)!.rtpCapabilities;
     await cam.request('consume', { producerId, rtpCapabilities: caps });
     await b.c.request('setDisplayName', { displayName: 'Bob' });
     await expect.poll(() => audienceOf(cam)[1]?.displayName).toBe('Bob');
@@ -97,7 +83,7 @@ describe('talkback', () => {
     const closed = b.c.waitForEvent('consumerClosed');
     await cam.request('setTalkback', { mode: 'open', viewersHearEachOther: false });
     expect((await closed).data).toEqual({ consumerId });
-    const dump = await roomObjects(service, room).then((d) => d!);
+    const dump = await roomObjects(stage.service, room).then((d) => d!);
     expect(dump.consumerIds).toHaveLength(1); // the camera's
   });
 
@@ -108,7 +94,7 @@ describe('talkback', () => {
     const told = a.c.waitForEvent('talkbackMuted');
     await cam.request('muteViewer', { peerId: a.joined.peerId });
     expect((await told).data.reason).toMatch(/muted/);
-    const producer = service.rooms.get(room)!.peer(a.joined.peerId)!.producer(producerId);
+    const producer = stage.service.rooms.get(room)!.peer(a.joined.peerId)!.producer(producerId);
     expect(producer.paused).toBe(true);
     await expect.poll(() => audienceOf(cam)[0]?.talkback).toBe('muted');
     await a.c.request('resumeProducer', { producerId });

@@ -1,6 +1,19 @@
-// A minimal protocol client over a real WebSocket, for tests: typed requests, collected events.
+// A minimal protocol client over a real WebSocket, for tests: typed requests, collected events. Every frame
+// the server sends is decoded with the protocol's own decoders (events against their schemas, results
+// against their method's), so every integration test also checks what the server says.
 import WebSocket from 'ws';
-import type { AnyEvent, ErrorCode, Method, Params, Result } from '../protocol/index.js';
+import {
+  decodeResult,
+  decodeServerMessage,
+  type AnyEvent,
+  type ErrorCode,
+  type Method,
+  type Params,
+  type Result,
+} from '../protocol/index.js';
+
+/** The server sent something the protocol does not allow. */
+export class ProtocolViolation extends Error {}
 
 /** The server answered the upgrade with an HTTP error (bad origin, bad token) instead of a WebSocket. */
 export class UpgradeRefused extends Error {
@@ -22,12 +35,9 @@ export class RequestFailed extends Error {
 }
 
 interface Reply {
-  type: string;
-  id?: number | null;
-  ok?: boolean;
+  ok: boolean;
   data?: unknown;
   error?: { code: ErrorCode; message: string };
-  event?: string;
 }
 
 export class TestClient {
@@ -38,17 +48,25 @@ export class TestClient {
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private eventWaiters: { match: (e: AnyEvent) => boolean; resolve: (e: AnyEvent) => void }[] = [];
 
+  /** Frames that broke the protocol; afterEach hooks (or the next request) surface them. */
+  readonly violations: string[] = [];
+
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as Reply;
+      const decoded = decodeServerMessage(data.toString());
+      if (!decoded.ok) {
+        this.violations.push(`${decoded.code}: ${decoded.message} in ${data.toString().slice(0, 200)}`);
+        return;
+      }
+      const msg = decoded.value;
       if (msg.type === 'event') {
         const event = { event: msg.event, data: msg.data } as AnyEvent;
         this.events.push(event);
         this.eventWaiters = this.eventWaiters.filter((w) => !(w.match(event) && (w.resolve(event), true)));
-      } else if (typeof msg.id === 'number' && this.pending.has(msg.id)) {
-        this.pending.get(msg.id)?.(msg);
+      } else if (msg.id !== null && this.pending.has(msg.id)) {
+        this.pending.get(msg.id)?.(msg.ok ? { ok: true, data: msg.data } : { ok: false, error: msg.error });
         this.pending.delete(msg.id);
-      } else if (msg.error) {
+      } else if (!msg.ok) {
         this.orphanErrors.push(msg.error);
       }
     });
@@ -100,7 +118,9 @@ export class TestClient {
   async request<M extends Method>(method: M, data: Params<M>): Promise<Result<M>> {
     const reply = await this.rawRequest(method, data);
     if (!reply.ok) throw new RequestFailed(reply.error?.code ?? 'internal', reply.error?.message ?? '');
-    return reply.data as Result<M>;
+    const result = decodeResult(method, reply.data);
+    if (!result.ok) throw new ProtocolViolation(`${method} answered outside its schema: ${result.message}`);
+    return result.value;
   }
 
   /** Resolves with the code of the error this request must fail with. */
@@ -130,11 +150,13 @@ export class TestClient {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
+  /** Closes the connection; fails if the server ever sent something outside the protocol. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
       if (this.socket.readyState === WebSocket.CLOSED) return resolve();
       this.socket.once('close', () => resolve());
       this.socket.close();
     });
+    if (this.violations.length) throw new ProtocolViolation(this.violations.join('\n'));
   }
 }

@@ -1,14 +1,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { RoomId, type RoomSummary } from '@inclubit/sfu/protocol';
-import {
-  ApiError,
-  createLinks,
-  forgetToken,
-  login,
-  logout,
-  storedToken,
-  type JoinLinks,
-} from './operator-api';
+import { RequestError } from '../lib/errors';
+import { createLinks, forgetToken, login, logout, storedToken, type JoinLinks } from './operator-api';
 import { useRooms } from './useRooms';
 import { Chart } from './Chart';
 import { LinksCard } from './LinksCard';
@@ -28,7 +21,7 @@ function LoginForm({ onToken }: { onToken: (t: string) => void }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     login(password).then(onToken, (err: unknown) =>
-      setError(err instanceof ApiError ? err.message : String(err)),
+      setError(err instanceof RequestError ? err.message : String(err)),
     );
   };
   return (

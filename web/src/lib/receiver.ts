@@ -5,7 +5,8 @@
 // missed). The transport is handed to the owner's ICE watch like every other transport of the page.
 import type { types } from 'mediasoup-client';
 import type { ConsumerId, IceServer, ProducerInfo } from '@inclubit/sfu/protocol';
-import { RequestError, type SignalingClient } from './signaling';
+import { RequestError } from './errors';
+import type { SignalingClient } from './signaling';
 import { asClientRtpParameters, createTransport, relayOnlyRequested } from './mediasoup';
 
 export interface Received {

@@ -5,7 +5,8 @@
 // refused link end it. The camera and the viewer are both owners of one of these.
 import type { types } from 'mediasoup-client';
 import type { Params, Result, TransportId } from '@inclubit/sfu/protocol';
-import { RequestError, SignalingClient } from './signaling';
+import { RequestError } from './errors';
+import { SignalingClient } from './signaling';
 
 export type SessionPhase = 'connecting' | 'connected' | 'reconnecting' | 'removed' | 'closed' | 'error';
 

@@ -2,26 +2,18 @@
 import {
   CloseCode,
   SIGNALING_SUBPROTOCOL,
+  TokenInfo,
   TOKEN_SUBPROTOCOL_PREFIX,
   decodeResult,
   decodeServerMessage,
-  type ErrorCode,
   type EventData,
   type EventName,
   type Method,
   type Params,
   type Result,
 } from '@inclubit/sfu/protocol';
-
-export class RequestError extends Error {
-  override readonly name = 'RequestError';
-  constructor(
-    readonly code: ErrorCode | 'disconnected' | 'timeout',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { RequestError } from './errors';
+import { callApi } from './http-api';
 
 type Listener<E extends EventName> = (data: EventData<E>) => void;
 
@@ -82,11 +74,11 @@ export class SignalingClient {
     } catch (error) {
       // A refused upgrade looks like a network error to a page; ask the server what it thinks of our token.
       if (token) {
-        const check = await fetch('/api/token', { headers: { authorization: `Bearer ${token}` } }).catch(
-          () => undefined,
+        const refused = await callApi('/api/token', { method: 'GET', token }, TokenInfo).then(
+          () => false,
+          (e: unknown) => e instanceof RequestError && e.code === 'unauthorized',
         );
-        if (check?.status === 401)
-          throw new RequestError('unauthorized', 'this link has expired or is not valid');
+        if (refused) throw new RequestError('unauthorized', 'this link has expired or is not valid');
       }
       throw error;
     }

@@ -3,7 +3,8 @@
 // events; a refusal (talkback off) comes back as a typed error and is shown, never thrown at the page.
 import type { types } from 'mediasoup-client';
 import { defaultTalkback, type IceServer, type ProducerId, type Talkback } from '@inclubit/sfu/protocol';
-import { RequestError, type SignalingClient } from '../lib/signaling';
+import { RequestError } from '../lib/errors';
+import type { SignalingClient } from '../lib/signaling';
 import { createTransport, relayOnlyRequested } from '../lib/mediasoup';
 
 export interface VoiceState {
