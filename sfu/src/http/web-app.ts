@@ -25,6 +25,8 @@ export const webAppRoutes: FastifyPluginAsync<WebAppOptions> = async (app, { dir
   else
     await app.register(fastifyStatic, {
       root: dir,
+      // Its own default (public, max-age=0) would override ours.
+      cacheControl: false,
       setHeaders: (res, file) => {
         const immutable = file.includes(`${path.sep}assets${path.sep}`);
         res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
