@@ -1,6 +1,10 @@
 // A room: its routers (one per worker it uses: RoomRouters), at most one camera, any number of viewers.
 // The Room holds membership (join, suspend, resume, leave, close) and the media plumbing between its peers;
 // who hears whom is TalkbackRules', read-outs are observe/'s. It knows nothing of sockets or JSON.
+// Longer than ~300 lines on purpose: membership and plumbing share the peer map and every operation checks
+// both (a peer that left while its transport opened, a track only some peers may receive); split apart, each
+// half would need the other's internals. The next seams (issue 19, "one source, many sinks") take the
+// camera's producers out to a RoomSource and each consumer set to a sink.
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
