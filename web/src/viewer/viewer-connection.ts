@@ -29,7 +29,7 @@ export interface ViewerState {
 
 export class ViewerConnection {
   private readonly session: RoomSession;
-  /** The camera's tracks. */
+  /** What this viewer receives: the camera's tracks (and voices the room lets it hear). */
   private readonly receiver: Receiver;
   private device: types.Device | undefined;
   private iceServers: IceServer[] = [];
@@ -52,7 +52,9 @@ export class ViewerConnection {
       phase: (p, m) => this.onPhase(p, m),
     });
     this.receiver = new Receiver({
-      accepts: (p) => p.source === 'camera',
+      // The camera's tracks, and other viewers' voices when the room lets viewers hear each other (the
+      // server announces only what this viewer may receive).
+      accepts: () => true,
       onChange: () => this.emitTracks(),
       watch: (transport) => {
         this.session.watchIce(transport);
