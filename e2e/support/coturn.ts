@@ -1,5 +1,7 @@
 // A real coturn (Debian's turnserver) for tests, on loopback, with the repository's own configuration files.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,10 +51,10 @@ export async function startCoturn(
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;
         logs.push(line);
-        // Printed once its listeners and relay threads are up (the per-listener lines need -v).
+        // Printed once its relay threads are up; then ready when its UDP listener answers STUN.
         if (line.includes('Total General servers')) {
           clearTimeout(timer);
-          setTimeout(resolve, 300);
+          stunAnswers(opts.port).then(resolve, reject);
         }
       }
     };
@@ -77,4 +79,32 @@ export async function startCoturn(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Resolves once a STUN Binding request to 127.0.0.1:port is answered (tried every 100 ms for 10 s). */
+function stunAnswers(port: number): Promise<void> {
+  const request = Buffer.alloc(20);
+  request.writeUInt16BE(0x0001, 0); // Binding request, no attributes
+  request.writeUInt32BE(0x2112a442, 4); // magic cookie
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    const started = Date.now();
+    const send = () => {
+      if (Date.now() - started > 10_000) {
+        clearInterval(timer);
+        socket.close();
+        return reject(new Error(`coturn does not answer STUN on ${port}`));
+      }
+      randomBytes(12).copy(request, 8);
+      socket.send(request, port, '127.0.0.1');
+    };
+    const timer = setInterval(send, 100);
+    socket.on('error', () => undefined); // ICMP unreachable before it listens: try again
+    socket.once('message', () => {
+      clearInterval(timer);
+      socket.close();
+      resolve();
+    });
+    send();
+  });
 }
