@@ -245,3 +245,31 @@ export async function audioStreamsFlowing(page: Page, ms = 1500): Promise<number
     );
   }).length;
 }
+
+/** The page's received video, summed over its streams: what explains a stall (loss, repair, keyframes). */
+export function videoReceiveCounters(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const keys = [
+      'packetsReceived',
+      'packetsLost',
+      'nackCount',
+      'pliCount',
+      'firCount',
+      'framesReceived',
+      'framesDecoded',
+      'framesDropped',
+      'keyFramesDecoded',
+      'freezeCount',
+      'totalFreezesDuration',
+    ];
+    const out: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+        for (const k of keys) if (typeof s[k] === 'number') out[k]! += s[k];
+      });
+    }
+    return out;
+  });
+}

@@ -6,7 +6,7 @@ import { newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { stagePerTest } from '../support/stage.js';
 import { metric } from '../support/metrics.js';
-import { inboundStreams, watchStalls } from '../support/webrtc.js';
+import { inboundStreams, videoReceiveCounters, watchStalls } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 
 /** How long viewers come and go (the bench runs it longer). */
@@ -68,12 +68,14 @@ describe('viewer churn', () => {
       };
       await Promise.all(Array.from({ length: CHURNING_TABS }, (_, tab) => churn(tab)));
       const longestStall = await stalls.stop();
+      const received = await videoReceiveCounters(stayer);
       const joins =
         (await metric(service.url, 'inclubit_peer_sessions_total', { kind: 'join' })) - joinsBefore;
       console.log(
         `[churn] ${CHURN_MS / 1000} s: ${opened} viewers opened (${(opened / (CHURN_MS / 1000)).toFixed(2)}/s), ` +
           `${live} went live, ${joins} joins; ` +
-          `the staying viewer's longest stall ${longestStall} ms`,
+          `the staying viewer's longest stall ${longestStall} ms; its video: ${JSON.stringify(received)}; ` +
+          `keyframe requests to the camera: ${await metric(service.url, 'inclubit_keyframe_requests_total')}`,
       );
 
       // Every closed tab was a goodbye: the room is back to the camera and the staying viewer at once — well

@@ -6,28 +6,20 @@ import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage } from '../support/browser.js';
+import { newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
-import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
-import { freePort, startService, type RunningService } from '../support/service.js';
+import type { Netns } from '../support/netns.js';
+import { networkStagePerTest } from '../support/network-stage.js';
+import { freePort, startService } from '../support/service.js';
 import { metric } from '../support/metrics.js';
 import { openViewer } from '../support/viewer.js';
 import { selectedPairs, waitForMediaFlow } from '../support/webrtc.js';
 import { inSession, installHeadset } from '../support/xr-emulator.js';
 
 const PASSWORD = 'classroom-operator-password';
-let service: RunningService | undefined;
-let ns: Netns | undefined;
-const browsers: Browser[] = [];
-
-afterEach(async () => {
-  await Promise.all(browsers.splice(0).map((b) => b.close()));
-  await service?.stop();
-  await ns?.remove();
-  service = ns = undefined;
-});
+const stage = networkStagePerTest();
 
 /** The certificate the server presents, read without trusting it. */
 function servedCertificate(host: string, port: number): Promise<X509Certificate> {
@@ -68,29 +60,23 @@ function request(url: string, opts: { ca?: string; method?: string; body?: unkno
   });
 }
 
-async function browser(where: Netns | undefined): Promise<Browser> {
-  const b = await launchBrowser({
-    // The certificate is this machine's own: a headset accepts it once; the test browser is told to.
-    args: ['--ignore-certificate-errors'],
-    ...(where && { executablePath: await chromiumIn(where) }),
-  });
-  browsers.push(b);
-  return b;
-}
+/** The certificate is this machine's own: a headset accepts it once; the test browser is told to. */
+const browser = (where: Netns | undefined): Promise<Browser> =>
+  stage.browser(where, ['--ignore-certificate-errors']);
 
 describe('classroom mode on the LAN', () => {
   it('serves HTTPS on the LAN address: a local camera, two viewers on other devices, one in VR', async () => {
-    ns = await createNetns('ib-lan', 83);
+    const ns = await stage.network('ib-lan', 83);
     const lanIp = ns.hostIp;
     const port = await freePort();
-    service = await startService(
+    const service = await stage.start(
       { PORT: String(port), HOST: '', LAN_ADDRESSES: lanIp, OPERATOR_PASSWORD: PASSWORD },
       ['--lan'],
     );
     const base = `https://${lanIp}:${port}`;
     expect(service.url).toBe(base);
     // The banner follows the "running" line.
-    const banner = () => service!.logs.join('\n');
+    const banner = () => service.logs.join('\n');
     await expect.poll(banner).toContain(`${base}/ca.crt`);
     expect(banner()).toContain(`${base}/watch/demo`);
 
@@ -150,7 +136,7 @@ describe('classroom mode on the LAN', () => {
 
   it('a port already in use: the second start names PORT and exits non-zero', async () => {
     const port = await freePort();
-    service = await startService({ PORT: String(port) });
+    await stage.start({ PORT: String(port) });
     const second = await startService({ PORT: String(port) }).then(
       async (s) => (await s.stop(), 'started'),
       (e: unknown) => String(e),
@@ -160,9 +146,9 @@ describe('classroom mode on the LAN', () => {
   });
 
   it('a page opened over plain http:// on a LAN address says it needs https and links there', async () => {
-    ns = await createNetns('ib-http', 84);
+    const ns = await stage.network('ib-http', 84);
     const port = await freePort();
-    service = await startService({
+    await stage.start({
       PORT: String(port),
       HOST: ns.hostIp,
       RTC_LISTEN_IP: ns.hostIp,

@@ -1,12 +1,12 @@
 // Real network cuts: a browser runs in a network namespace of this test, joined to this machine by a veth
 // pair; its link goes down for 10 s, then up. The viewer's own link, then the camera's: video comes back
 // by itself, without a reload, and the time from restoring the link to decoded frames is printed.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
-import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
-import { freePort, startService, type RunningService } from '../support/service.js';
+import type { Netns } from '../support/netns.js';
+import { networkStagePerTest, operatorLinks } from '../support/network-stage.js';
+import { freePort } from '../support/service.js';
 import { metric } from '../support/metrics.js';
 import { audioStreamsFlowing, inboundStreams, progressOver, selectedPairs } from '../support/webrtc.js';
 import { writeVoiceWav } from '../support/voice.js';
@@ -14,22 +14,13 @@ import { openViewer, sameDocument } from '../support/viewer.js';
 
 const CUT_MS = 10_000;
 const PASSWORD = 'network-cut-operator-password';
-let service: RunningService | undefined;
-let ns: Netns | undefined;
-const browsers: Browser[] = [];
-
-afterEach(async () => {
-  await Promise.all(browsers.splice(0).map((b) => b.close()));
-  await service?.stop();
-  await ns?.remove();
-  service = ns = undefined;
-});
+const stage = networkStagePerTest();
 
 /** The service on the host end of the namespace's link, so both sides of the cut can reach it. */
 async function serviceFor(subnet: number) {
-  ns = await createNetns(`ib-cut${subnet}`, subnet);
+  const ns = await stage.network(`ib-cut${subnet}`, subnet);
   const port = await freePort();
-  service = await startService({
+  const service = await stage.start({
     PORT: String(port),
     PUBLIC_URL: `http://${ns.hostIp}:${port}`,
     HOST: ns.hostIp,
@@ -37,26 +28,12 @@ async function serviceFor(subnet: number) {
     TOKEN_SECRET: 'network-cut-test-secret-0123456789abcdef',
     OPERATOR_PASSWORD: PASSWORD,
   });
-  const api = (path: string, body: unknown, token?: string) =>
-    fetch(`${service!.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-      body: JSON.stringify(body),
-    }).then((r) => r.json() as Promise<Record<string, string>>);
-  const { token } = await api('/api/login', { password: PASSWORD });
-  const links = await api('/api/links', { room: 'cut' }, token);
-  return { camera: links.camera!, viewer: links.viewer! };
+  return operatorLinks(service.url, PASSWORD, 'cut');
 }
 
 /** Chromium treats this plain-http origin as secure, as the HTTPS deployment is. */
-async function browserIn(where: Netns | undefined, args: string[] = []): Promise<Browser> {
-  const browser = await launchBrowser({
-    args: [`--unsafely-treat-insecure-origin-as-secure=${service!.url}`, ...args],
-    ...(where && { executablePath: await chromiumIn(where) }),
-  });
-  browsers.push(browser);
-  return browser;
-}
+const browserIn = (where: Netns | undefined, args: string[] = []): Promise<Browser> =>
+  stage.browser(where, [`--unsafely-treat-insecure-origin-as-secure=${stage.service.url}`, ...args]);
 
 /** Milliseconds until the viewer decodes again (several frames in a quarter second). */
 async function videoBackAfter(viewer: Page, since: number, what: string): Promise<number> {
@@ -68,10 +45,10 @@ async function videoBackAfter(viewer: Page, since: number, what: string): Promis
 
 /** Cuts the link for CUT_MS (checking the viewer really stops decoding), restores it, times the recovery. */
 async function cutAndRestore(viewer: Page, what: string): Promise<number> {
-  await ns!.setLink(false);
+  await stage.ns.setLink(false);
   await viewer.waitForTimeout(CUT_MS - 2000);
   expect((await progressOver(viewer, 2000)).frames, `${what}: frames while the link is down`).toBe(0);
-  await ns!.setLink(true);
+  await stage.ns.setLink(true);
   const ms = await videoBackAfter(viewer, Date.now(), what);
   console.log(`[network-cut] ${what}: link down ${CUT_MS / 1000} s; video back ${ms} ms after restore`);
   expect(await sameDocument(viewer)).toBe(true);
@@ -82,13 +59,13 @@ describe('network cuts, without reloading any page', () => {
   it("the viewer's link goes down for 10 s: video is back within 3 s of restore", async () => {
     const links = await serviceFor(79);
     await startCamera(await browserIn(undefined), links.camera);
-    const viewer = await openViewer(await browserIn(ns), links.viewer);
+    const viewer = await openViewer(await browserIn(stage.ns), links.viewer);
     expect(await cutAndRestore(viewer, "viewer's link")).toBeLessThan(3000);
   });
 
   it("the camera's link goes down for 10 s: viewers resume on their own within 3 s of restore", async () => {
     const links = await serviceFor(80);
-    await startCamera(await browserIn(ns), links.camera);
+    await startCamera(await browserIn(stage.ns), links.camera);
     const viewer = await openViewer(await browserIn(undefined), links.viewer);
     expect(await cutAndRestore(viewer, "camera's link")).toBeLessThan(3000);
   });
@@ -99,23 +76,23 @@ describe('network cuts, without reloading any page', () => {
     await camera.getByTestId('talkback-mode').selectOption('open');
     // The viewer's microphone speaks; it talks before the move and does not press Talk again after it.
     const viewer = await openViewer(
-      await browserIn(ns, [`--use-file-for-fake-audio-capture=${await writeVoiceWav()}`]),
+      await browserIn(stage.ns, [`--use-file-for-fake-audio-capture=${await writeVoiceWav()}`]),
       links.viewer,
     );
     await viewer.locator('[data-testid="talk"][data-mode="open"]').waitFor();
     await viewer.getByTestId('talk').click();
     await expect.poll(() => audioStreamsFlowing(camera), { timeout: 10_000 }).toBe(1);
-    const count = (name: string, labels?: Record<string, string>) => metric(service!.url, name, labels);
+    const count = (name: string, labels?: Record<string, string>) => metric(stage.service.url, name, labels);
     const joins = await count('inclubit_peer_sessions_total', { kind: 'join' });
     const consumers = Object.keys(await inboundStreams(viewer)).sort();
 
     // Nothing tells either end: the signaling connection is left half-open, the ICE pair points nowhere.
-    await ns!.setLink(false);
-    await ns!.moveTo(3);
+    await stage.ns.setLink(false);
+    await stage.ns.moveTo(3);
     await viewer.waitForTimeout(3000);
-    await ns!.setLink(true);
+    await stage.ns.setLink(true);
     const ms = await videoBackAfter(viewer, Date.now(), 'new address');
-    console.log(`[network-cut] new address ${ns!.nsIp}: video back ${ms} ms after the link came up`);
+    console.log(`[network-cut] new address ${stage.ns.nsIp}: video back ${ms} ms after the link came up`);
 
     // Recovered by the ping finding the dead connection, a resume, and an ICE restart: nothing rebuilt.
     expect(await count('inclubit_ice_restarts_total')).toBeGreaterThanOrEqual(1);
@@ -126,9 +103,9 @@ describe('network cuts, without reloading any page', () => {
     await expect.poll(() => audioStreamsFlowing(camera), { timeout: 15_000 }).toBe(1);
     expect(await viewer.getByTestId('talk').getAttribute('data-on')).toBe('true');
     const pairs = await selectedPairs(viewer);
-    expect(pairs.map((p) => p.localAddress)).toContain(ns!.nsIp);
+    expect(pairs.map((p) => p.localAddress)).toContain(stage.ns.nsIp);
     // Both of the viewer's transports (receive, voice) are on the new address.
-    expect(pairs.filter((p) => p.localAddress === ns!.nsIp).length).toBe(2);
+    expect(pairs.filter((p) => p.localAddress === stage.ns.nsIp).length).toBe(2);
     expect(await sameDocument(viewer)).toBe(true);
     expect(ms).toBeLessThan(15_000);
   });
