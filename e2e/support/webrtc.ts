@@ -266,7 +266,8 @@ export function videoReceiveCounters(page: Page): Promise<Record<string, number>
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+        // ssrc 1234 is mediasoup-client's bandwidth probe: padding only, never a frame (it asks for keyframes).
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video' || s.ssrc === 1234) return;
         for (const k of keys) if (typeof s[k] === 'number') out[k]! += s[k];
       });
     }

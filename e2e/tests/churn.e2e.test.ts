@@ -6,7 +6,7 @@ import { newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { stagePerTest } from '../support/stage.js';
 import { metric } from '../support/metrics.js';
-import { inboundStreams, videoReceiveCounters, watchStalls } from '../support/webrtc.js';
+import { inboundStreams, outboundVideo, videoReceiveCounters, watchStalls } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 
 /** How long viewers come and go (the bench runs it longer). */
@@ -33,7 +33,7 @@ describe('viewer churn', () => {
       const url = `${service.url}/watch/churn`;
       // The lightest preset: every join asks the camera for a keyframe (about one a second here), and a
       // software encoder plus five Chromium pages on two cores otherwise starve the staying viewer's decoder.
-      await startCamera(browser, `${service.url}/camera/churn`, { resolution: 'Low 960×480' });
+      const camera = await startCamera(browser, `${service.url}/camera/churn`, { resolution: 'Low 960×480' });
       const stayer = await openViewer(browser, url, { width: 320, height: 180 });
       const baseline = await routerObjects(service.url);
       expect(baseline).toEqual({ transports: 2, producers: 2, consumers: 2 });
@@ -75,7 +75,8 @@ describe('viewer churn', () => {
         `[churn] ${CHURN_MS / 1000} s: ${opened} viewers opened (${(opened / (CHURN_MS / 1000)).toFixed(2)}/s), ` +
           `${live} went live, ${joins} joins; ` +
           `the staying viewer's longest stall ${longestStall} ms; its video: ${JSON.stringify(received)}; ` +
-          `keyframe requests to the camera: ${await metric(service.url, 'inclubit_keyframe_requests_total')}`,
+          `keyframe requests to the camera: ${await metric(service.url, 'inclubit_keyframe_requests_total')}; ` +
+          `the camera sent: ${JSON.stringify(await outboundVideo(camera))}`,
       );
 
       // Every closed tab was a goodbye: the room is back to the camera and the staying viewer at once — well
