@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { FastifyServerFactory } from 'fastify';
 import { storedSecret } from '../auth/stored-secret.js';
+import { hostnameOf } from '../http/allowed-hosts.js';
 import { lanCertificate, type LanCertificate } from './certificate.js';
 import { createHttpsServer } from './https-server.js';
 
@@ -30,9 +31,9 @@ export async function prepareClassroom(opts: {
         key: certificate.key,
         cert: certificate.cert,
         redirectTarget: (host, url) => {
-          if (!host) return undefined;
-          const hostname = new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, '');
-          return opts.hostAllowed(hostname) ? `https://${host}${url}` : undefined;
+          // A malformed Host is refused like an unknown one (never thrown: this runs per request).
+          const hostname = hostnameOf(host);
+          return hostname && opts.hostAllowed(hostname) ? `https://${host}${url}` : undefined;
         },
       },
       handler,

@@ -6,6 +6,8 @@ import https from 'node:https';
 import type net from 'node:net';
 
 const tlsHandshake = 0x16;
+/** A connection must send its first byte within this time. */
+const firstByteTimeoutMs = 10_000;
 
 export interface HttpsServerOptions {
   key: string;
@@ -30,7 +32,12 @@ export function createHttpsServer(opts: HttpsServerOptions, handler: http.Reques
   const tlsListeners = server.listeners('connection') as ((socket: net.Socket) => void)[];
   server.removeAllListeners('connection');
   server.on('connection', (socket: net.Socket) => {
+    // Until TLS or HTTP takes the socket over, it is ours: a reset must not become an unhandled 'error'
+    // (that would end the process), and a connection that never says anything is closed.
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(firstByteTimeoutMs, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
+      socket.setTimeout(0);
       socket.pause();
       // Put the byte back: the TLS socket (or the HTTP parser) reads what is buffered first.
       socket.unshift(first);
