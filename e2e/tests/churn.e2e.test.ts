@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { stagePerTest } from '../support/stage.js';
+import { watchMachine } from '../support/machine.js';
 import { metric } from '../support/metrics.js';
 import { inboundStreams, outboundVideo, videoReceiveCounters, watchStalls } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
@@ -41,6 +42,7 @@ describe('viewer churn', () => {
       const consumersBefore = Object.keys(await inboundStreams(stayer)).sort();
 
       const stalls = await watchStalls(stayer);
+      const machine = watchMachine();
       let opened = 0;
       let live = 0;
       const end = Date.now() + CHURN_MS;
@@ -68,13 +70,15 @@ describe('viewer churn', () => {
       };
       await Promise.all(Array.from({ length: CHURNING_TABS }, (_, tab) => churn(tab)));
       const longestStall = await stalls.stop();
+      const paused = await machine.stop();
       const received = await videoReceiveCounters(stayer);
       const joins =
         (await metric(service.url, 'inclubit_peer_sessions_total', { kind: 'join' })) - joinsBefore;
       console.log(
         `[churn] ${CHURN_MS / 1000} s: ${opened} viewers opened (${(opened / (CHURN_MS / 1000)).toFixed(2)}/s), ` +
           `${live} went live, ${joins} joins; ` +
-          `the staying viewer's longest stall ${longestStall} ms; its video: ${JSON.stringify(received)}; ` +
+          `the staying viewer's longest stall ${longestStall} ms; a bare process on this machine woke up to ` +
+          `${paused.worst} ms late; its video: ${JSON.stringify(received)}; ` +
           `keyframe requests to the camera: ${await metric(service.url, 'inclubit_keyframe_requests_total')}; ` +
           `the camera sent: ${JSON.stringify(await outboundVideo(camera))}`,
       );

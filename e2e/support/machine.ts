@@ -1,0 +1,37 @@
+// How late a bare process on this machine wakes up: a child that sleeps 5 ms at a time and keeps the worst
+// lateness. Nothing in it touches the service or the browser, so a stall that a test measures at the same
+// moment can be told apart from the machine itself pausing (a loaded two-vCPU VM does: see churn.e2e).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+const probe = `
+let worst = 0, at = 0, last = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  const late = now - last - 5;
+  if (late > worst) { worst = late; at = Date.now(); }
+  last = now;
+}, 5);
+process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ worst: Math.round(worst), at }) + '\\n'); process.exit(0); });
+process.stdin.on('end', () => process.exit(0));
+`;
+
+export interface MachineWatch {
+  /** The longest a bare process was woken late (ms) since the watch began, and when (epoch ms). */
+  stop(): Promise<{ worst: number; at: number }>;
+}
+
+/** Starts the probe; it ends with `stop()`, or by itself when this process (its stdin) goes away. */
+export function watchMachine(): MachineWatch {
+  const child = spawn(process.execPath, ['-e', probe], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    async stop() {
+      const exited = once(child, 'exit');
+      child.stdin.end('stop\n');
+      await exited;
+      return JSON.parse(out) as { worst: number; at: number };
+    },
+  };
+}
