@@ -125,7 +125,10 @@ export interface SelectedPair {
   remotePort: number | undefined;
 }
 
-/** The selected ICE candidate pair of each connected peer connection. */
+/**
+ * The ICE candidate pair each connected peer connection is using: the one its transport names as selected.
+ * (Not "succeeded and nominated": after an ICE restart the pair it left can still read so for a while.)
+ */
 export function selectedPairs(page: Page): Promise<SelectedPair[]> {
   return page.evaluate(async () => {
     const out: SelectedPair[] = [];
@@ -133,8 +136,10 @@ export function selectedPairs(page: Page): Promise<SelectedPair[]> {
       if (pc.connectionState !== 'connected') continue;
       const stats: Record<string, unknown>[] = [];
       (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.push(s));
-      for (const pair of stats) {
-        if (pair.type !== 'candidate-pair' || pair.state !== 'succeeded' || !pair.nominated) continue;
+      for (const transport of stats) {
+        if (transport.type !== 'transport' || typeof transport.selectedCandidatePairId !== 'string') continue;
+        const pair = stats.find((s) => s.id === transport.selectedCandidatePairId);
+        if (!pair) continue;
         const local = stats.find((s) => s.id === pair.localCandidateId);
         const remote = stats.find((s) => s.id === pair.remoteCandidateId);
         out.push({
