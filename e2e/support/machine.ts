@@ -5,20 +5,20 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
 const probe = `
-let worst = 0, at = 0, last = performance.now();
+let worst = 0, last = performance.now();
 setInterval(() => {
   const now = performance.now();
   const late = now - last - 5;
-  if (late > worst) { worst = late; at = Date.now(); }
+  worst = Math.max(worst, late);
   last = now;
 }, 5);
-process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ worst: Math.round(worst), at }) + '\\n'); process.exit(0); });
+process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ worst: Math.round(worst) }) + '\\n'); process.exit(0); });
 process.stdin.on('end', () => process.exit(0));
 `;
 
 export interface MachineWatch {
-  /** The longest a bare process was woken late (ms) since the watch began, and when (epoch ms). */
-  stop(): Promise<{ worst: number; at: number }>;
+  /** The longest a bare process was woken late (ms) since the watch began. */
+  stop(): Promise<{ worst: number }>;
 }
 
 /** Starts the probe; it ends with `stop()`, or by itself when this process (its stdin) goes away. */
@@ -31,7 +31,7 @@ export function watchMachine(): MachineWatch {
       const exited = once(child, 'exit');
       child.stdin.end('stop\n');
       await exited;
-      return JSON.parse(out) as { worst: number; at: number };
+      return JSON.parse(out) as { worst: number };
     },
   };
 }
