@@ -92,6 +92,55 @@ describe('viewer page', () => {
     expect(text).toContain('sphere texture');
   });
 
+  it('draws on demand: once per video frame, nothing while the picture is still, at once when the view turns', async () => {
+    // Counts the canvas's draws (three.js clears the canvas once per draw) and the frames the video presents.
+    await viewer.evaluate(() => {
+      const w = window as unknown as { __draws: number; __frames: number };
+      w.__draws = w.__frames = 0;
+      const proto = WebGL2RenderingContext.prototype;
+      const clear = Object.getOwnPropertyDescriptor(proto, 'clear')?.value as (mask: number) => void;
+      proto.clear = function (this: WebGL2RenderingContext, mask: number) {
+        w.__draws++;
+        clear.call(this, mask);
+      };
+      const video = document.querySelector<HTMLVideoElement>('video.media-sink')!;
+      const presented = () => {
+        w.__frames++;
+        video.requestVideoFrameCallback(presented);
+      };
+      video.requestVideoFrameCallback(presented);
+    });
+    const counted = () =>
+      viewer.evaluate(() => {
+        const w = window as unknown as { __draws: number; __frames: number };
+        const counts = { draws: w.__draws, frames: w.__frames };
+        w.__draws = w.__frames = 0;
+        return counts;
+      });
+    const video = viewer.locator('video.media-sink');
+
+    await counted();
+    await viewer.waitForTimeout(3000);
+    const live = await counted();
+    console.log(`[viewer] in 3 s: ${live.frames} video frames presented, ${live.draws} draws`);
+    expect(live.frames).toBeGreaterThan(15);
+    // Never more draws than frames (drawing per display refresh would draw pictures already shown).
+    expect(live.draws).toBeLessThanOrEqual(live.frames + 2);
+
+    await video.evaluate((v: HTMLVideoElement) => v.pause());
+    await viewer.waitForTimeout(300);
+    await counted();
+    await viewer.waitForTimeout(2000);
+    expect((await counted()).draws).toBe(0);
+
+    const before = await viewer.locator('canvas').screenshot();
+    await viewer.keyboard.press('ArrowLeft');
+    await viewer.waitForTimeout(300);
+    expect((await counted()).draws).toBeGreaterThan(0);
+    expect((await viewer.locator('canvas').screenshot()).equals(before)).toBe(false);
+    await video.evaluate((v: HTMLVideoElement) => v.play());
+  });
+
   it('lets the viewer override the announced projection', async () => {
     const main = viewer.locator('main');
     expect(await main.getAttribute('data-projection')).toBe('stereo-360-sbs');

@@ -16,6 +16,7 @@ const RECENTER_BUTTONS = [3, 4];
 export function ContentOrientation({ children }: { children: ReactNode }) {
   const group = useRef<Group>(null);
   const camera = useThree((s) => s.camera);
+  const invalidate = useThree((s) => s.invalidate);
   const session = useXR((s) => s.session);
   const requests = useView((s) => s.recenterRequests);
   // Frames to wait before reading the head: the pose is applied to the camera during the first render.
@@ -24,7 +25,8 @@ export function ContentOrientation({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     pending.current = 2;
-  }, [session, requests]);
+    invalidate(2); // outside a headset the page draws on demand
+  }, [session, requests, invalidate]);
 
   useFrame(() => {
     if (session) {

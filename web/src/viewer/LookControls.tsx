@@ -37,7 +37,7 @@ interface Look {
  * phones the device's own orientation. Only orientation changes; the viewer never moves. Off in a headset.
  */
 export function LookControls({ deviceOrientation }: { deviceOrientation: boolean }) {
-  const { camera, gl } = useThree();
+  const { camera, gl, invalidate } = useThree();
   const inXR = useXR((s) => s.session != null);
   const recenterRequests = useView((s) => s.recenterRequests);
   const look = useRef<Look>({ yaw: 0, pitch: 0, fov: DEFAULT_FOV, device: null, deviceYawOffset: 0 });
@@ -48,7 +48,8 @@ export function LookControls({ deviceOrientation }: { deviceOrientation: boolean
     l.pitch = 0;
     l.fov = DEFAULT_FOV;
     l.deviceYawOffset = l.device ? -yawOf(l.device) : 0;
-  }, [recenterRequests]);
+    invalidate();
+  }, [recenterRequests, invalidate]);
 
   useEffect(() => {
     if (inXR) return;
@@ -72,6 +73,7 @@ export function LookControls({ deviceOrientation }: { deviceOrientation: boolean
       const dx = e.clientX - last.x;
       const dy = e.clientY - last.y;
       pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      invalidate(); // the page draws on demand
       if (pinch && pointers.size === 2) {
         l.fov = MathUtils.clamp((pinch.fov * pinch.distance) / Math.max(1, distance()), MIN_FOV, MAX_FOV);
         return;
@@ -88,6 +90,7 @@ export function LookControls({ deviceOrientation }: { deviceOrientation: boolean
     const wheel = (e: WheelEvent) => {
       e.preventDefault();
       l.fov = MathUtils.clamp(l.fov + e.deltaY * 0.05, MIN_FOV, MAX_FOV);
+      invalidate();
     };
     const key = (e: KeyboardEvent) => {
       const step = MathUtils.degToRad(5);
@@ -97,6 +100,8 @@ export function LookControls({ deviceOrientation }: { deviceOrientation: boolean
       else if (e.key === 'ArrowDown') l.pitch = Math.max(-MAX_PITCH, l.pitch - step);
       else if (e.key === '+' || e.key === '=') l.fov = Math.max(MIN_FOV, l.fov - 5);
       else if (e.key === '-') l.fov = Math.min(MAX_FOV, l.fov + 5);
+      else return;
+      invalidate();
     };
     el.style.touchAction = 'none';
     el.addEventListener('pointerdown', down);
@@ -113,7 +118,7 @@ export function LookControls({ deviceOrientation }: { deviceOrientation: boolean
       el.removeEventListener('wheel', wheel);
       window.removeEventListener('keydown', key);
     };
-  }, [camera, gl, inXR]);
+  }, [camera, gl, inXR, invalidate]);
 
   useEffect(() => {
     if (!deviceOrientation || inXR) return;
@@ -130,13 +135,14 @@ export function LookControls({ deviceOrientation }: { deviceOrientation: boolean
       );
       // The phone's heading when it starts steering becomes "front".
       if (first) l.deviceYawOffset = -yawOf(l.device);
+      invalidate();
     };
     window.addEventListener('deviceorientation', onOrientation);
     return () => {
       window.removeEventListener('deviceorientation', onOrientation);
       l.device = null;
     };
-  }, [deviceOrientation, inXR]);
+  }, [deviceOrientation, inXR, invalidate]);
 
   const yawTurn = useRef(new Quaternion());
   useFrame(() => {

@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { useThree } from '@react-three/fiber';
 import { SRGBColorSpace, VideoTexture } from 'three';
 import type { StreamInfo } from '@inclubit/sfu/protocol';
 import { createEyeGeometry } from './eye-geometry';
@@ -20,6 +21,7 @@ export function StereoSphere({ video, stream }: { video: HTMLVideoElement; strea
     return t;
   }, [video]);
   useEffect(() => () => texture.dispose(), [texture]);
+  useDrawOnVideoFrames(video);
 
   const stereo = isStereo(stream.projection);
   const [left, right] = useMemo(
@@ -54,6 +56,20 @@ export function StereoSphere({ video, stream }: { video: HTMLVideoElement; strea
       </mesh>
     </>
   );
+}
+
+/** The page draws on demand: each frame the video presents asks for one draw (which uploads it). */
+function useDrawOnVideoFrames(video: HTMLVideoElement) {
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    let handle = 0;
+    const presented = () => {
+      invalidate();
+      handle = video.requestVideoFrameCallback(presented);
+    };
+    handle = video.requestVideoFrameCallback(presented);
+    return () => video.cancelVideoFrameCallback(handle);
+  }, [video, invalidate]);
 }
 
 /** Lets the non-XR camera see the left-eye mesh; three.js keeps layer 1 away from the right eye in XR. */

@@ -102,8 +102,12 @@ export function WatchPage({ room }: { room: RoomId }) {
   return (
     <main className="watch-page" data-phase={state.phase} data-projection={stream.projection}>
       <video ref={setVideo} className="media-sink" playsInline autoPlay />
+      {/* Drawn on demand outside a headset: once per video frame and per look change, not per display
+          refresh (half the work for a 30 fps stream on a 60 Hz screen, none while the picture is still).
+          A headset session draws every frame it asks for. */}
       <Canvas
         className="viewer-canvas"
+        frameloop="demand"
         camera={{ fov: DEFAULT_FOV, near: 0.1, far: 1100, position: [0, 0, 0] }}
         flat
       >
