@@ -5,13 +5,18 @@ import { newPage } from './browser.js';
 export async function startCamera(
   browser: Browser,
   url: string,
-  { projection = 'mono-360', resolution = 'SD 1280×640' }: { projection?: string; resolution?: string } = {},
+  {
+    projection = 'mono-360',
+    resolution = 'SD 1280×640',
+    fps,
+  }: { projection?: string; resolution?: string; fps?: 30 | 25 | 24 | 15 } = {},
 ): Promise<Page> {
   const { page } = await newPage(browser);
   await page.goto(url);
   await page.getByTestId('video-source').selectOption('pattern');
   await page.getByTestId('resolution').selectOption({ label: resolution });
   await page.getByTestId('projection').selectOption(projection);
+  if (fps) await page.getByTestId('frame-rate').selectOption(String(fps));
   await page.getByRole('button', { name: 'Go live' }).click();
   try {
     await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });
