@@ -3,6 +3,7 @@
 // moment can be told apart from the machine itself pausing (a loaded two-vCPU VM does: see churn.e2e).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 const probe = `
 let worst = 0, last = performance.now();
@@ -17,8 +18,19 @@ process.stdin.on('end', () => process.exit(0));
 `;
 
 export interface MachineWatch {
-  /** The longest a bare process was woken late (ms) since the watch began. */
-  stop(): Promise<{ worst: number }>;
+  /**
+   * The longest a bare process was woken late (ms) since the watch began, and whether the kernel groups
+   * tasks by session for scheduling (infra/scripts/test-host.sh says why that matters here).
+   */
+  stop(): Promise<{ worst: number; autogroups: 'on' | 'off' | 'absent' }>;
+}
+
+function autogroups(): 'on' | 'off' | 'absent' {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '0' ? 'off' : 'on';
+  } catch {
+    return 'absent';
+  }
 }
 
 /** Starts the probe; it ends with `stop()`, or by itself when this process (its stdin) goes away. */
@@ -31,7 +43,7 @@ export function watchMachine(): MachineWatch {
       const exited = once(child, 'exit');
       child.stdin.end('stop\n');
       await exited;
-      return JSON.parse(out) as { worst: number };
+      return { ...(JSON.parse(out) as { worst: number }), autogroups: autogroups() };
     },
   };
 }

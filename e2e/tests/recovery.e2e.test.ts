@@ -82,7 +82,7 @@ describe('recovery from real faults, without reloading any page', () => {
     const paused = await machine.stop();
     console.log(
       `[recovery] worker kill: viewers decode again after ${times.join(', ')} ms; other room's longest stall ${bystanderStall} ms; ` +
-        `a bare process on this machine woke up to ${paused.worst} ms late`,
+        `a bare process on this machine woke up to ${paused.worst} ms late (scheduler autogroups ${paused.autogroups})`,
     );
     expect(Math.max(...times)).toBeLessThan(5000);
     expect(bystanderStall).toBeLessThan(1000);

@@ -10,4 +10,5 @@ bash infra/scripts/setup.sh >&2
 for tool in ffmpeg taskset "${CHROMIUM_PATH:-/usr/bin/chromium}"; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found (sudo bash infra/scripts/install-system-deps.sh test)" >&2; exit 1; }
 done
+bash infra/scripts/test-host.sh >&2
 exec node --import tsx sfu/bench/main.ts "$@"

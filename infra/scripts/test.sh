@@ -33,6 +33,8 @@ suite() {
   [[ -s $out/$name.json ]] || echo '{"numPassedTests":0,"numFailedTests":1}' >"$out/$name.json"
 }
 
+bash infra/scripts/test-host.sh
+
 # The deployment test needs a Docker engine; start Debian's when it is installed but not running (the test
 # itself fails with the reason when there is none).
 bash infra/scripts/start-docker.sh || log "no Docker engine: the deployment test will fail"
