@@ -1,5 +1,5 @@
 // Churn, as in a class where headsets come and go: for a few minutes viewers join, watch briefly and leave,
-// about one a second, while one viewer stays. The staying viewer never stalls for more than a second,
+// one a second, while one viewer stays. The staying viewer never stalls for more than a second,
 // and afterwards mediasoup's own router dump holds exactly what the camera and that viewer need.
 import { describe, expect, it } from 'vitest';
 import { newPage } from '../support/browser.js';
@@ -12,10 +12,7 @@ import { openViewer } from '../support/viewer.js';
 
 /** How long viewers come and go (the bench runs it longer). */
 const CHURN_MS = Number(process.env.CHURN_SECONDS ?? 180) * 1000;
-/**
- * Tabs that come and go in turn: together about one join and one leave a second here (two cores also run
- * the camera, the staying viewer and the SFU).
- */
+/** Tabs that come and go in turn, a second apart: each visit lasts up to CHURNING_TABS seconds. */
 const CHURNING_TABS = 3;
 
 const stage = stagePerTest();
@@ -45,15 +42,18 @@ describe('viewer churn', () => {
       const machine = watchMachine();
       let opened = 0;
       let live = 0;
-      const end = Date.now() + CHURN_MS;
+      const start = Date.now();
+      const end = start + CHURN_MS;
       /**
-       * One churning tab: opens the viewer, watches until it is live (and half a second more), then opens it
-       * again, which leaves the room as closing the tab does (the page unloads, its socket says goodbye).
+       * One churning tab: every CHURNING_TABS seconds (its turn) opens the viewer again, which leaves the
+       * room as closing the tab does (the page unloads, its socket says goodbye) and joins it afresh. The
+       * tabs take turns a second apart: one join and one leave a second, at that pace and no faster (a
+       * visit that takes longer than its turn starts the next at once).
        */
       const churn = async (tab: number) => {
         const { page } = await newPage(browser, { width: 160, height: 90 });
-        await page.waitForTimeout(tab * (1000 / CHURNING_TABS) * 2);
-        while (Date.now() < end) {
+        for (let turn = start + tab * 1000; turn < end; turn += CHURNING_TABS * 1000) {
+          await page.waitForTimeout(Math.max(0, turn - Date.now()));
           opened++;
           await page.goto(url);
           const wentLive = await page
@@ -62,7 +62,6 @@ describe('viewer churn', () => {
             .then(() => true)
             .catch(() => false);
           if (wentLive) live++;
-          await page.waitForTimeout(500);
         }
         // Closed as a person closes a tab (unload runs), not killed.
         await page.close({ runBeforeUnload: true });
@@ -78,7 +77,7 @@ describe('viewer churn', () => {
         `[churn] ${CHURN_MS / 1000} s: ${opened} viewers opened (${(opened / (CHURN_MS / 1000)).toFixed(2)}/s), ` +
           `${live} went live, ${joins} joins; ` +
           `the staying viewer's longest stall ${longestStall} ms; a bare process on this machine woke up to ` +
-          `${paused.worst} ms late; its video: ${JSON.stringify(received)}; ` +
+          `${paused.worst} ms late (scheduler autogroups ${paused.autogroups}); its video: ${JSON.stringify(received)}; ` +
           `keyframe requests to the camera: ${await metric(service.url, 'inclubit_keyframe_requests_total')}; ` +
           `the camera sent: ${JSON.stringify(await outboundVideo(camera))}`,
       );
