@@ -63,7 +63,8 @@ describe('recovery from real faults, without reloading any page', () => {
     // The first room takes worker 0 (fewest rooms, first in line); the second, worker 1.
     // The lightest preset at 15 fps: two cameras encoding in software and four pages decoding and drawing
     // are more than this machine's two cores at 30 fps (idle 2 %), and a recovery timed on a saturated
-    // machine times the machine (each page's steps waited hundreds of ms for a core). At 15 fps: 1.7–3.9 s.
+    // machine times the machine (each page's steps waited hundreds of ms for a core). With scheduler
+    // autogroups off (test-host.sh): 30 fps 5.4 s, 15 fps 2.0–3.4 s.
     const light = { resolution: 'Low 960×480', fps: 15 } as const;
     await startCamera(browser, `${service.url}/camera/crash-a`, light);
     const victims = [];
