@@ -13,6 +13,7 @@ import type {
   TransportId,
 } from '../protocol/index.js';
 import { throwNotFound } from '../errors.js';
+import type { QualityChoice } from './layers.js';
 
 export type Notify = (event: AnyEvent) => void;
 export type DisconnectReason = 'kicked' | 'replaced';
@@ -48,6 +49,8 @@ export class Peer {
   private link: PeerLink | undefined;
   /** The page's own latest measurements. */
   stats: ClientStats = {};
+  /** The picture a viewer asked for (kept across its tracks and the camera's comings and goings). */
+  quality: QualityChoice = { quality: 'auto' };
   private readonly transports = new Map<TransportId, types.WebRtcTransport>();
   private readonly producers = new Map<ProducerId, types.Producer>();
   private readonly consumers = new Map<ConsumerId, types.Consumer>();

@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type {
   ConsumerId,
   DtlsParameters,
+  Layers,
   MediaKind,
   PeerId,
   ProducerId,
@@ -29,6 +30,8 @@ import { ServiceError, fromMediasoup, notFound, throwNotFound } from '../errors.
 import { mediaCodecs } from './codecs.js';
 import { producerOptions } from './forwarding.js';
 import { RoomRouters } from './room-routers.js';
+import { LayeredConsumers } from './layered-consumers.js';
+import type { QualityChoice } from './layers.js';
 import { Peer, type PeerLink } from './peer.js';
 import { TalkbackRules, producerInfo, type Track } from './talkback.js';
 import type { MediaWorker } from './worker-pool.js';
@@ -62,6 +65,8 @@ export class Room {
   private closed = false;
 
   private readonly routers: RoomRouters;
+  /** Viewers' choices over a camera's layers (simulcast, SVC); the top layer's width is what it reports. */
+  private readonly layered = new LayeredConsumers(() => this.camera?.stats.width);
 
   private constructor(
     private readonly opts: RoomOptions,
@@ -372,10 +377,17 @@ export class Room {
     if (!here.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
       throw new ServiceError('cannot_consume', `this device cannot decode this ${producer.kind} track`);
     }
+    const preferredLayers = this.layered.preferredLayers(producer, peer);
     const consumer = await fromMediasoup(() =>
       // Paused until the client has wired the track, so the first packets are not lost before a keyframe.
-      transport.consume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities, paused: true }),
+      transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: params.rtpCapabilities,
+        paused: true,
+        ...(preferredLayers && { preferredLayers }),
+      }),
     );
+    this.layered.follow(consumer, producer, peer);
     const consumerId = consumer.id as ConsumerId;
     consumer.on('producerclose', () => peer.notify({ event: 'consumerClosed', data: { consumerId } }));
     peer.addConsumer(consumer);
@@ -385,6 +397,17 @@ export class Room {
       kind: consumer.kind,
       rtpParameters: consumer.rtpParameters,
     };
+  }
+
+  /** A viewer's choice of picture, for the layered tracks it receives now and later. */
+  setQuality(peer: Peer, choice: QualityChoice): Promise<Layers[]> {
+    peer.quality = choice;
+    return this.layered.apply(peer);
+  }
+
+  /** The layer each of a viewer's layered tracks is on now. */
+  layersOf(peer: Peer): Layers[] {
+    return this.layered.current(peer);
   }
 
   async resumeConsumer(peer: Peer, consumerId: ConsumerId): Promise<void> {

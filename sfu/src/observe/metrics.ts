@@ -97,6 +97,19 @@ export class Metrics {
       },
     });
     new client.Gauge({
+      name: 'inclubit_viewers_by_layer',
+      help: 'Video tracks forwarded from layered cameras (simulcast, SVC), by the spatial layer sent now (0 = lowest)',
+      labelNames: ['spatial'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of peers().flatMap((p) => p.listConsumers())) {
+          const layer = c.kind === 'video' && c.type !== 'simple' ? c.currentLayers?.spatialLayer : undefined;
+          if (layer !== undefined) this.inc({ spatial: String(layer) });
+        }
+      },
+    });
+    new client.Gauge({
       name: 'inclubit_worker_cpu_seconds',
       help: 'CPU time used by each mediasoup worker (user + system)',
       labelNames: ['worker'],
@@ -146,6 +159,11 @@ export class Metrics {
       registers: [registry],
     });
     pool.on('respawned', () => workerRestarts.inc());
+    const layerSwitches = new client.Counter({
+      name: 'inclubit_layer_switches_total',
+      help: 'Changes of the layer a viewer receives from a layered camera (its bandwidth, or its choice)',
+      registers: [registry],
+    });
     this.consumerScore = new client.Histogram({
       name: 'inclubit_consumer_score',
       help: "mediasoup's 0-10 score of what each consumer sends, every time it changes",
@@ -157,9 +175,11 @@ export class Metrics {
     const watch = (w: { worker: types.Worker }) =>
       w.worker.observer.on('newrouter', (router) =>
         router.observer.on('newtransport', (transport) => {
-          transport.observer.on('newconsumer', (consumer) =>
-            consumer.observer.on('score', (score) => this.consumerScore.observe(score.score)),
-          );
+          transport.observer.on('newconsumer', (consumer) => {
+            consumer.observer.on('score', (score) => this.consumerScore.observe(score.score));
+            if (consumer.type === 'simulcast' || consumer.type === 'svc')
+              consumer.observer.on('layerschange', () => layerSwitches.inc());
+          });
           transport.observer.on('newproducer', (producer) => {
             if (producer.kind !== 'video') return;
             producer.on('trace', (t) => {

@@ -32,6 +32,26 @@ export const StreamInfo = z.object({ projection: Projection, swapEyes: z.boolean
 export type StreamInfo = z.infer<typeof StreamInfo>;
 export const defaultStreamInfo: StreamInfo = { projection: 'mono-360', swapEyes: false };
 
+/**
+ * The picture a viewer asks for from a camera that sends several layers: `auto` lets the bandwidth estimate
+ * choose (up to what the viewer's screen can show), `high` / `medium` / `low` cap it at the top, middle or
+ * lowest layer. A camera that sends one layer gives that layer whatever is asked.
+ */
+export const Quality = z.enum(['auto', 'high', 'medium', 'low']);
+export type Quality = z.infer<typeof Quality>;
+
+/** The layer a viewer receives of a layered video track, and the ceiling its choice sets. */
+export const Layers = z.object({
+  consumerId: ConsumerId,
+  /** The spatial and temporal layer being forwarded now (null: none, e.g. while paused). */
+  spatialLayer: z.number().int().min(0).nullable(),
+  temporalLayer: z.number().int().min(0).nullable(),
+  /** How many spatial layers the camera sends, and the highest this viewer may get. */
+  spatialLayers: z.number().int().min(1),
+  ceiling: z.number().int().min(0),
+});
+export type Layers = z.infer<typeof Layers>;
+
 /** A STUN/TURN server for RTCPeerConnection, with short-lived credentials where it is TURN. */
 export const IceServer = z.object({
   urls: z.array(z.string().max(256)).min(1),
@@ -206,6 +226,15 @@ export const methods = {
       rtpParameters: RtpParameters,
     }),
   },
+  /**
+   * Viewer: the picture it asks for (remembered for this peer and applied to every video track it receives)
+   * and the width of a full 360° frame its screen can show at its field of view, which caps `auto`.
+   * The answer is the ceiling per layered track now; `layersChanged` follows as layers change.
+   */
+  setQuality: {
+    params: z.object({ quality: Quality, wantedWidth: z.number().int().min(1).max(65_536).optional() }),
+    result: z.object({ layers: z.array(Layers) }),
+  },
   /** Unpause a consumer once the client is ready to render it (asks the camera for a keyframe). */
   resumeConsumer: {
     params: z.object({ consumerId: ConsumerId }),
@@ -240,6 +269,8 @@ export const events = {
   producerAdded: ProducerInfo,
   consumerClosed: z.object({ consumerId: ConsumerId }),
   streamChanged: StreamInfo,
+  /** A layered video track this viewer receives changed layer (the bandwidth estimate, or its own choice). */
+  layersChanged: Layers,
   talkbackChanged: Talkback,
   /** This viewer's microphone was muted by the camera side (or because talkback was turned off). */
   talkbackMuted: z.object({ reason: z.string() }),

@@ -77,6 +77,11 @@ const handlers: { [M in Method]: Handler<M> } = {
     return room.consume(peer, p);
   },
 
+  setQuality: async (s, p) => {
+    const { room, peer } = s.joined();
+    return { layers: await room.setQuality(peer, p) };
+  },
+
   resumeConsumer: async (s, p) => {
     const { room, peer } = s.joined();
     await room.resumeConsumer(peer, p.consumerId);

@@ -15,6 +15,17 @@ export const cameraVideo: RtpParameters = {
   rtcp: { cname: 'test-camera' },
 };
 
+/** The same camera sending three simulcast layers (¼, ½ and full width), each with three temporal layers. */
+export const cameraSimulcastVideo: RtpParameters = {
+  ...cameraVideo,
+  encodings: [4, 2, 1].map((scale, i) => ({
+    ssrc: 22222230 + i,
+    scaleResolutionDownBy: scale,
+    scalabilityMode: 'L1T3',
+    maxBitrate: Math.round(4_000_000 / scale ** 1.5),
+  })),
+};
+
 export const cameraAudio: RtpParameters = {
   mid: '1',
   codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
