@@ -85,6 +85,18 @@ export function CameraControls(p: CameraControlsProps) {
           ))}
         </select>
       </label>
+      <label
+        className="inline"
+        title="Sends the picture also at ½ and ¼ size, so that viewers on a weak network get a smaller picture instead of freezes. Off for a weak camera laptop."
+      >
+        <input
+          data-testid="adaptive-quality"
+          type="checkbox"
+          checked={s.adaptive}
+          onChange={(e) => s.setAdaptive(e.target.checked)}
+        />
+        Adaptive quality
+      </label>
       <label>
         Max bitrate (Mbps)
         <input

@@ -49,6 +49,7 @@ export function CameraPage({ room }: { room: RoomId }) {
     audio: audio.track,
     maxBitrate: settings.maxBitrate,
     codec: settings.codec,
+    adaptive: settings.adaptive,
   });
 
   const preview = useRef<HTMLVideoElement>(null);

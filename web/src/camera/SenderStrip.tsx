@@ -27,6 +27,24 @@ export function SenderStrip({
       )}
       <span data-testid="quality-limitation">limited by: {stats.qualityLimitation ?? '?'}</span>
       {stats.rttMs !== undefined && <span>RTT {stats.rttMs} ms</span>}
+      {stats.layersRefused && (
+        <span data-testid="layers-refused" className="warning">
+          one layer only: this browser cannot send layers with this codec
+        </span>
+      )}
+      {stats.layers.length > 1 && (
+        <span data-testid="sent-layers" data-plan={stats.plan}>
+          layers:{' '}
+          {stats.layers.map((l, i) => (
+            <span key={l.rid ?? i} data-testid="sent-layer" data-sending={l.sending}>
+              {l.width ?? '?'}×{l.height ?? '?'}
+              {l.fps !== undefined && ` ${Math.round(l.fps)} fps`} {mbps(l.bitrateBps)}
+              {!l.sending &&
+                ` (dropped${l.qualityLimitation && l.qualityLimitation !== 'none' ? `: ${l.qualityLimitation}` : ''})`}
+            </span>
+          ))}
+        </span>
+      )}
     </p>
   );
 }

@@ -16,6 +16,8 @@ import type { SignalingClient } from '../lib/signaling';
 import { createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
 import { RoomSession, type SessionPhase } from '../lib/room-session';
 import { TalkbackReceiver, type Voice } from './talkback-receiver';
+import { layerBitrate, layerPlan, videoEncodings, type LayerPlan } from './video-layers';
+import { readSender, topLayer, type ByteCounts, type LayerStats } from './sender-stats';
 
 export type BroadcastStatus =
   | { state: 'starting' }
@@ -29,6 +31,8 @@ export interface BroadcastOptions {
   video: MediaStreamTrack;
   audio: MediaStreamTrack | undefined;
   maxVideoBitrate: number;
+  /** Send layers (simulcast, or SVC for VP9) so every viewer gets what its network carries; off: one. */
+  adaptive: boolean;
   /** Preferred video codec (mimeType, e.g. video/H264); the room's first choice when unset or unavailable. */
   videoCodec: string | undefined;
   onStatus: (status: BroadcastStatus) => void;
@@ -44,12 +48,18 @@ export interface BroadcastOptions {
 
 export interface SenderStats {
   bitrateBps: number;
+  /** The top layer that is sending: what the best-served viewers see. */
   fps: number | undefined;
   width: number | undefined;
   height: number | undefined;
   /** Why the browser sends less than asked: cpu, bandwidth, other, or none. */
   qualityLimitation: string | undefined;
   rttMs: number | undefined;
+  /** Every layer, lowest first (one without adaptive quality). */
+  layers: LayerStats[];
+  plan: LayerPlan;
+  /** Layers were asked for and the browser published fewer (its encoder cannot simulcast). */
+  layersRefused: boolean;
 }
 
 export class CameraBroadcast {
@@ -59,7 +69,10 @@ export class CameraBroadcast {
   private media: { device: types.Device; iceServers: IceServer[] } | undefined;
   private readonly talkback: TalkbackReceiver;
   private reportTimer: ReturnType<typeof setInterval> | undefined;
-  private lastBytes: { producerId: string; bytes: number; at: number } | undefined;
+  private readonly sentBytes: ByteCounts = new Map();
+  private adaptive: boolean;
+  private plan: LayerPlan = 'single';
+  private layersRefused = false;
   private stream: StreamInfo;
   private maxBitrate: number;
   private preferredCodec: string | undefined;
@@ -68,6 +81,7 @@ export class CameraBroadcast {
   constructor(private readonly opts: BroadcastOptions) {
     this.stream = opts.stream;
     this.maxBitrate = opts.maxVideoBitrate;
+    this.adaptive = opts.adaptive;
     this.preferredCodec = opts.videoCodec;
     this.tracks = { video: opts.video, audio: opts.audio };
     this.session = new RoomSession(
@@ -145,10 +159,21 @@ export class CameraBroadcast {
     ];
   }
 
-  /** Caps the video bitrate on the live sender: no new publish, viewers see no gap. */
+  /** Caps the video bitrate on the live sender (each layer in proportion): no new publish, no gap. */
   async setMaxBitrate(bps: number): Promise<void> {
     this.maxBitrate = bps;
-    await this.producers.get('video')?.setRtpEncodingParameters({ maxBitrate: bps });
+    const sender = this.producers.get('video')?.rtpSender;
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    parameters.encodings.forEach((e) => (e.maxBitrate = layerBitrate(bps, e.scaleResolutionDownBy ?? 1)));
+    await sender.setParameters(parameters);
+  }
+
+  /** Layers on or off: fixed for the life of a producer, so the video is published again. */
+  async setAdaptive(on: boolean): Promise<void> {
+    if (this.adaptive === on) return;
+    this.adaptive = on;
+    await this.republishVideo();
   }
 
   /**
@@ -157,16 +182,14 @@ export class CameraBroadcast {
    */
   async setVideoCodec(mimeType: string | undefined): Promise<void> {
     this.preferredCodec = mimeType;
+    if (this.producers.get('video')?.rtpParameters.codecs[0]?.mimeType === mimeType) return;
+    await this.republishVideo();
+  }
+
+  private async republishVideo(): Promise<void> {
     const signaling = this.session.current;
     const old = this.producers.get('video');
-    if (
-      !signaling ||
-      !this.transport ||
-      !this.media ||
-      !old ||
-      old.rtpParameters.codecs[0]?.mimeType === mimeType
-    )
-      return;
+    if (!signaling || !this.transport || !this.media || !old) return;
     await signaling.request('closeProducer', { producerId: old.id as ProducerId });
     old.close();
     this.producers.delete('video');
@@ -176,15 +199,23 @@ export class CameraBroadcast {
 
   private async produceVideo(transport: types.Transport, device: types.Device): Promise<void> {
     const codec = device.rtpCapabilities.codecs?.find((c) => c.mimeType === this.preferredCodec);
+    const mimeType = (codec ?? device.rtpCapabilities.codecs?.find((c) => c.kind === 'video'))?.mimeType;
+    this.plan = layerPlan(this.adaptive, mimeType);
+    const encodings = videoEncodings(this.plan, this.maxBitrate, scalabilityModes(mimeType));
     const video = await transport.produce({
       track: this.tracks.video,
-      encodings: [{ maxBitrate: this.maxBitrate }],
+      encodings,
       codecOptions: { videoGoogleStartBitrate: 1000 },
       ...(codec && { codec }),
       // Keep the track alive when a producer closes: the preview keeps showing it.
       stopTracks: false,
     });
     this.producers.set('video', video);
+    // A browser whose encoder cannot simulcast publishes one layer: say so rather than pretend.
+    const published = video.rtpSender?.getParameters().encodings.length ?? encodings.length;
+    this.layersRefused = published < encodings.length;
+    if (this.layersRefused)
+      console.warn(`asked for ${encodings.length} layers, the browser sends ${published}`);
   }
 
   private async publish(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
@@ -223,7 +254,7 @@ export class CameraBroadcast {
     this.producers.clear();
     this.transport?.close();
     this.transport = undefined;
-    this.lastBytes = undefined;
+    this.sentBytes.clear();
   }
 
   private onPhase(phase: SessionPhase, message?: string): void {
@@ -236,41 +267,45 @@ export class CameraBroadcast {
     this.opts.onStatus({ state: 'error', message: `Broadcast ended: ${message ?? phase}` });
   }
 
-  /** What the camera sends, for the operator's dashboard. */
+  /** What the camera sends, for its own page and the operator's dashboard. */
   private async reportStats(): Promise<void> {
     const producer = this.producers.get('video');
     const signaling = this.session.current;
     if (!producer || producer.closed || !signaling) return;
     const stats: Record<string, unknown>[] = [];
     (await producer.getStats()).forEach((s: Record<string, unknown>) => stats.push(s));
-    const out = stats.find((s) => s.type === 'outbound-rtp');
-    const remote = stats.find((s) => s.type === 'remote-inbound-rtp');
-    const n = (s: Record<string, unknown> | undefined, k: string) =>
-      typeof s?.[k] === 'number' ? s[k] : undefined;
-    const bytes = n(out, 'bytesSent') ?? 0;
-    const now = performance.now();
-    // A new producer (codec switch) starts counting from zero.
-    const last = this.lastBytes?.producerId === producer.id ? this.lastBytes : undefined;
-    const bitrateBps = last ? Math.max(0, ((bytes - last.bytes) * 8 * 1000) / (now - last.at)) : 0;
-    this.lastBytes = { producerId: producer.id, bytes, at: now };
-    const rtt = n(remote, 'roundTripTime');
-    const lost = n(remote, 'fractionLost');
-    const limitation = out?.qualityLimitationReason;
+    const reading = readSender(stats, this.sentBytes, performance.now());
+    const top = topLayer(reading);
+    const limited = reading.layers.find((l) => l.qualityLimitation && l.qualityLimitation !== 'none');
     this.opts.onSenderStats({
-      bitrateBps: Math.round(bitrateBps),
-      fps: n(out, 'framesPerSecond'),
-      width: n(out, 'frameWidth'),
-      height: n(out, 'frameHeight'),
-      qualityLimitation: typeof limitation === 'string' ? limitation : undefined,
-      rttMs: rtt !== undefined ? Math.round(rtt * 1000) : undefined,
+      bitrateBps: reading.bitrateBps,
+      fps: top?.fps,
+      width: top?.width,
+      height: top?.height,
+      qualityLimitation: limited?.qualityLimitation ?? top?.qualityLimitation,
+      rttMs: reading.rttMs,
+      layers: reading.layers,
+      plan: this.plan,
+      layersRefused: this.layersRefused,
     });
+    // The server sizes each viewer's layers from the top layer's width: the captured width, not what a
+    // narrow uplink lets through now.
+    const captured = this.tracks.video.getSettings();
     await signaling.request('reportStats', {
-      width: n(out, 'frameWidth') ?? 0,
-      height: n(out, 'frameHeight') ?? 0,
-      fps: n(out, 'framesPerSecond') ?? 0,
-      bitrateBps: Math.round(bitrateBps),
-      ...(rtt !== undefined && { rttMs: Math.round(rtt * 1000) }),
-      ...(lost !== undefined && { lossPercent: lost * 100 }),
+      width: captured.width ?? top?.width ?? 0,
+      height: captured.height ?? top?.height ?? 0,
+      fps: top?.fps ?? 0,
+      bitrateBps: reading.bitrateBps,
+      ...(reading.rttMs !== undefined && { rttMs: reading.rttMs }),
+      ...(reading.lossPercent !== undefined && { lossPercent: reading.lossPercent }),
     });
   }
+}
+
+/** The scalability modes this browser's encoder offers for a codec (none known: an empty list). */
+function scalabilityModes(mimeType: string | undefined): string[] {
+  const codecs = (RTCRtpSender.getCapabilities?.('video')?.codecs ?? []) as (RTCRtpCodec & {
+    scalabilityModes?: string[];
+  })[];
+  return codecs.find((c) => c.mimeType.toLowerCase() === mimeType?.toLowerCase())?.scalabilityModes ?? [];
 }

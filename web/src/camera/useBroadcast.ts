@@ -22,6 +22,8 @@ export interface BroadcastInputs {
   maxBitrate: number;
   /** Preferred codec (mimeType); '' = the room's first choice. */
   codec: string;
+  /** Send layers so each viewer gets what its network carries. */
+  adaptive: boolean;
 }
 
 export interface Broadcast {
@@ -37,7 +39,7 @@ export interface Broadcast {
 }
 
 export function useBroadcast(inputs: BroadcastInputs): Broadcast {
-  const { room, stream, video, audio, maxBitrate, codec } = inputs;
+  const { room, stream, video, audio, maxBitrate, codec, adaptive } = inputs;
   const [status, setStatus] = useState<Status>({ state: 'idle' });
   const [broadcast, setBroadcast] = useState<CameraBroadcast>();
   const [senderStats, setSenderStats] = useState<SenderStats>();
@@ -53,6 +55,9 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
   useEffect(() => {
     live.current?.setVideoCodec(codec || undefined).catch(console.error);
   }, [codec]);
+  useEffect(() => {
+    live.current?.setAdaptive(adaptive).catch(console.error);
+  }, [adaptive]);
   useEffect(() => {
     if (video) live.current?.replaceTrack('video', video).catch(console.error);
   }, [video]);
@@ -80,6 +85,7 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
       audio,
       maxVideoBitrate: maxBitrate,
       videoCodec: codec || undefined,
+      adaptive,
       onSenderStats: setSenderStats,
       onStatus: (s) => {
         // A broadcast that ended by itself is done; Go live starts a new one.

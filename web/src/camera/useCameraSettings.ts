@@ -1,4 +1,4 @@
-// The camera's remembered settings (resolution, frame rate, codec, maximum bitrate), each kept across
+// The camera's remembered settings (resolution, frame rate, codec, maximum bitrate, adaptive quality), kept across
 // reloads, and what follows from them: the capture preset and the bitrate to send.
 import { useMemo, useState } from 'react';
 import { bitrateFor, presets, type Preset } from './sources';
@@ -27,6 +27,9 @@ export interface CameraSettings {
   /** The teacher's own maximum, in Mbps; undefined = derived from the preset. */
   bitrateMbps: number | undefined;
   setBitrateMbps: (value: string) => void;
+  /** Send layers (¼, ½ and full width) so each viewer gets the best its network carries; off: one. */
+  adaptive: boolean;
+  setAdaptive: (on: boolean) => void;
   /** Capture size and rate. */
   preset: Preset;
   /** What the video is sent at: the teacher's maximum, or enough for 2:1 equirect at this size and rate. */
@@ -38,6 +41,7 @@ export function useCameraSettings(): CameraSettings {
   const [fpsSetting, setFps] = useStoredSetting('fps', '30');
   const [codec, setCodec] = useStoredSetting('codec', '');
   const [bitrateSetting, setBitrateSetting] = useStoredSetting('bitrate', '');
+  const [adaptiveSetting, setAdaptiveSetting] = useStoredSetting('adaptive', 'on');
   const presetIndex = Number(presetSetting);
   const fps = Number(fpsSetting);
   const bitrateMbps = Number(bitrateSetting) > 0 ? Number(bitrateSetting) : undefined;
@@ -52,6 +56,8 @@ export function useCameraSettings(): CameraSettings {
     setCodec,
     bitrateMbps,
     setBitrateMbps: (value) => setBitrateSetting(Number(value) > 0 ? value : ''),
+    adaptive: adaptiveSetting !== 'off',
+    setAdaptive: (on) => setAdaptiveSetting(on ? 'on' : 'off'),
     preset,
     maxBitrate: bitrateMbps ? bitrateMbps * 1e6 : bitrateFor(preset),
   };
