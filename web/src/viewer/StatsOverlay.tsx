@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { StreamInfo } from '@inclubit/sfu/protocol';
+import type { Layers, StreamInfo } from '@inclubit/sfu/protocol';
 import type { ViewerConnection } from './viewer-connection';
 import { summarize, type ReceiveStats, type VideoCounters } from './receive-stats';
 import { useView } from './view-store';
@@ -46,6 +46,7 @@ export function useReceiveStats(connection: ViewerConnection | undefined): Recei
 
 export function StatsOverlay({ stats, stream }: { stats: ReceiveStats | undefined; stream: StreamInfo }) {
   const renderer = useView((s) => s.renderer);
+  const layers = useView((s) => s.layers);
   const rows: [string, string][] = [
     ['Resolution', stats ? `${stats.width}×${stats.height}` : '–'],
     ['Frame rate', stats ? `${stats.fps} fps` : '–'],
@@ -59,6 +60,7 @@ export function StatsOverlay({ stats, stream }: { stats: ReceiveStats | undefine
     ],
     ['Projection', `${stream.projection}${stream.swapEyes ? ' (eyes swapped)' : ''}`],
     ['Drawn by', renderer === 'media-layer' ? 'WebXR media layer' : 'sphere texture'],
+    ['Layer', layerText(layers)],
   ];
   return (
     <dl className="stats-overlay" data-testid="stats">
@@ -70,4 +72,17 @@ export function StatsOverlay({ stats, stream }: { stats: ReceiveStats | undefine
       ))}
     </dl>
   );
+}
+
+/** "2 of 3 (bandwidth)": the spatial layer received (1 = lowest), and why it is below the viewer's choice. */
+function layerText(layers: Layers | undefined): string {
+  if (!layers) return 'one layer';
+  if (layers.spatialLayer === null) return `none of ${layers.spatialLayers}`;
+  const why =
+    layers.spatialLayer < layers.ceiling
+      ? ' (bandwidth)'
+      : layers.ceiling < layers.spatialLayers - 1
+        ? ' (your choice)'
+        : '';
+  return `${layers.spatialLayer + 1} of ${layers.spatialLayers}${why}`;
 }

@@ -1,6 +1,6 @@
-import { Projection, type StreamInfo } from '@inclubit/sfu/protocol';
+import { Projection, Quality, type StreamInfo } from '@inclubit/sfu/protocol';
 import { xrStore } from './xr-store';
-import { recenter, useView, viewStore } from './view-store';
+import { chooseQuality, recenter, useView, viewStore } from './view-store';
 import { useImmersiveSupport } from './useImmersiveSupport';
 import { requestOrientationPermission } from './LookControls';
 
@@ -10,6 +10,13 @@ const projectionLabels: Record<Projection, string> = {
   'stereo-360-sbs': '360° stereo side-by-side',
   'stereo-180-sbs': '180° stereo (VR180)',
   'mono-180': '180° mono',
+};
+
+const qualityLabels: Record<Quality, string> = {
+  auto: 'Quality: auto',
+  high: 'Quality: high',
+  medium: 'Quality: medium',
+  low: 'Quality: low',
 };
 
 const touchDevice = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
@@ -25,6 +32,7 @@ export function ViewerControls({
 }) {
   const immersive = useImmersiveSupport();
   const override = useView((s) => s.projectionOverride);
+  const quality = useView((s) => s.quality);
   const { volume, muted, showStats } = useView((s) => s);
 
   const toggleOrientation = async () => {
@@ -81,6 +89,18 @@ export function ViewerControls({
         {Projection.options.map((p) => (
           <option key={p} value={p}>
             {projectionLabels[p]}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="picture quality"
+        data-testid="quality"
+        value={quality}
+        onChange={(e) => chooseQuality(Quality.parse(e.target.value))}
+      >
+        {Quality.options.map((q) => (
+          <option key={q} value={q}>
+            {qualityLabels[q]}
           </option>
         ))}
       </select>

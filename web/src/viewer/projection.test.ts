@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Euler, Quaternion, Vector3 } from 'three';
 import { Projection } from '@inclubit/sfu/protocol';
-import { eyeRect, horizontalSpan, isStereo, stereoLayout, yawOf } from './projection';
+import { eyeRect, horizontalSpan, isStereo, stereoLayout, wantedFrameWidth, yawOf } from './projection';
 import { SPHERE_RADIUS, createEyeGeometry } from './eye-geometry';
 
 const TOP = { u: 0, v: 0.5, width: 1, height: 0.5 };
@@ -97,5 +97,19 @@ describe('yawOf', () => {
     const head = new Quaternion().setFromEuler(new Euler(0, 1.1, 0, 'YXZ'));
     const recenter = new Quaternion().setFromAxisAngle(new Vector3(0, 1, 0), -yawOf(head));
     expect(yawOf(recenter.multiply(head))).toBeCloseTo(0, 6);
+  });
+});
+
+describe('wantedFrameWidth', () => {
+  it('is the view width times 360° over its horizontal field of view', () => {
+    // 16:9 at a 75° vertical field of view spans ~107.5° horizontally.
+    expect(wantedFrameWidth(320, 180, 1, 75)).toBe(1072);
+    expect(wantedFrameWidth(1280, 720, 1, 75)).toBe(4287);
+    // A phone's device pixels count.
+    expect(wantedFrameWidth(400, 800, 3, 75)).toBeGreaterThan(wantedFrameWidth(400, 800, 1, 75) * 2.9);
+  });
+
+  it('grows as the view zooms in (a narrower field of view)', () => {
+    expect(wantedFrameWidth(1280, 720, 1, 30)).toBeGreaterThan(wantedFrameWidth(1280, 720, 1, 75));
   });
 });

@@ -53,3 +53,14 @@ export function yawOf(q: { x: number; y: number; z: number; w: number }): number
   const fz = -(1 - 2 * (q.x * q.x + q.y * q.y));
   return Math.atan2(-fx, -fz);
 }
+
+/**
+ * How wide (device pixels) a full 360° frame must be for this view to show it pixel for pixel: the view's
+ * width spans its horizontal field of view, the frame's width spans 360°. A 320-pixel window at 75° needs
+ * ~1070; a 1280-pixel one ~4300. Asks a camera that sends layers for no bigger picture than that.
+ */
+export function wantedFrameWidth(cssWidth: number, cssHeight: number, pixelRatio: number, vFovDeg: number) {
+  const aspect = cssWidth / Math.max(1, cssHeight);
+  const hFov = 2 * Math.atan(Math.tan((vFovDeg * Math.PI) / 360) * aspect);
+  return Math.ceil((cssWidth * pixelRatio * 2 * Math.PI) / Math.max(hFov, 1e-3));
+}

@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { defaultStreamInfo, defaultTalkback, type RoomId } from '@inclubit/sfu/protocol';
 import { ViewerConnection, type ViewerState } from './viewer-connection';
 import type { VoiceState } from './viewer-voice';
+import { useView, viewStore } from './view-store';
+import { wantedFrameWidth } from './projection';
+import { DEFAULT_FOV } from './LookControls';
 
 const NAME_KEY = 'inclubit.displayName';
 
@@ -25,15 +28,47 @@ export function useViewer(room: RoomId): {
   const latest = useRef<ViewerConnection>(undefined);
   useEffect(() => {
     const name = rememberedName().trim();
-    const c = new ViewerConnection(room, setState, { onVoice: setVoice, ...(name && { displayName: name }) });
+    const c = new ViewerConnection(room, setState, {
+      onVoice: setVoice,
+      onLayers: (layers) => viewStore.setState({ layers }),
+      ...(name && { displayName: name }),
+    });
     latest.current = c;
     setConnection(c);
     c.start();
     return () => c.stop();
   }, [room]);
+  useQualityChoice(connection);
   const setName = (name: string) => {
     localStorage.setItem(NAME_KEY, name);
     if (name.trim()) latest.current?.setDisplayName(name.trim());
   };
   return { state, voice, connection, setName };
+}
+
+/**
+ * Sends the viewer's quality choice, and how wide a 360° frame this window can show (it caps Auto), now and
+ * whenever either changes (a resize settles for half a second first).
+ */
+function useQualityChoice(connection: ViewerConnection | undefined): void {
+  const quality = useView((s) => s.quality);
+  useEffect(() => {
+    if (!connection) return;
+    const send = () =>
+      connection.setQuality({
+        quality,
+        wantedWidth: wantedFrameWidth(innerWidth, innerHeight, devicePixelRatio, DEFAULT_FOV),
+      });
+    send();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const resized = () => {
+      clearTimeout(timer);
+      timer = setTimeout(send, 500);
+    };
+    addEventListener('resize', resized);
+    return () => {
+      clearTimeout(timer);
+      removeEventListener('resize', resized);
+    };
+  }, [connection, quality]);
 }

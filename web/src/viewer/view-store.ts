@@ -1,7 +1,7 @@
 // The viewer's own settings and requests, shared by the page's controls and the 3D scene.
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { Projection } from '@inclubit/sfu/protocol';
+import { Quality, type Layers, type Projection } from '@inclubit/sfu/protocol';
 
 export type Renderer = 'sphere' | 'media-layer';
 
@@ -15,6 +15,18 @@ export interface ViewState {
   muted: boolean;
   /** What is drawing the video right now (reported by the scene). */
   renderer: Renderer;
+  /** The picture asked for from a camera that sends layers (remembered). */
+  quality: Quality;
+  /** The layer of the camera's video received now, when the camera sends layers. */
+  layers: Layers | undefined;
+}
+
+const QUALITY_KEY = 'inclubit.quality';
+const rememberedQuality = (): Quality => Quality.catch('auto').parse(localStorage.getItem(QUALITY_KEY));
+
+export function chooseQuality(quality: Quality): void {
+  localStorage.setItem(QUALITY_KEY, quality);
+  viewStore.setState({ quality });
 }
 
 export const viewStore = createStore<ViewState>(() => ({
@@ -24,6 +36,8 @@ export const viewStore = createStore<ViewState>(() => ({
   volume: 1,
   muted: false,
   renderer: 'sphere',
+  quality: rememberedQuality(),
+  layers: undefined,
 }));
 
 export const recenter = () => viewStore.setState((s) => ({ recenterRequests: s.recenterRequests + 1 }));

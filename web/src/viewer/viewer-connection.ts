@@ -4,7 +4,9 @@
 import type { types } from 'mediasoup-client';
 import {
   defaultStreamInfo,
+  type ConsumerId,
   type IceServer,
+  type Layers,
   type Params,
   type Result,
   type RoomId,
@@ -37,11 +39,20 @@ export class ViewerConnection {
   private readonly voice: ViewerVoice;
   /** Sent with every (re)join; a new name is also sent at once. */
   private readonly joinParams: Params<'join'>;
+  /** The picture asked for; sent after every (re)join and at once when it changes. */
+  private quality: Params<'setQuality'> = { quality: 'auto' };
+  /** The layered track whose layers the page shows (the camera's video, when it sends layers). */
+  private layered: ConsumerId | undefined;
 
   constructor(
     room: RoomId,
     private readonly onChange: (state: ViewerState) => void,
-    opts: { displayName?: string; onVoice: (state: VoiceState) => void },
+    private readonly opts: {
+      displayName?: string;
+      onVoice: (state: VoiceState) => void;
+      /** The layer received of a camera that sends layers, whenever it changes; undefined once gone. */
+      onLayers?: (layers: Layers | undefined) => void;
+    },
   ) {
     this.joinParams = { room, role: 'viewer', ...(opts.displayName && { displayName: opts.displayName }) };
     this.session = new RoomSession(this.joinParams, {
@@ -97,6 +108,22 @@ export class ViewerConnection {
       .catch((e: unknown) => console.debug('name not sent; the next join carries it', e));
   }
 
+  /**
+   * The picture to ask for from a camera that sends layers, and how wide a full 360° frame this screen can
+   * show. Kept for every rejoin.
+   */
+  setQuality(choice: Params<'setQuality'>): void {
+    this.quality = choice;
+    this.sendQuality(this.session.current);
+  }
+
+  private sendQuality(signaling: SignalingClient | undefined): void {
+    signaling
+      ?.request('setQuality', this.quality)
+      .then(({ layers }) => layers.forEach((l) => this.showLayers(l)))
+      .catch((e: unknown) => console.debug('quality not sent; the next join carries it', e));
+  }
+
   /** WebRTC statistics of the receiving connection (for the stats overlay). */
   getStats(): Promise<RTCStatsReport | undefined> {
     return this.receiver.getStats();
@@ -105,6 +132,10 @@ export class ViewerConnection {
   private listen(signaling: SignalingClient): void {
     this.voice.listen(signaling);
     this.receiver.listen(signaling);
+    signaling.on('layersChanged', (layers) => this.showLayers(layers));
+    signaling.on('consumerClosed', ({ consumerId }) => {
+      if (consumerId === this.layered) this.showLayers(undefined);
+    });
     signaling.on('streamChanged', (stream) => {
       this.stream = stream;
       this.emitTracks();
@@ -116,6 +147,8 @@ export class ViewerConnection {
     this.stream = joined.stream;
     this.iceServers = joined.iceServers;
     this.voice.joined(joined.talkback);
+    // Before consuming: the server applies it to the tracks this peer receives from now on.
+    this.sendQuality(signaling);
     this.device = await loadDevice(joined.routerRtpCapabilities);
     this.emitTracks();
     await this.receiver.joined(
@@ -134,7 +167,13 @@ export class ViewerConnection {
     await this.receiver.resumed(signaling, resumed.producers, resumed.consumerIds);
   }
 
+  private showLayers(layers: Layers | undefined): void {
+    this.layered = layers?.consumerId;
+    this.opts.onLayers?.(layers);
+  }
+
   private reset(): void {
+    this.showLayers(undefined);
     this.voice.reset();
     this.receiver.reset();
     this.device = undefined;
