@@ -26,10 +26,16 @@ export async function dumpRoom(room: Room): Promise<RouterObjects> {
   };
 }
 
-async function sendBitrate(peer: Peer): Promise<number> {
-  let bps = 0;
-  for (const t of peer.listTransports()) for (const s of await t.getStats()) bps += s.sendBitrate;
-  return bps;
+/** What the SFU sends a peer, and its estimate of what it could (one stats call per transport). */
+async function sending(peer: Peer): Promise<{ bitrateBps: number; estimateBps?: number }> {
+  let bitrateBps = 0;
+  let estimateBps: number | undefined;
+  for (const t of peer.listTransports())
+    for (const s of await t.getStats()) {
+      bitrateBps += s.sendBitrate;
+      if (s.availableOutgoingBitrate) estimateBps = (estimateBps ?? 0) + s.availableOutgoingBitrate;
+    }
+  return { bitrateBps, ...(estimateBps !== undefined && { estimateBps }) };
 }
 
 /** What the operator's dashboard shows of one room. */
@@ -43,8 +49,9 @@ export async function summarizeRoom(room: Room): Promise<RoomSummary> {
       displayName: v.displayName,
       device: v.device,
       joinedAt: v.joinedAt,
-      bitrateBps: await sendBitrate(v),
+      ...(await sending(v)),
       score: v.listConsumers().find((c) => c.kind === 'video')?.score.score,
+      ...layerOf(room, v),
     })),
   );
   let cameraBitrate = 0;
@@ -68,4 +75,19 @@ export async function summarizeRoom(room: Room): Promise<RoomSummary> {
     viewers,
     egressBps: viewers.reduce((n, v) => n + v.bitrateBps, 0),
   };
+}
+
+/** The layer a viewer receives of the camera's video, when the camera sends layers. */
+function layerOf(room: Room, viewer: Peer) {
+  const l = room.layersOf(viewer)[0];
+  return l
+    ? {
+        layer: {
+          spatial: l.spatialLayer,
+          temporal: l.temporalLayer,
+          of: l.spatialLayers,
+          ceiling: l.ceiling,
+        },
+      }
+    : {};
 }

@@ -110,6 +110,19 @@ export const ClientStats = z.object({
   lossPercent: z.number().min(0).max(100).optional(),
   rttMs: z.number().min(0).max(60_000).optional(),
   connection: z.enum(['direct', 'relay']).optional(),
+  /** The camera: each layer it sends, lowest first (when it sends layers). */
+  layers: z
+    .array(
+      z.object({
+        width: z.number().int().min(0).max(16384),
+        height: z.number().int().min(0).max(16384),
+        fps: z.number().min(0).max(1000),
+        bitrateBps: z.number().min(0).max(1e10),
+        sending: z.boolean(),
+      }),
+    )
+    .max(4)
+    .optional(),
 });
 export type ClientStats = z.infer<typeof ClientStats>;
 
@@ -122,6 +135,17 @@ export const ViewerSummary = Figures.extend({
   joinedAt: z.number(),
   /** mediasoup's 0–10 score of the video the viewer receives. */
   score: z.number().optional(),
+  /** The layer received of a camera that sends layers, and the ceiling the viewer's choice sets. */
+  layer: z
+    .object({
+      spatial: z.number().int().nullable(),
+      temporal: z.number().int().nullable(),
+      of: z.number().int(),
+      ceiling: z.number().int(),
+    })
+    .optional(),
+  /** What the SFU estimates it can send this viewer, bits per second (when it has an estimate). */
+  estimateBps: z.number().optional(),
 });
 export type ViewerSummary = z.infer<typeof ViewerSummary>;
 

@@ -2,6 +2,7 @@
 // its layer under — on the real consumer, for tracks received now and later, also on a far worker's router.
 import { describe, expect, it } from 'vitest';
 import type { RoomId } from '../protocol/index.js';
+import { summarizeRoom } from '../observe/room-summary.js';
 import { cameraSimulcastVideo } from '../test-support/media.js';
 import { liveCamera, stagePerTest, watchingViewer } from '../test-support/stage.js';
 import type { TestClient } from '../test-support/ws-client.js';
@@ -47,6 +48,10 @@ describe('a viewer’s choice of picture from a layered camera', () => {
       ]);
       expect(video.preferredLayers).toEqual({ spatialLayer: ceiling, temporalLayer: 2 });
     }
+    // The operator's dashboard shows it too (no media flows here: no layer is being sent yet).
+    await v.request('setQuality', { quality: 'medium' });
+    const summary = await summarizeRoom(stage.service.rooms.get(room)!);
+    expect(summary.viewers[0]?.layer).toEqual({ spatial: null, temporal: null, of: 3, ceiling: 1 });
   });
 
   it('keeps the choice for tracks received later, and caps Auto at what the screen can show', async () => {

@@ -298,6 +298,15 @@ export class CameraBroadcast {
       bitrateBps: reading.bitrateBps,
       ...(reading.rttMs !== undefined && { rttMs: reading.rttMs }),
       ...(reading.lossPercent !== undefined && { lossPercent: reading.lossPercent }),
+      ...(reading.layers.length > 1 && {
+        layers: reading.layers.map((l) => ({
+          width: l.width ?? 0,
+          height: l.height ?? 0,
+          fps: l.fps ?? 0,
+          bitrateBps: l.bitrateBps,
+          sending: l.sending,
+        })),
+      }),
     });
   }
 }

@@ -74,6 +74,14 @@ function RoomDetail({
         <dd>
           {fmt(c?.lossPercent, ' %')} / {fmt(c?.rttMs, ' ms')}
         </dd>
+        <dt>Layers sent</dt>
+        <dd data-testid="camera-layers">
+          {c?.layers
+            ? c.layers
+                .map((l) => `${l.width}×${l.height} ${mbps(l.bitrateBps)}${l.sending ? '' : ' (dropped)'}`)
+                .join(' · ')
+            : 'one'}
+        </dd>
         <dt>Projection</dt>
         <dd>{room.stream.projection}</dd>
         <dt>Egress</dt>
@@ -89,6 +97,8 @@ function RoomDetail({
             <th>Loss</th>
             <th>RTT</th>
             <th>Score</th>
+            <th>Layer</th>
+            <th>Estimate</th>
             <th>Connection</th>
             <th />
           </tr>
@@ -102,6 +112,10 @@ function RoomDetail({
               <td>{fmt(v.lossPercent, ' %')}</td>
               <td>{fmt(v.rttMs, ' ms')}</td>
               <td>{fmt(v.score)}</td>
+              <td data-testid="viewer-layer">
+                {v.layer ? `${(v.layer.spatial ?? -1) + 1}/${v.layer.of} (max ${v.layer.ceiling + 1})` : '–'}
+              </td>
+              <td>{v.estimateBps !== undefined ? mbps(v.estimateBps) : '–'}</td>
               <td>{v.connection === 'relay' ? 'TURN' : (v.connection ?? '–')}</td>
               <td>
                 <button
