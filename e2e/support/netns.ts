@@ -20,6 +20,13 @@ export interface Netns {
   setLink(up: boolean): Promise<void>;
   /** Gives the namespace the address 10.<subnet>.0.<host> instead of its own: a move to another network. */
   moveTo(host: number): Promise<void>;
+  /**
+   * Limits what this machine sends into the namespace (the namespace's downlink) to `kbit` per second with
+   * a token bucket (tc tbf; this kernel has no netem); undefined lifts the limit.
+   */
+  shape(kbit: number | undefined): Promise<void>;
+  /** Routes everything the namespace sends through this machine (to reach a server on another link). */
+  routeAll(): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -51,6 +58,30 @@ export async function createNetns(name: string, subnet: number): Promise<Netns> 
       await ip('-n', name, 'addr', 'add', `${next}/24`, 'dev', nsIf);
       netns.nsIp = next;
     },
+    shape: async (kbit) => {
+      if (kbit === undefined) {
+        await run('tc', ['qdisc', 'del', 'dev', hostIf, 'root']).catch(() => undefined);
+        return;
+      }
+      // A bucket of two full packets (or 10 ms at the rate), so a burst cannot pass faster than the line,
+      // and at most 200 ms of queue: a narrow home line, not a deep buffer that hides the limit as delay.
+      const burst = Math.max(3028, Math.round((kbit * 1000) / 8 / 100));
+      await run('tc', [
+        'qdisc',
+        'replace',
+        'dev',
+        hostIf,
+        'root',
+        'tbf',
+        'rate',
+        `${kbit}kbit`,
+        'burst',
+        String(burst),
+        'latency',
+        '500ms',
+      ]);
+    },
+    routeAll: async () => void (await ip('-n', name, 'route', 'add', 'default', 'via', hostIp)),
     remove: () => removeNetns(name, hostIf),
   };
   return netns;

@@ -279,3 +279,72 @@ export function videoReceiveCounters(page: Page): Promise<Record<string, number>
     return out;
   });
 }
+
+export interface SentLayer {
+  rid: string;
+  frameWidth: number;
+  /** Bits per second over the window. */
+  bitrateBps: number;
+  /** Frames encoded per second over the window. */
+  fps: number;
+}
+
+/** Each video layer the page sends (simulcast rids), narrowest first, with its bitrate over `ms`. */
+export async function sentLayers(page: Page, ms = 2000): Promise<SentLayer[]> {
+  const read = () =>
+    page.evaluate(async () => {
+      const out: Record<string, { rid: string; frameWidth: number; bytes: number; frames: number }> = {};
+      for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+          if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
+          out[String(s.id)] = {
+            rid: typeof s.rid === 'string' ? s.rid : '',
+            frameWidth: typeof s.frameWidth === 'number' ? s.frameWidth : 0,
+            bytes: typeof s.bytesSent === 'number' ? s.bytesSent : 0,
+            frames: typeof s.framesEncoded === 'number' ? s.framesEncoded : 0,
+          };
+        });
+      }
+      return out;
+    });
+  const before = await read();
+  await page.waitForTimeout(ms);
+  const after = await read();
+  return Object.entries(after)
+    .map(([id, s]) => ({
+      rid: s.rid,
+      frameWidth: s.frameWidth,
+      bitrateBps: Math.round(((s.bytes - (before[id]?.bytes ?? s.bytes)) * 8 * 1000) / ms),
+      fps: Math.round(((s.frames - (before[id]?.frames ?? s.frames)) * 1000) / ms),
+    }))
+    .sort((a, b) => a.frameWidth - b.frameWidth);
+}
+
+/** Each layer as "1280 px 15 fps 860 kbit/s", for a test's log. */
+export const describeLayers = (layers: SentLayer[]): string =>
+  layers.map((l) => `${l.frameWidth} px ${l.fps} fps ${Math.round(l.bitrateBps / 1000)} kbit/s`).join(', ');
+
+/**
+ * The layers the page sends once its encoder has ramped up: after a few seconds, when two 3 s readings in a
+ * row agree on every layer's bitrate within 10 %.
+ */
+export async function steadyLayers(page: Page): Promise<SentLayer[]> {
+  await page.waitForTimeout(4000);
+  const agree = (a: SentLayer[], b: SentLayer[]) =>
+    a.length === b.length &&
+    a.every((l, i) => Math.abs(l.bitrateBps - b[i]!.bitrateBps) <= 0.1 * l.bitrateBps);
+  let previous = await sentLayers(page, 3000);
+  for (let i = 0; i < 8; i++) {
+    const now = await sentLayers(page, 3000);
+    if (agree(now, previous)) return now;
+    previous = now;
+  }
+  throw new Error(`the layers sent never settled: ${describeLayers(previous)}`);
+}
+
+/** The width of the video the page decodes now (its widest inbound video stream). */
+export async function receivedWidth(page: Page): Promise<number> {
+  const streams = Object.values(await inboundStreams(page)).filter((s) => s.kind === 'video');
+  return Math.max(0, ...streams.map((s) => s.frameWidth));
+}
