@@ -9,14 +9,25 @@ export async function startCamera(
     projection = 'mono-360',
     resolution = 'SD 1280×640',
     fps,
-  }: { projection?: string; resolution?: string; fps?: 30 | 25 | 24 | 15 } = {},
+    source = 'pattern',
+    maxBitrateMbps,
+  }: {
+    projection?: string;
+    resolution?: string;
+    fps?: 30 | 25 | 24 | 15;
+    /** 'pattern-busy' adds grain, so the encoder spends its whole bitrate (network tests). */
+    source?: 'pattern' | 'pattern-busy';
+    /** The camera's "Max bitrate" setting; the page's default for the resolution when not given. */
+    maxBitrateMbps?: number;
+  } = {},
 ): Promise<Page> {
   const { page } = await newPage(browser);
   await page.goto(url);
-  await page.getByTestId('video-source').selectOption('pattern');
+  await page.getByTestId('video-source').selectOption(source);
   await page.getByTestId('resolution').selectOption({ label: resolution });
   await page.getByTestId('projection').selectOption(projection);
   if (fps) await page.getByTestId('frame-rate').selectOption(String(fps));
+  if (maxBitrateMbps) await page.getByTestId('max-bitrate').fill(String(maxBitrateMbps));
   await page.getByRole('button', { name: 'Go live' }).click();
   try {
     await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });

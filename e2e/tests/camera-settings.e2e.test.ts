@@ -1,11 +1,12 @@
 // The camera changes its settings while viewers watch: a new resolution (the same producer, a new track) and
 // a new codec (the video published again). Both viewers keep decoding, never stalling for more than 2 s, and
-// report the new frame size and codec.
+// report the new frame size and codec. And the layers the camera sends: three sizes by default, each filled
+// by the busy test pattern; one with Adaptive quality off.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startCamera } from '../support/camera.js';
 import { stagePerTest } from '../support/stage.js';
-import { inboundStreams, watchStalls } from '../support/webrtc.js';
+import { describeLayers, inboundStreams, sentLayers, steadyLayers, watchStalls } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 
 const stage = stagePerTest();
@@ -66,5 +67,37 @@ describe('camera settings while viewers watch', () => {
       await expect
         .poll(() => decodedVideo(v), { timeout: 10_000 })
         .toMatchObject({ width: 1920, height: 960, codec: next });
+  });
+
+  it('sends ¼, ½ and full width, the busy pattern filling each; one layer with Adaptive quality off', async () => {
+    const { service, browser } = await stage();
+    const camera = await startCamera(browser, `${service.url}/camera/layers`, {
+      fps: 15,
+      source: 'pattern-busy',
+    });
+    const busy = await steadyLayers(camera);
+    console.log(`[camera-settings] busy pattern: ${describeLayers(busy)}`);
+    expect(busy.map((l) => l.frameWidth)).toEqual([320, 640, 1280]);
+    // The page's default for SD at 15 fps: 1280×640×15×0.07 ≈ 860 kbit/s on top, ÷2^1.5 and ÷4^1.5 below.
+    const budget = [860_000 / 8, 860_000 / 2 ** 1.5, 860_000];
+    busy.forEach((layer, i) => {
+      expect(layer.fps).toBeGreaterThanOrEqual(12);
+      expect(layer.bitrateBps).toBeGreaterThan(0.6 * budget[i]!);
+      expect(layer.bitrateBps).toBeLessThan(1.3 * budget[i]!);
+    });
+    await expect.poll(() => camera.getByTestId('sent-layer').count(), { timeout: 5000 }).toBe(3);
+
+    // The plain pattern needs a fraction of that: why network tests use the busy one.
+    await camera.getByTestId('video-source').selectOption('pattern');
+    const plain = await steadyLayers(camera);
+    console.log(`[camera-settings] plain pattern: ${describeLayers(plain)}`);
+    expect(plain.at(-1)!.bitrateBps).toBeLessThan(0.5 * budget[2]!);
+
+    await camera.getByTestId('adaptive-quality').uncheck();
+    const sending = async () => (await sentLayers(camera, 1000)).filter((l) => l.bitrateBps > 0);
+    await expect
+      .poll(async () => (await sending()).map((l) => l.frameWidth), { timeout: 10_000 })
+      .toEqual([1280]);
+    await expect.poll(() => camera.getByTestId('sent-layer').count(), { timeout: 5000 }).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // Go live / Stop button. State lives in the page's hooks; this only shows it and reports choices.
 import { Projection } from '@inclubit/sfu/protocol';
 import { DeviceSelect } from './DeviceSelect';
-import { NO_AUDIO, PATTERN, TONE, bitrateFor, presets, type DeviceLists } from './sources';
+import { BUSY_PATTERN, NO_AUDIO, PATTERN, TONE, bitrateFor, presets, type DeviceLists } from './sources';
 import { FRAME_RATES, type CameraSettings } from './useCameraSettings';
 import type { SourceChoice } from './useDevices';
 
@@ -45,7 +45,10 @@ export function CameraControls(p: CameraControlsProps) {
           testId="video-source"
           value={p.videoSource.choice?.value}
           onChange={p.videoSource.choose}
-          builtIn={[[PATTERN, 'Test pattern (no camera needed)']]}
+          builtIn={[
+            [PATTERN, 'Test pattern (no camera needed)'],
+            [BUSY_PATTERN, 'Busy test pattern (fills the bitrate, for network tests)'],
+          ]}
           devices={p.devices?.video ?? []}
           unnamed="Camera"
         />

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Projection, RoomId, StreamInfo } from '@inclubit/sfu/protocol';
 import { ClassroomPanel } from './ClassroomPanel';
 import { CameraControls } from './CameraControls';
-import { NO_AUDIO, PATTERN, TONE, openAudio, openVideo } from './sources';
+import { BUSY_PATTERN, NO_AUDIO, PATTERN, TONE, openAudio, openVideo } from './sources';
 import { SenderStrip } from './SenderStrip';
 import { useBroadcast } from './useBroadcast';
 import { useCameraSettings } from './useCameraSettings';
@@ -12,7 +12,7 @@ import { useDevices, useSourceChoice } from './useDevices';
 import { useMicLevel } from './useMicLevel';
 import { useSource } from './useSource';
 
-const VIDEO_BUILT_IN = [PATTERN] as const;
+const VIDEO_BUILT_IN = [PATTERN, BUSY_PATTERN] as const;
 const AUDIO_BUILT_IN = [TONE, NO_AUDIO] as const;
 const KNOWN_CODECS = ['video/H264', 'video/VP8', 'video/VP9'];
 
@@ -31,7 +31,11 @@ export function CameraPage({ room }: { room: RoomId }) {
   const video = useSource(
     () => (videoChoice ? openVideo(videoChoice, settings.preset, projection) : Promise.resolve(undefined)),
     // A real camera is not reopened when only the label changes; the test pattern is redrawn.
-    [videoChoice, settings.preset, videoChoice === PATTERN ? projection : undefined],
+    [
+      videoChoice,
+      settings.preset,
+      videoChoice === PATTERN || videoChoice === BUSY_PATTERN ? projection : undefined,
+    ],
   );
   const audio = useSource(
     () => (audioChoice ? openAudio(audioChoice) : Promise.resolve(undefined)),

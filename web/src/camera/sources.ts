@@ -21,6 +21,8 @@ export const presets: Preset[] = [
 ];
 
 export const PATTERN = 'pattern';
+/** The test pattern with moving grain: the encoder spends its whole bitrate, as on a real, busy scene. */
+export const BUSY_PATTERN = 'pattern-busy';
 export const TONE = 'tone';
 export const NO_AUDIO = 'none';
 
@@ -34,9 +36,12 @@ const fromStream = (track: MediaStreamTrack | undefined, what: string): Source =
   return { track, stop: () => track.stop() };
 };
 
-/** `choice` is PATTERN or a videoinput deviceId; the test pattern is drawn in the announced projection. */
+/** `choice` is PATTERN, BUSY_PATTERN or a videoinput deviceId; the test pattern is drawn in the announced projection. */
 export async function openVideo(choice: string, preset: Preset, projection: Projection): Promise<Source> {
-  if (choice === PATTERN) return createTestPattern(preset.width, preset.height, preset.fps, projection);
+  if (choice === PATTERN || choice === BUSY_PATTERN) {
+    const grain = choice === BUSY_PATTERN;
+    return createTestPattern(preset.width, preset.height, preset.fps, projection, { grain });
+  }
   const stream = await navigator.mediaDevices.getUserMedia({
     video: {
       deviceId: { exact: choice },
