@@ -89,7 +89,8 @@ describe('camera settings while viewers watch', () => {
 
     // The plain pattern needs a fraction of that: why network tests use the busy one.
     await camera.getByTestId('video-source').selectOption('pattern');
-    const plain = await steadyLayers(camera);
+    await camera.waitForTimeout(4000);
+    const plain = await sentLayers(camera, 3000);
     console.log(`[camera-settings] plain pattern: ${describeLayers(plain)}`);
     expect(plain.at(-1)!.bitrateBps).toBeLessThan(0.5 * budget[2]!);
 
