@@ -176,9 +176,9 @@ export function createTestPattern(
 /**
  * Grain: a quarter of the frame's height (the ground, between the clock and the time code) filled with
  * fresh blotchy noise every frame. A real sensor and a busy classroom make an encoder spend all the bitrate
- * it is allowed; the plain pattern barely needs a fifth of it. Network tests use the grain so each layer
+ * it is allowed; the plain pattern needs less than a tenth of it. Network tests use the grain so each layer
  * really carries its bitrate. The blotches scale with the frame (16 px at 1280 wide) and vary by ±24 grey
- * levels: measured on Chromium's VP8 at SD, 15 fps, each simulcast layer then fills its bitrate at the full
+ * levels: measured on Chromium's H264 at SD, 15 fps, each simulcast layer then fills its bitrate at the full
  * frame rate, where finer or stronger noise makes the encoder drop frames instead.
  */
 function createGrain(width: number, height: number) {
