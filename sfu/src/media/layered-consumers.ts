@@ -79,6 +79,11 @@ export function isLayered(producer: types.Producer): boolean {
   return producer.kind === 'video' && producer.type !== 'simple';
 }
 
+/** A consumer of such a track: it has a layer, and switches between them. */
+export function isLayeredConsumer(consumer: types.Consumer): boolean {
+  return consumer.type === 'simulcast' || consumer.type === 'svc';
+}
+
 function layersOf(consumer: types.Consumer, f: Followed): Layers {
   const now = consumer.currentLayers;
   return {

@@ -4,6 +4,7 @@ import client from 'prom-client';
 import type { types } from 'mediasoup';
 import type { ErrorCode } from '../protocol/index.js';
 import { dumpRoom, type RouterObjects } from './room-summary.js';
+import { isLayeredConsumer } from '../media/layered-consumers.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 
@@ -104,7 +105,7 @@ export class Metrics {
       collect() {
         this.reset();
         for (const c of peers().flatMap((p) => p.listConsumers())) {
-          const layer = c.kind === 'video' && c.type !== 'simple' ? c.currentLayers?.spatialLayer : undefined;
+          const layer = isLayeredConsumer(c) ? c.currentLayers?.spatialLayer : undefined;
           if (layer !== undefined) this.inc({ spatial: String(layer) });
         }
       },
@@ -177,8 +178,7 @@ export class Metrics {
         router.observer.on('newtransport', (transport) => {
           transport.observer.on('newconsumer', (consumer) => {
             consumer.observer.on('score', (score) => this.consumerScore.observe(score.score));
-            if (consumer.type === 'simulcast' || consumer.type === 'svc')
-              consumer.observer.on('layerschange', () => layerSwitches.inc());
+            if (isLayeredConsumer(consumer)) consumer.observer.on('layerschange', () => layerSwitches.inc());
           });
           transport.observer.on('newproducer', (producer) => {
             if (producer.kind !== 'video') return;
