@@ -1,12 +1,20 @@
 // The camera changes its settings while viewers watch: a new resolution (the same producer, a new track) and
 // a new codec (the video published again). Both viewers keep decoding, never stalling for more than 2 s, and
 // report the new frame size and codec. And the layers the camera sends: three sizes by default, each filled
-// by the busy test pattern; one with Adaptive quality off.
+// by the busy test pattern; one with Adaptive quality off; the one a viewer gets follows its Quality menu.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startCamera } from '../support/camera.js';
+import { metric } from '../support/metrics.js';
 import { stagePerTest } from '../support/stage.js';
-import { describeLayers, inboundStreams, sentLayers, steadyLayers, watchStalls } from '../support/webrtc.js';
+import {
+  describeLayers,
+  inboundStreams,
+  receivedWidth,
+  sentLayers,
+  steadyLayers,
+  watchStalls,
+} from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 
 const stage = stagePerTest();
@@ -100,5 +108,27 @@ describe('camera settings while viewers watch', () => {
       .poll(async () => (await sending()).map((l) => l.frameWidth), { timeout: 10_000 })
       .toEqual([1280]);
     await expect.poll(() => camera.getByTestId('sent-layer').count(), { timeout: 5000 }).toBe(0);
+  });
+
+  it('a viewer’s Quality menu picks its layer: Low the lowest, Auto back to the top; /metrics counts it', async () => {
+    const { service, browser } = await stage();
+    await startCamera(browser, `${service.url}/camera/menu`, { fps: 15 });
+    const viewer = await openViewer(browser, `${service.url}/watch/menu`, { width: 640, height: 360 });
+    const layerCount = (spatial: string) =>
+      metric(service.url, 'inclubit_viewers_by_layer', { spatial }).then((n) => (Number.isNaN(n) ? 0 : n));
+    await expect.poll(() => receivedWidth(viewer), { timeout: 15_000 }).toBe(1280);
+    await expect.poll(() => layerCount('2'), { timeout: 5000 }).toBe(1);
+    const switchesBefore = await metric(service.url, 'inclubit_layer_switches_total');
+
+    const chose = Date.now();
+    await viewer.getByTestId('quality').selectOption('low');
+    await expect.poll(() => receivedWidth(viewer), { timeout: 5000 }).toBe(320);
+    console.log(`[camera-settings] Low: the 320 px layer decoded after ${Date.now() - chose} ms`);
+    expect(await layerCount('0')).toBe(1);
+    expect(await layerCount('2')).toBe(0);
+    expect(await metric(service.url, 'inclubit_layer_switches_total')).toBeGreaterThan(switchesBefore);
+
+    await viewer.getByTestId('quality').selectOption('auto');
+    await expect.poll(() => receivedWidth(viewer), { timeout: 15_000 }).toBe(1280);
   });
 });
