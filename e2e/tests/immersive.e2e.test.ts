@@ -1,5 +1,6 @@
 // The viewer in an emulated headset (IWER) and on a desktop: which half of the frame each eye sees, where the
-// camera's front is, recentering, and drag-to-look, all read back from rendered pixels.
+// camera's front is (also on the camera's lowest layer), recentering, and drag-to-look, all read back from
+// rendered pixels.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import {
   rightHalf,
   type Picture,
 } from '../support/pixels.js';
+import { receivedWidth } from '../support/webrtc.js';
 
 const ROOM = 'e2e-immersive';
 const shots = path.resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -131,6 +133,36 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
       expect(front, 'front marker visible').toBeDefined();
       expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
     }
+  });
+
+  it('on the lowest layer (Low chosen) each eye still gets its half, and the front stays ahead', async () => {
+    // The camera sends 320, 640 and 1280 px layers; the headset's Low choice takes the 320 px one.
+    await viewer.getByTestId('quality').selectOption('low');
+    await expect.poll(() => receivedWidth(viewer), { timeout: 10_000 }).toBe(320);
+    await setProjection('stereo-360-tb');
+    const tb = await until(
+      viewer,
+      'xr-low-stereo-tb',
+      (p) => redMinusBlue(p, leftHalf(p)) > 25 && redMinusBlue(p, rightHalf(p)) < -25,
+    );
+    expect(redMinusBlue(tb, leftHalf(tb))).toBeGreaterThan(25);
+    expect(redMinusBlue(tb, rightHalf(tb))).toBeLessThan(-25);
+    await setProjection('mono-360');
+    const mono = await until(
+      viewer,
+      'xr-low-mono',
+      (p) =>
+        Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p))) < 5 &&
+        markerCentre(p, 'magenta', leftHalf(p)) !== undefined,
+    );
+    for (const eye of [leftHalf(mono), rightHalf(mono)]) {
+      const front = markerCentre(mono, 'magenta', eye);
+      expect(front, 'front marker visible on the lowest layer').toBeDefined();
+      expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
+    }
+    expect(await receivedWidth(viewer)).toBe(320);
+    await viewer.getByTestId('quality').selectOption('auto');
+    await expect.poll(() => receivedWidth(viewer), { timeout: 15_000 }).toBe(1280);
   });
 
   it('after a head turn, Recenter (A button) brings the front back to the centre', async () => {
