@@ -63,8 +63,10 @@ export async function createNetns(name: string, subnet: number): Promise<Netns> 
         await run('tc', ['qdisc', 'del', 'dev', hostIf, 'root']).catch(() => undefined);
         return;
       }
-      // A bucket of two full packets (or 10 ms at the rate), so a burst cannot pass faster than the line,
-      // and at most 200 ms of queue: a narrow home line, not a deep buffer that hides the limit as delay.
+      // A bucket of two full packets (or 10 ms at the rate) and at most 500 ms of queue: a narrow home line.
+      // The peak rate serialises even those two packets at about the line's rate, as a real line does: without
+      // it a burst of padding passes at once, and a bandwidth probe (packets' arrival spacing) measures the
+      // line at twice what it carries.
       const burst = Math.max(3028, Math.round((kbit * 1000) / 8 / 100));
       await run('tc', [
         'qdisc',
@@ -79,6 +81,10 @@ export async function createNetns(name: string, subnet: number): Promise<Netns> 
         String(burst),
         'latency',
         '500ms',
+        'peakrate',
+        `${Math.round(kbit * 1.05)}kbit`,
+        'mtu',
+        '1600',
       ]);
     },
     routeAll: async () => void (await ip('-n', name, 'route', 'add', 'default', 'via', hostIp)),
