@@ -18,7 +18,17 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const all = ['capacity', 'scaling', 'latency', 'tuning', 'glass', 'join', 'storm', 'churn'] as const;
+const all = [
+  'capacity',
+  'scaling',
+  'latency',
+  'tuning',
+  'glass',
+  'join',
+  'storm',
+  'adaptation',
+  'churn',
+] as const;
 type Scenario = (typeof all)[number];
 const only = new Set<Scenario>(onlyArg ? (onlyArg.split(',') as Scenario[]) : all);
 for (const s of only)
@@ -253,6 +263,7 @@ if (only.has('storm')) {
     },
   };
 }
+if (only.has('adaptation')) results.adaptation = await browser('adaptation', { narrowS: smoke ? 5 : 60 });
 if (only.has('churn')) results.churn = await browser('churn', { seconds: churnSeconds, concurrent: 4 });
 results.durationS = Math.round((Date.now() - started) / 1000);
 

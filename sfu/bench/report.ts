@@ -6,6 +6,8 @@ type Say = (line: string) => void;
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 && x > 0 ? 2 : 0)} %`;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+/** A time that may not have happened (null): a dash. */
+const maybeMs = (x: number | null) => (x === null ? '—' : ms(x));
 
 /** CPU of one worker core per consumer, from the largest clean step (the figure that sizes a server). */
 export function cpuPerConsumer(l: LadderJson): number {
@@ -86,6 +88,7 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       `≤ ${r.keyframeStorm.requestsPerSecondMax}/s at the camera, ${r.keyframeStorm.requestsTotal} in ${r.keyframeStorm.windowS} s (joins spread over ${r.keyframeStorm.joinSpreadMs} ms); throttle off: ≤ ${r.keyframeStorm.withoutThrottle?.requestsPerSecondMax}/s, ${r.keyframeStorm.withoutThrottle?.requestsTotal}`,
       `≤ 2/s: ${goal(r.keyframeStorm.requestsPerSecondMax <= 2)}`,
     ]);
+  if (r.adaptation) rows.push(adaptationRow(r.adaptation));
   if (r.churn)
     rows.push([
       `churn ${r.churn.seconds} s`,
@@ -121,6 +124,12 @@ export function markdownTable(r: BenchResults): string {
     `| Keyframe requests at the camera, ${r.keyframeStorm.viewers} viewers joining | **≤ ${r.keyframeStorm.requestsPerSecondMax}/s** (${r.keyframeStorm.requestsTotal} in ${r.keyframeStorm.windowS} s) | ≤ ${r.keyframeStorm.withoutThrottle.requestsPerSecondMax}/s (${r.keyframeStorm.withoutThrottle.requestsTotal}; no throttle) | ≤ 2/s |`,
     `| Churn ${r.churn.seconds / 60} min (${r.churn.visits} visits): memory growth, leftovers | **${r.churn.rssGrowthMB} MB**, ${r.churn.leaked.transports} transports / ${r.churn.leaked.consumers} consumers | | < 32 MB, 0 |`,
   ];
+  if (!('unavailable' in r.adaptation)) {
+    const a = r.adaptation;
+    lines.push(
+      `| One viewer's link at half the top layer (${a.simulcast.limitKbps} kbit/s) for ${a.narrowS} s: down a layer / stalled (longest) / top again when freed | **${maybeMs(a.simulcast.downMs)}** / ${ms(a.simulcast.stallTotalMs)} (${ms(a.simulcast.longestStallMs)}) / ${maybeMs(a.simulcast.upMs)} | one layer: stalled ${ms(a.oneLayer.stallTotalMs)} (${ms(a.oneLayer.longestStallMs)}) | ≤ 10 s / no stall > 1 s / ≤ 20 s |`,
+    );
+  }
   if (r.tuning.length > 0) {
     lines.push(
       '',
@@ -133,4 +142,17 @@ export function markdownTable(r: BenchResults): string {
       );
   }
   return `${lines.join('\n')}\n`;
+}
+
+type Adaptation = NonNullable<BenchResults['adaptation']>;
+
+/** The adaptation scenario's line: the three layers' figures, the one layer's stalls, the goals. */
+function adaptationRow(a: Adaptation): [string, string, string] {
+  if ('unavailable' in a) return ['adaptation', `not measured: ${a.unavailable}`, ''];
+  const s = a.simulcast;
+  return [
+    `adaptation, link at ${s.limitKbps} kbit/s for ${a.narrowS} s`,
+    `3 layers: down ${maybeMs(s.downMs)}, stalled ${ms(s.stallTotalMs)} (longest ${ms(s.longestStallMs)}), top again ${maybeMs(s.upMs)}; 1 layer: stalled ${ms(a.oneLayer.stallTotalMs)} (longest ${ms(a.oneLayer.longestStallMs)})`,
+    `down ≤ 10 s, no stall > 1 s, up ≤ 20 s: ${s.downMs !== null && s.downMs <= 10_000 && s.longestStallMs <= 1000 && s.upMs !== null && s.upMs <= 20_000 ? 'met' : 'NOT met'}`,
+  ];
 }

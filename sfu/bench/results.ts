@@ -35,6 +35,17 @@ export const ladderSchema = z.object({
 
 const percentiles = z.object({ samples: z.number().int().positive(), p50Ms: share, p95Ms: share });
 
+/** One adaptation run (e2e/bench/adaptation.ts): times in ms, null where nothing happened. */
+const adaptationRun = z.object({
+  layers: z.number().int().positive(),
+  limitKbps: share,
+  topKbps: share,
+  downMs: share.nullable(),
+  stallTotalMs: share,
+  longestStallMs: share,
+  upMs: share.nullable(),
+});
+
 export const resultsSchema = z.object({
   version: z.literal(1),
   startedAt: z.string(),
@@ -97,6 +108,11 @@ export const resultsSchema = z.object({
     /** The same storm with KEYFRAME_MIN_INTERVAL_MS=0. */
     withoutThrottle: z.object({ requestsPerSecondMax: share, requestsTotal: z.number().int().min(0) }),
   }),
+  /** One viewer's link narrowed to half the top layer for `narrowS`, then freed (root: network namespaces). */
+  adaptation: z.union([
+    z.object({ unavailable: z.string() }),
+    z.object({ narrowS: share, simulcast: adaptationRun, oneLayer: adaptationRun }),
+  ]),
   churn: z.object({
     seconds: share,
     visits: z.number().int().min(0),
