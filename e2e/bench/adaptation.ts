@@ -10,7 +10,7 @@ import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
 import { operatorLinks } from '../support/network-stage.js';
 import { freePort, startService, type RunningService } from '../support/service.js';
 import { openViewerConnection } from '../support/viewer.js';
-import { receivedWidth, sentLayers, steadyLayers } from '../support/webrtc.js';
+import { sentLayers, steadyLayers, timeToWidth } from '../support/webrtc.js';
 import type { Log } from './scenarios.js';
 
 /** A gap between decoded frames longer than this is a stall (three frames at 15 fps). */
@@ -79,16 +79,6 @@ async function countStalls(page: Page): Promise<{ stop: () => Promise<{ total: n
   };
 }
 
-/** Polls until `page` decodes at a width `ok` accepts: the milliseconds that took, or null after `timeoutMs`. */
-async function timeUntil(page: Page, ok: (w: number) => boolean, timeoutMs: number): Promise<number | null> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (ok(await receivedWidth(page))) return Date.now() - start;
-    await sleep(100);
-  }
-  return null;
-}
-
 async function run(layered: boolean, narrowS: number, subnet: number, log: Log): Promise<AdaptationRun> {
   const ns: Netns = await createNetns(`ib-bench${subnet}`, subnet);
   const browsers: Browser[] = [];
@@ -127,7 +117,7 @@ async function run(layered: boolean, narrowS: number, subnet: number, log: Log):
     const layers = (await steadyLayers(camera)).filter((l) => l.bitrateBps > 0);
     const top = layers[layers.length - 1]!;
     const viewer = await openViewerConnection(await open(true), links.viewer);
-    if ((await timeUntil(viewer, (w) => w === top.frameWidth, 15_000)) === null)
+    if ((await timeToWidth(viewer, (w) => w === top.frameWidth, 15_000)) === null)
       throw new Error(`the viewer never decoded the top layer (${top.frameWidth} px) on a free link`);
 
     const limitKbps = Math.round(top.bitrateBps / 2 / 1000);
@@ -135,12 +125,14 @@ async function run(layered: boolean, narrowS: number, subnet: number, log: Log):
     await ns.shape(limitKbps);
     const narrowedAt = Date.now();
     const downMs =
-      layers.length > 1 ? await timeUntil(viewer, (w) => w > 0 && w < top.frameWidth, narrowS * 1000) : null;
+      layers.length > 1
+        ? await timeToWidth(viewer, (w) => w > 0 && w < top.frameWidth, narrowS * 1000)
+        : null;
     await sleep(Math.max(0, narrowedAt + narrowS * 1000 - Date.now()));
     const { total, longest } = await stalls.stop();
     await ns.shape(undefined);
     // One layer has nothing to climb back to (its width never changed; its stalls say what it cost).
-    const upMs = layers.length > 1 ? await timeUntil(viewer, (w) => w === top.frameWidth, 30_000) : null;
+    const upMs = layers.length > 1 ? await timeToWidth(viewer, (w) => w === top.frameWidth, 30_000) : null;
     const result = {
       layers: layers.length,
       limitKbps,

@@ -348,3 +348,17 @@ export async function receivedWidth(page: Page): Promise<number> {
   const streams = Object.values(await inboundStreams(page)).filter((s) => s.kind === 'video');
   return Math.max(0, ...streams.map((s) => s.frameWidth));
 }
+
+/** Polls until `page` decodes at a width `ok` accepts: the milliseconds that took, or null after `timeoutMs`. */
+export async function timeToWidth(
+  page: Page,
+  ok: (width: number) => boolean,
+  timeoutMs: number,
+): Promise<number | null> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (ok(await receivedWidth(page))) return Date.now() - start;
+    await page.waitForTimeout(100);
+  }
+  return null;
+}

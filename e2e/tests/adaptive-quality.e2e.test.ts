@@ -10,7 +10,13 @@ import { chromiumIn, createNetns, type Netns } from '../support/netns.js';
 import { operatorLinks } from '../support/network-stage.js';
 import { freePort, startService, type RunningService } from '../support/service.js';
 import { openViewerConnection } from '../support/viewer.js';
-import { describeLayers, receivedWidth, steadyLayers, type SentLayer } from '../support/webrtc.js';
+import {
+  describeLayers,
+  receivedWidth,
+  steadyLayers,
+  timeToWidth,
+  type SentLayer,
+} from '../support/webrtc.js';
 
 const PASSWORD = 'adaptive-quality-operator-password';
 let service: RunningService | undefined;
@@ -56,14 +62,10 @@ async function browserIn(where: Netns | undefined): Promise<Browser> {
 
 /** Polls until `page` decodes at a width that `ok` accepts; the milliseconds that took. */
 async function widthReached(page: Page, ok: (w: number) => boolean, timeoutMs: number, what: string) {
-  const start = Date.now();
-  let width = 0;
-  while (Date.now() - start < timeoutMs) {
-    width = await receivedWidth(page);
-    if (ok(width)) return Date.now() - start;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`${what}: still decoding ${width} px wide after ${timeoutMs} ms`);
+  const took = await timeToWidth(page, ok, timeoutMs);
+  if (took === null)
+    throw new Error(`${what}: still decoding ${await receivedWidth(page)} px wide after ${timeoutMs} ms`);
+  return took;
 }
 
 describe('adaptive quality: each viewer gets the layer its network carries', () => {

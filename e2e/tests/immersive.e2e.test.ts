@@ -58,6 +58,24 @@ async function setProjection(projection: string): Promise<void> {
   await camera.getByTestId('projection').selectOption(projection);
 }
 
+/** The left eye sees the red-tinted picture, the right eye the blue-tinted one. */
+const leftRedRightBlue = (p: Picture) =>
+  redMinusBlue(p, leftHalf(p)) > 25 && redMinusBlue(p, rightHalf(p)) < -25;
+
+/** Both eyes see the same picture, and the front marker is in the left eye's view. */
+const monoWithFront = (p: Picture) =>
+  Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p))) < 5 &&
+  markerCentre(p, 'magenta', leftHalf(p)) !== undefined;
+
+/** In each eye the front marker is straight ahead (within 8 % of the eye's width). */
+function expectFrontAhead(p: Picture, what: string): void {
+  for (const eye of [leftHalf(p), rightHalf(p)]) {
+    const front = markerCentre(p, 'magenta', eye);
+    expect(front, what).toBeDefined();
+    expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
+  }
+}
+
 beforeAll(async () => {
   service = await startService({});
   browser = await launchBrowser();
@@ -108,31 +126,16 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
 
   it('stereo side-by-side: left eye left half, right eye right half', async () => {
     await setProjection('stereo-360-sbs');
-    const p = await until(
-      viewer,
-      'xr-stereo-sbs',
-      (p) => redMinusBlue(p, leftHalf(p)) > 25 && redMinusBlue(p, rightHalf(p)) < -25,
-    );
+    const p = await until(viewer, 'xr-stereo-sbs', leftRedRightBlue);
     expect(redMinusBlue(p, leftHalf(p))).toBeGreaterThan(25);
     expect(redMinusBlue(p, rightHalf(p))).toBeLessThan(-25);
   });
 
   it('mono: both eyes see the same picture, with the front straight ahead', async () => {
     await setProjection('mono-360');
-    const p = await until(
-      viewer,
-      'xr-mono',
-      (p) =>
-        Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p))) < 5 &&
-        markerCentre(p, 'magenta', leftHalf(p)) !== undefined,
-    );
-    const [l, r] = [leftHalf(p), rightHalf(p)];
-    expect(Math.abs(redMinusBlue(p, l) - redMinusBlue(p, r))).toBeLessThan(5);
-    for (const eye of [l, r]) {
-      const front = markerCentre(p, 'magenta', eye);
-      expect(front, 'front marker visible').toBeDefined();
-      expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
-    }
+    const p = await until(viewer, 'xr-mono', monoWithFront);
+    expect(Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p)))).toBeLessThan(5);
+    expectFrontAhead(p, 'front marker visible');
   });
 
   it('on the lowest layer (Low chosen) each eye still gets its half, and the front stays ahead', async () => {
@@ -140,26 +143,12 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
     await viewer.getByTestId('quality').selectOption('low');
     await expect.poll(() => receivedWidth(viewer), { timeout: 10_000 }).toBe(320);
     await setProjection('stereo-360-tb');
-    const tb = await until(
-      viewer,
-      'xr-low-stereo-tb',
-      (p) => redMinusBlue(p, leftHalf(p)) > 25 && redMinusBlue(p, rightHalf(p)) < -25,
-    );
+    const tb = await until(viewer, 'xr-low-stereo-tb', leftRedRightBlue);
     expect(redMinusBlue(tb, leftHalf(tb))).toBeGreaterThan(25);
     expect(redMinusBlue(tb, rightHalf(tb))).toBeLessThan(-25);
     await setProjection('mono-360');
-    const mono = await until(
-      viewer,
-      'xr-low-mono',
-      (p) =>
-        Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p))) < 5 &&
-        markerCentre(p, 'magenta', leftHalf(p)) !== undefined,
-    );
-    for (const eye of [leftHalf(mono), rightHalf(mono)]) {
-      const front = markerCentre(mono, 'magenta', eye);
-      expect(front, 'front marker visible on the lowest layer').toBeDefined();
-      expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
-    }
+    const mono = await until(viewer, 'xr-low-mono', monoWithFront);
+    expectFrontAhead(mono, 'front marker visible on the lowest layer');
     expect(await receivedWidth(viewer)).toBe(320);
     await viewer.getByTestId('quality').selectOption('auto');
     await expect.poll(() => receivedWidth(viewer), { timeout: 15_000 }).toBe(1280);
