@@ -96,7 +96,7 @@ describe('adaptive quality: each viewer gets the layer its network carries', () 
 
     // Below the middle layer (its bitrate as measured, with the sound beside it). What is proven here is that
     // the far worker's viewer adapts at all: its layers come through pipes, its estimate is its own. The
-    // bound is looser than a local viewer's 10 s: measured here 4–9 s on a loaded machine (mediasoup's
+    // bound is looser than a local viewer's 10 s: measured here 4–10 s on a loaded machine (mediasoup's
     // estimate reacts to the full queue in steps).
     const limit = Math.round((middle.bitrateBps * 0.7) / 1000);
     await nsFar.shape(limit);
@@ -109,6 +109,8 @@ describe('adaptive quality: each viewer gets the layer its network carries', () 
     console.log(
       `[adaptive] far worker's viewer limited to ${limit} kbit/s: on the lowest layer after ${down} ms`,
     );
-    expect(await receivedWidth(near)).toBe(top.frameWidth);
+    // The near viewer shares the camera's browser and this machine's two cores: its own estimate can dip
+    // for a moment (seen once at 640 px). What matters is that the far link's limit does not hold it down.
+    await widthReached(near, (w) => w === top.frameWidth, 10_000, 'the near viewer, unlimited');
   });
 });
