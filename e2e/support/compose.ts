@@ -74,17 +74,49 @@ export async function writeEnvFile(settings: Record<string, string>): Promise<st
   return file;
 }
 
-/** `docker compose up -d --build` through testcontainers. */
+/**
+ * `docker compose up -d --build` through testcontainers. When the stack does not come up, the error carries
+ * what explains it (each service's state, health probes and last log lines) and nothing is left running.
+ */
 export async function composeUp(envFile: string): Promise<StartedDockerComposeEnvironment> {
   const [cmd] = await composeCommand();
-  return new DockerComposeEnvironment(repo, composeFiles)
-    .withProjectName(projectName)
-    .withEnvironmentFile(envFile)
-    .withEnvironment({ ENV_FILE: envFile })
-    .withBuild()
-    .withClientOptions(cmd === 'docker-compose' ? { executable: { standalone: true } } : {})
-    .withStartupTimeout(120_000)
-    .up();
+  try {
+    return await new DockerComposeEnvironment(repo, composeFiles)
+      .withProjectName(projectName)
+      .withEnvironmentFile(envFile)
+      .withEnvironment({ ENV_FILE: envFile })
+      .withBuild()
+      .withClientOptions(cmd === 'docker-compose' ? { executable: { standalone: true } } : {})
+      .withStartupTimeout(120_000)
+      .up();
+  } catch (error) {
+    const why = await stackDiagnostics(envFile);
+    await compose(envFile, ['down', '--volumes', '--timeout', '20']);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${why}`, { cause: error });
+  }
+}
+
+/** Each of the project's containers: its state, its health probes' last results and its last log lines. */
+async function stackDiagnostics(envFile: string): Promise<string> {
+  const ids = (
+    await capture('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${projectName}`])
+  ).output
+    .split('\n')
+    .filter(Boolean);
+  const parts = await Promise.all(
+    ids.map(async (id) => {
+      const state = await capture('docker', [
+        'inspect',
+        '--format',
+        '{{.Name}} {{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}} {{json .State.Health}}',
+        id,
+      ]);
+      const logs = await capture('docker', ['logs', '--tail', '40', id]);
+      return `--- ${state.output.trim()}\n${logs.output.trim()}`;
+    }),
+  );
+  const ps = await compose(envFile, ['ps']);
+  return [`docker compose ps:\n${ps.output.trim()}`, ...parts].join('\n');
 }
 
 async function containerOf(service: string): Promise<string> {
