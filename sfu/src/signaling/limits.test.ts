@@ -67,6 +67,17 @@ describe('signaling limits', () => {
     expect(joined.isOpen).toBe(true);
   });
 
+  it('keeps an operator connection that watches the rooms (the dashboard) past the join timeout', async () => {
+    await start({ JOIN_TIMEOUT_MS: '300', TOKEN_SECRET: 'limits-test-secret-long-enough-0123456789' });
+    const dashboard = await stage.connect({ grant: { role: 'operator' } });
+    await dashboard.request('watchRooms', {});
+    const idleOperator = await stage.connect({ grant: { role: 'operator' } });
+    expect(await idleOperator.closed()).toBe(CloseCode.joinTimeout);
+    expect(dashboard.isOpen).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dashboard.isOpen).toBe(true);
+  });
+
   it('refuses viewers beyond the room cap with room_full', async () => {
     const s = await start({ ROOM_MAX_VIEWERS: '2' });
     for (let i = 0; i < 2; i++) await (await connect()).request('join', { room, role: 'viewer' });

@@ -45,8 +45,9 @@ export class SignalingSession {
 
   constructor(private readonly opts: SessionOptions) {}
 
-  get isJoined(): boolean {
-    return this.member !== undefined;
+  /** Doing what a connection is for: in a room, or an operator watching the rooms (the dashboard). */
+  get isEngaged(): boolean {
+    return this.member !== undefined || this.stopWatching !== undefined;
   }
 
   get peerId(): PeerId | undefined {

@@ -165,7 +165,8 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
       });
 
       const joinTimer = setTimeout(() => {
-        if (!session.isJoined) failAndClose('join_timeout', 'no room joined in time', CloseCode.joinTimeout);
+        if (!session.isEngaged)
+          failAndClose('join_timeout', 'no room joined (nor rooms watched) in time', CloseCode.joinTimeout);
       }, limits.joinTimeoutMs);
 
       let alive = true;
