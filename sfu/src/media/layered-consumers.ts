@@ -1,6 +1,8 @@
 // The viewers' layered video tracks (a camera sending simulcast or SVC). mediasoup forwards each viewer the
 // layer its bandwidth estimate allows; the viewer's quality choice sets the ceiling (the consumer's preferred
-// layers), and every change of the layer a viewer receives is told to its page. One-layer tracks pass by.
+// layers), the camera's lowest layer the floor of the estimate (layer-floor.ts), and every change of the
+// layer a viewer receives is told to its page. One-layer tracks pass by.
+import type { FastifyBaseLogger } from 'fastify';
 import type { types } from 'mediasoup';
 import type { ConsumerId, Layers } from '../protocol/index.js';
 import {
@@ -11,31 +13,49 @@ import {
   type Ceiling,
   type QualityChoice,
 } from './layers.js';
+import { floorChanged, layerFloorBps } from './layer-floor.js';
 import type { Peer } from './peer.js';
 
 interface Followed {
   producer: types.Producer;
   peer: Peer;
+  transport: types.Transport;
   ceiling: Ceiling;
   spatialLayers: number;
 }
 
+/** How often the floors follow the camera's lowest layer (its rate moves with the picture). */
+const FLOOR_REFRESH_MS = 2000;
+
+export interface LayeredConsumersOptions {
+  /** The width of the camera's top layer, as its page reports it (unknown at first). */
+  topWidth: () => number | undefined;
+  log: FastifyBaseLogger;
+}
+
 export class LayeredConsumers {
   private readonly followed = new Map<types.Consumer, Followed>();
+  /** The floor set on each viewer transport that receives a layered track. */
+  private readonly floors = new Map<types.Transport, number>();
+  private floorTimer: NodeJS.Timeout | undefined;
 
-  /** `topWidth`: the width of the camera's top layer, as its page reports it (unknown at first). */
-  constructor(private readonly topWidth: () => number | undefined) {}
+  constructor(private readonly opts: LayeredConsumersOptions) {}
 
   /** The preferred layers to consume `producer` with as `peer`; undefined for a one-layer track. */
   preferredLayers(producer: types.Producer, peer: Peer): Ceiling | undefined {
     return isLayered(producer) ? this.ceiling(producer, peer.quality).ceiling : undefined;
   }
 
-  /** Follows a new consumer of a layered track: each change of its layer is told to the peer. */
-  follow(consumer: types.Consumer, producer: types.Producer, peer: Peer): void {
+  /**
+   * Follows a new consumer of a layered track (on `transport`): each change of its layer is told to the
+   * peer, and the transport's estimate is kept above the camera's lowest layer.
+   */
+  follow(consumer: types.Consumer, producer: types.Producer, peer: Peer, transport: types.Transport): void {
     if (!isLayered(producer)) return;
-    this.followed.set(consumer, { producer, peer, ...this.ceiling(producer, peer.quality) });
-    consumer.observer.once('close', () => this.followed.delete(consumer));
+    this.followed.set(consumer, { producer, peer, transport, ...this.ceiling(producer, peer.quality) });
+    consumer.observer.once('close', () => this.unfollow(consumer));
+    this.floorTimer ??= setInterval(() => void this.refreshFloors(), FLOOR_REFRESH_MS).unref();
+    void this.refreshFloors();
     consumer.on('layerschange', () => {
       const f = this.followed.get(consumer);
       if (f) peer.notify({ event: 'layersChanged', data: layersOf(consumer, f) });
@@ -59,10 +79,48 @@ export class LayeredConsumers {
     return [...this.followed].filter(([, f]) => f.peer === peer).map(([c, f]) => layersOf(c, f));
   }
 
+  private unfollow(consumer: types.Consumer): void {
+    const f = this.followed.get(consumer);
+    this.followed.delete(consumer);
+    if (f && ![...this.followed.values()].some((o) => o.transport === f.transport)) {
+      this.floors.delete(f.transport);
+      if (!f.transport.closed) f.transport.setMinOutgoingBitrate(0).catch(() => undefined);
+    }
+    if (this.followed.size === 0) {
+      clearInterval(this.floorTimer);
+      this.floorTimer = undefined;
+    }
+  }
+
+  /** Sets each viewer transport's floor from what the camera's lowest layer sends now. */
+  private async refreshFloors(): Promise<void> {
+    const producers = new Set([...this.followed.values()].map((f) => f.producer));
+    const floorOf = new Map<types.Producer, number | undefined>();
+    await Promise.all(
+      [...producers].map(async (p) => {
+        const stats = await p.getStats().catch(() => []);
+        floorOf.set(p, layerFloorBps(stats));
+      }),
+    );
+    for (const f of this.followed.values()) {
+      const floor = floorOf.get(f.producer);
+      if (floor === undefined || f.transport.closed || !floorChanged(this.floors.get(f.transport), floor))
+        continue;
+      this.floors.set(f.transport, floor);
+      f.transport.setMinOutgoingBitrate(floor).then(
+        () => this.opts.log.debug({ peerId: f.peer.id, floorBps: floor }, 'viewer estimate floor set'),
+        (error: unknown) => {
+          if (!f.transport.closed)
+            this.opts.log.warn({ peerId: f.peer.id, err: error }, 'estimate floor refused');
+        },
+      );
+    }
+  }
+
   private ceiling(producer: types.Producer, choice: QualityChoice) {
     const encodings = producer.rtpParameters.encodings ?? [];
     const count = producerLayers(encodings);
-    const top = this.topWidth();
+    const top = this.opts.topWidth();
     const widths = top ? layerWidths(top, layerScales(encodings, count)) : undefined;
     return {
       ceiling: ceilingFor(choice.quality, count, {

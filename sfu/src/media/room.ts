@@ -66,7 +66,7 @@ export class Room {
 
   private readonly routers: RoomRouters;
   /** Viewers' choices over a camera's layers (simulcast, SVC); the top layer's width is what it reports. */
-  private readonly layered = new LayeredConsumers(() => this.camera?.stats.width);
+  private readonly layered: LayeredConsumers;
 
   private constructor(
     private readonly opts: RoomOptions,
@@ -75,6 +75,7 @@ export class Room {
   ) {
     this.id = opts.id;
     this.viewerCap = opts.maxViewers;
+    this.layered = new LayeredConsumers({ topWidth: () => this.camera?.stats.width, log });
     this.rules = new TalkbackRules({
       peers: () => this.peers.values(),
       viewers: () => this.viewers(),
@@ -387,7 +388,7 @@ export class Room {
         ...(preferredLayers && { preferredLayers }),
       }),
     );
-    this.layered.follow(consumer, producer, peer);
+    this.layered.follow(consumer, producer, peer, transport);
     const consumerId = consumer.id as ConsumerId;
     consumer.on('producerclose', () => peer.notify({ event: 'consumerClosed', data: { consumerId } }));
     peer.addConsumer(consumer);
