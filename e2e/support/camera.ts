@@ -11,6 +11,7 @@ export async function startCamera(
     fps,
     source = 'pattern',
     maxBitrateMbps,
+    codec,
   }: {
     projection?: string;
     resolution?: string;
@@ -19,6 +20,8 @@ export async function startCamera(
     source?: 'pattern' | 'pattern-busy';
     /** The camera's "Max bitrate" setting; the page's default for the resolution when not given. */
     maxBitrateMbps?: number;
+    /** The camera's "Codec" setting, e.g. 'video/VP8'; Automatic when not given. */
+    codec?: string;
   } = {},
 ): Promise<Page> {
   const { page } = await newPage(browser);
@@ -28,6 +31,7 @@ export async function startCamera(
   await page.getByTestId('projection').selectOption(projection);
   if (fps) await page.getByTestId('frame-rate').selectOption(String(fps));
   if (maxBitrateMbps) await page.getByTestId('max-bitrate').fill(String(maxBitrateMbps));
+  if (codec) await page.getByTestId('codec').selectOption(codec);
   await page.getByRole('button', { name: 'Go live' }).click();
   try {
     await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });

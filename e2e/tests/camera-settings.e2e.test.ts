@@ -15,7 +15,9 @@ import {
   steadyLayers,
   watchStalls,
 } from '../support/webrtc.js';
-import { openViewer } from '../support/viewer.js';
+import { openViewer, openViewerConnection } from '../support/viewer.js';
+import { operatorLinks } from '../support/network-stage.js';
+import { operatorFeed } from '../support/operator-feed.js';
 
 const stage = stagePerTest();
 
@@ -108,6 +110,39 @@ describe('camera settings while viewers watch', () => {
       .poll(async () => (await sending()).map((l) => l.frameWidth), { timeout: 10_000 })
       .toEqual([1280]);
     await expect.poll(() => camera.getByTestId('sent-layer').count(), { timeout: 5000 }).toBe(0);
+  });
+
+  it('with VP8 each layer has three temporal layers, and the SFU forwards a viewer all of them', async () => {
+    // Temporal layers let the SFU halve or quarter a viewer's frame rate without a keyframe: a smaller step
+    // than a whole layer when a link narrows. (H264, the automatic choice, has none the SFU can read.)
+    const password = 'camera-settings-operator-password';
+    const { service, browser } = await stage({
+      OPERATOR_PASSWORD: password,
+      TOKEN_SECRET: 'camera-settings-test-secret-0123456789abcdef',
+    });
+    const links = await operatorLinks(service.url, password, 'temporal');
+    const camera = await startCamera(browser, links.camera, { fps: 15, codec: 'video/VP8' });
+    const modes = await camera.evaluate(() =>
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.flatMap((pc) =>
+        pc
+          .getSenders()
+          .filter((s) => s.track?.kind === 'video')
+          .flatMap((s) =>
+            s
+              .getParameters()
+              .encodings.map((e) => (e as { scalabilityMode?: string }).scalabilityMode ?? 'none'),
+          ),
+      ),
+    );
+    expect(modes).toEqual(['L1T3', 'L1T3', 'L1T3']);
+    const feed = await operatorFeed(service.url, links.operator);
+    try {
+      await openViewerConnection(browser, links.viewer);
+      const received = () => feed.summaries.at(-1)?.room.viewers[0]?.layer;
+      await expect.poll(received, { timeout: 15_000 }).toMatchObject({ spatial: 2, temporal: 2, of: 3 });
+    } finally {
+      feed.close();
+    }
   });
 
   it('a viewer’s Quality menu picks its layer: Low the lowest, Auto back to the top; /metrics counts it', async () => {
