@@ -38,12 +38,15 @@ describe('npm run bench -- --smoke', () => {
     expect(Date.parse(results.startedAt)).toBeGreaterThanOrEqual(started - 1000);
     expect(results.smoke).toBe(true);
 
-    for (const ladder of [results.capacity.product, results.capacity.bare, results.scaling.allWorkers]) {
+    const { product, bare, simulcast } = results.capacity;
+    for (const ladder of [product, bare, simulcast, results.scaling.allWorkers]) {
       for (const step of ladder.steps) {
         expect(step.probePackets, `${ladder.profile} at ${step.consumers}`).toBeGreaterThan(0);
         expect(step.packetsPerSecond).toBeGreaterThan(0);
       }
     }
+    // Viewers spread over the three layers are sent less than viewers of the one full layer.
+    expect(simulcast.steps[0]!.egressMbps).toBeLessThan(0.8 * product.steps[0]!.egressMbps);
     expect(results.scaling.allWorkers.workers).toBeGreaterThanOrEqual(2);
     expect(results.glassToGlass.samples).toBeGreaterThan(0);
     expect(results.joinTime.samples).toBe(2);

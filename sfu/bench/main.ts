@@ -159,6 +159,16 @@ say(
   `clip: ${source.width}×${source.height} ${source.fps} fps H264 at ${source.bitrateBps / 1e6} Mbps (made once by ffmpeg)`,
 );
 base.clip = ensureClip(path.join(repo, '.cache/bench'), source);
+// The camera's three layers of that clip, lowest first: ¼, ½ and full width, each at the camera page's
+// bitrate for its size (max / scale^1.5, web/src/camera/video-layers.ts).
+const layerSources = [4, 2, 1].map((scale) => ({
+  ...source,
+  width: source.width / scale,
+  height: source.height / scale,
+  bitrateBps: Math.round(source.bitrateBps / scale ** 1.5),
+}));
+const layers = () =>
+  layerSources.map((spec) => ({ clip: ensureClip(path.join(repo, '.cache/bench'), spec), source: spec }));
 
 const bareEnv: NodeJS.ProcessEnv = {};
 const debianDir = debianLibsrtpDir();
@@ -182,10 +192,14 @@ const ladderSteps = smoke ? [4, 8] : range(50, 800, 50);
 if (only.has('capacity')) {
   const product = await ladder('product', { ...base, steps: ladderSteps });
   const bare = await ladder('bare', { ...base, steps: ladderSteps }, bareEnv);
+  say(`layers: ${layerSources.map((l) => `${l.width}×${l.height} ${l.bitrateBps / 1e6} Mbps`).join(', ')}`);
+  const simulcast = await ladder('product-simulcast', { ...base, steps: ladderSteps, layers: layers() });
   results.capacity = {
     product,
     bare,
     ratioToBare: bare.cleanPerCore > 0 ? product.cleanPerCore / bare.cleanPerCore : 0,
+    simulcast,
+    simulcastToSingle: product.cleanPerCore > 0 ? simulcast.cleanPerCore / product.cleanPerCore : 0,
   };
 }
 if (only.has('scaling')) {

@@ -31,6 +31,7 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
   if (r.capacity) {
     ladderTable('Capacity, product', r.capacity.product, say);
     ladderTable('Capacity, bare mediasoup', r.capacity.bare, say);
+    ladderTable('Capacity, product, camera sending 3 layers', r.capacity.simulcast, say);
   }
   if (r.scaling) ladderTable('Scaling, product on all workers', r.scaling.allWorkers, say);
 
@@ -47,6 +48,12 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       'worker core CPU per consumer',
       `${pct(cpuPerConsumer(product))} (bare ${pct(cpuPerConsumer(bare))})`,
       '',
+    ]);
+    const { simulcast, simulcastToSingle } = r.capacity;
+    rows.push([
+      'clean consumers per core, 3 layers',
+      `${simulcast.cleanPerCore} (one layer ${product.cleanPerCore}; ×${simulcastToSingle.toFixed(2)})`,
+      `within 15 % of one layer: ${goal(simulcastToSingle >= 0.85)}`,
     ]);
   }
   if (r.scaling)
@@ -117,6 +124,7 @@ export function markdownTable(r: BenchResults): string {
     '|---|---|---|---|',
     `| Clean viewers per core, ${kbps} Mbps ${r.source.width}×${r.source.height} H264 (loss < 0.5 %, core < 90 %) | **${cap.product.cleanPerCore}** | ${cap.bare.cleanPerCore} (×${cap.ratioToBare.toFixed(1)}) | ≥ 150, above bare |`,
     `| Worker core CPU per viewer | ${pct(cpuPerConsumer(cap.product))} | ${pct(cpuPerConsumer(cap.bare))} | |`,
+    `| Clean viewers per core, camera sending 3 layers (¼, ½, full width), viewers spread over them | **${cap.simulcast.cleanPerCore}** (×${cap.simulcastToSingle.toFixed(2)} one layer) | | within 15 % of one layer |`,
     `| Clean viewers, one room on ${r.scaling.allWorkers.workers} workers | **${r.scaling.allWorkers.cleanConsumers}** (×${r.scaling.ratioToOneWorker.toFixed(2)} one worker) | | ≥ 1.8× |`,
     `| Added latency at ${r.latency.consumers} viewers, p50 / p99 | ${ms(r.latency.p50Ms)} / **${ms(r.latency.p99Ms)}** | | p99 < 5 ms |`,
     `| Glass to glass at ${r.glassToGlass.width}×${r.glassToGlass.height}, p50 / p95 | **${ms(r.glassToGlass.p50Ms)}** / ${ms(r.glassToGlass.p95Ms)} | | p50 < 100 ms |`,

@@ -66,6 +66,10 @@ export const resultsSchema = z.object({
     bare: ladderSchema,
     /** product's clean consumers per core ÷ bare's. */
     ratioToBare: share,
+    /** The product with a camera sending three layers, viewers spread evenly over them. */
+    simulcast: ladderSchema,
+    /** simulcast's clean consumers per core ÷ product's (one layer). */
+    simulcastToSingle: share,
   }),
   scaling: z.object({
     allWorkers: ladderSchema,

@@ -107,6 +107,38 @@ export interface SenderOptions {
   /** Pacing rate: browsers pace at 2.5× their target bitrate. */
   pacingBps: number;
   target: { ip: string; port: number };
+  /**
+   * Shared with the other senders of a simulcast camera (one socket: the ingest transport takes media from
+   * one address, and one numbering of packets across the layers, so a sink's `sentAt` fits them all).
+   */
+  shared?: SharedSend;
+}
+
+/** What simulcast senders share: the socket and the log of send times, indexed by a common packet count. */
+export class SharedSend {
+  readonly socket = dgram.createSocket('udp4');
+  /** performance.now() of each packet's send, by index mod 65536. */
+  readonly sentAt = new Float64Array(65536);
+  packets = 0;
+  private connected: Promise<void> | undefined;
+
+  /** Binds and connects the socket once, whichever sender starts first. */
+  connect(target: { ip: string; port: number }): Promise<void> {
+    this.connected ??= (async () => {
+      await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
+      this.socket.connect(target.port, target.ip);
+      await new Promise<void>((resolve) => this.socket.once('connect', resolve));
+    })();
+    return this.connected;
+  }
+
+  close(): void {
+    try {
+      this.socket.close();
+    } catch {
+      /* closed by another sender */
+    }
+  }
 }
 
 /**
@@ -114,9 +146,7 @@ export interface SenderOptions {
  * can tell when that packet was sent (`sentAt`) and measure the time spent in the SFU.
  */
 export class PacedH264Sender {
-  readonly socket = dgram.createSocket('udp4');
-  /** performance.now() of each packet's send, by index mod 65536. */
-  readonly sentAt = new Float64Array(65536);
+  private readonly shared: SharedSend;
   packetsSent = 0;
   bytesSent = 0;
   keyframesSent = 0;
@@ -129,21 +159,31 @@ export class PacedH264Sender {
   private wantKeyframe = false;
   private frameTimer: NodeJS.Timeout | undefined;
   private pacer: NodeJS.Timeout | undefined;
+  private reports: NodeJS.Timeout | undefined;
+  /** The RTP time of the first frame, and when it was due (performance.now()). */
+  private rtpStart = 0;
+  private startedAt = 0;
   private budget = 0;
   private lastPace = 0;
 
   constructor(private readonly opts: SenderOptions) {
     this.packets = opts.frames.map(packetizeFrame);
-    this.socket.on('message', (msg) => this.onRtcp(msg));
+    this.shared = opts.shared ?? new SharedSend();
+    this.shared.socket.on('message', (msg) => this.onRtcp(msg));
+  }
+
+  /** performance.now() of each packet's send, by index mod 65536 (shared with the other layers' senders). */
+  get sentAt(): Float64Array {
+    return this.shared.sentAt;
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
-    this.socket.connect(this.opts.target.port, this.opts.target.ip);
-    await new Promise<void>((resolve) => this.socket.once('connect', resolve));
+    await this.shared.connect(this.opts.target);
     this.frameIndex = 0;
     const frameMs = 1000 / this.opts.fps;
     const started = performance.now();
+    this.rtpStart = this.rtpTime;
+    this.startedAt = started;
     let due = 0;
     const tick = () => {
       // Frames are produced on the clock, whatever the timer's jitter: catch up, never drift.
@@ -156,12 +196,36 @@ export class PacedH264Sender {
     tick();
     this.lastPace = performance.now();
     this.pacer = setInterval(() => this.pace(), 1);
+    // Sender reports, as a browser sends them: an SFU lines up simulcast layers' timestamps with them (it
+    // switches a viewer between layers only once it has each layer's report).
+    this.senderReport();
+    this.reports = setInterval(() => this.senderReport(), 1000);
+  }
+
+  /** An RTCP sender report (RFC 3550 6.4.1): this stream's RTP time now, against wall-clock NTP time. */
+  private senderReport(): void {
+    const now = performance.now();
+    const wallMs = performance.timeOrigin + now;
+    const ntpSeconds = Math.floor(wallMs / 1000) + 2_208_988_800;
+    const ntpFraction = Math.floor(((wallMs % 1000) / 1000) * 2 ** 32);
+    const sr = Buffer.alloc(28);
+    sr[0] = 0x80; // V=2, no report blocks
+    sr[1] = 200;
+    sr.writeUInt16BE(6, 2); // length in 32-bit words minus one
+    sr.writeUInt32BE(this.opts.ssrc, 4);
+    sr.writeUInt32BE(ntpSeconds >>> 0, 8);
+    sr.writeUInt32BE(ntpFraction >>> 0, 12);
+    sr.writeUInt32BE((this.rtpStart + Math.round((now - this.startedAt) * 90)) >>> 0, 16);
+    sr.writeUInt32BE(this.packetsSent >>> 0, 20);
+    sr.writeUInt32BE(this.bytesSent >>> 0, 24);
+    this.shared.socket.send(sr);
   }
 
   stop(): void {
     clearTimeout(this.frameTimer);
     clearInterval(this.pacer);
-    this.socket.close();
+    clearInterval(this.reports);
+    this.shared.close();
   }
 
   private enqueueFrame(): void {
@@ -198,22 +262,25 @@ export class PacedH264Sender {
     this.lastPace = now;
     while (this.queue.length > 0 && this.budget > 0) {
       const packet = this.queue.shift()!;
-      const index = this.packetsSent;
+      const index = this.shared.packets++;
       packet.writeUIntBE(index & 0xffffff, 17, 3);
-      this.sentAt[index & 0xffff] = performance.now();
-      this.socket.send(packet);
+      this.shared.sentAt[index & 0xffff] = performance.now();
+      this.shared.socket.send(packet);
       this.packetsSent++;
       this.bytesSent += packet.length;
       this.budget -= packet.length;
     }
   }
 
-  /** RTCP from mediasoup: a PLI (206/1) or FIR (206/4) asks for a keyframe. */
+  /** RTCP from mediasoup: a PLI (206/1) or FIR (206/4) for this sender's SSRC asks for a keyframe. */
   private onRtcp(msg: Buffer): void {
     for (let off = 0; off + 4 <= msg.length;) {
       const fmt = msg[off]! & 0x1f;
       const pt = msg[off + 1]!;
-      if (pt === 206 && (fmt === 1 || fmt === 4)) {
+      // The media source's SSRC: a PLI's at bytes 8–11; a FIR names it in its FCI (bytes 12–15).
+      const at = off + (fmt === 4 ? 12 : 8);
+      const media = at + 4 <= msg.length ? msg.readUInt32BE(at) : this.opts.ssrc;
+      if (pt === 206 && (fmt === 1 || fmt === 4) && media === this.opts.ssrc) {
         this.keyframeRequests++;
         this.wantKeyframe = true;
       }

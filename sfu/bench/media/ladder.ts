@@ -17,7 +17,7 @@ import { producerOptions, srtpCryptoSuite } from '../../src/media/forwarding.js'
 import { RoomRouters } from '../../src/media/room-routers.js';
 import { loadConfig } from '../../src/config.js';
 import type { PeerId } from '../../src/protocol/index.js';
-import { PacedH264Sender, readFrames, type SourceSpec } from './h264-source.js';
+import { PacedH264Sender, SharedSend, readFrames, type SourceSpec } from './h264-source.js';
 import { DiscardSink, RtpSink, udpSocketDrops } from './rtp-sink.js';
 
 export type Engine = 'product' | 'bare';
@@ -28,6 +28,8 @@ export interface LadderProfile {
   suite: types.SrtpCryptoSuite;
   /** Keyframe request throttle on the camera's producer (the product's default; bare mediasoup has none). */
   keyFrameRequestDelayMs: number;
+  /** 3: the camera sends three simulcast layers (settings.layers) and viewers are spread over them. */
+  layers?: 1 | 3;
 }
 
 export const profiles = {
@@ -53,6 +55,14 @@ export const profiles = {
     suite: 'AES_CM_128_HMAC_SHA1_80',
     keyFrameRequestDelayMs: 1000,
   },
+  /** The product with a camera that sends three layers, its viewers spread evenly over them. */
+  'product-simulcast': {
+    engine: 'product',
+    workers: 1,
+    suite: srtpCryptoSuite,
+    keyFrameRequestDelayMs: 1000,
+    layers: 3,
+  },
   /** A router with no product code, mediasoup's defaults. */
   bare: { engine: 'bare', workers: 1, suite: 'AES_CM_128_HMAC_SHA1_80', keyFrameRequestDelayMs: 0 },
 } satisfies Record<string, LadderProfile>;
@@ -70,6 +80,8 @@ export interface LadderSettings {
   maxCpu: number;
   /** Viewers whose packets are read and checked (loss, latency); the rest go to a socket nobody reads. */
   probes: number;
+  /** For a simulcast profile: each layer's clip and what it is, lowest first (the top is `clip`/`source`). */
+  layers?: { clip: string; source: SourceSpec }[];
 }
 
 export interface StepResult {
@@ -155,7 +167,7 @@ const h264 = (router: types.Router) => {
 
 const toffsetUri = 'urn:ietf:params:rtp-hdrext:toffset';
 
-async function openStage(profile: LadderProfile, ssrc: number): Promise<Stage> {
+async function openStage(profile: LadderProfile, ssrcs: number[]): Promise<Stage> {
   let workers: types.Worker[];
   let closePool: () => void;
   let home: types.Router;
@@ -225,7 +237,7 @@ async function openStage(profile: LadderProfile, ssrc: number): Promise<Stage> {
           ],
         },
       ],
-      encodings: [{ ssrc }],
+      encodings: ssrcs.map((ssrc) => ({ ssrc })),
       headerExtensions: [{ uri: toffsetUri, id: toffset.preferredId }],
     },
     ...(profile.engine === 'product'
@@ -258,6 +270,7 @@ async function addViewer(
   producerId: string,
   suite: types.SrtpCryptoSuite,
   sinkPort: number,
+  spatialLayer: number | undefined,
 ) {
   const transport = await router.createPlainTransport({
     listenIp: '127.0.0.1',
@@ -273,16 +286,25 @@ async function addViewer(
   });
   // What a browser offers for H264: NACK, PLI and FIR, and the usual video header extensions.
   const caps = router.rtpCapabilities;
+  // A layered viewer's sink sends no bandwidth feedback: offered REMB or transport-cc, mediasoup would keep
+  // it on the layer its initial estimate allows (the lowest) instead of the one it prefers.
+  const noEstimate = (c: types.RtpCodecCapability) => ({
+    ...c,
+    rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'goog-remb' && f.type !== 'transport-cc'),
+  });
+  const h264Codecs = caps.codecs!.filter((c) => c.mimeType === 'video/H264');
   return transport.consume({
     producerId,
     rtpCapabilities: {
-      codecs: caps.codecs!.filter((c) => c.mimeType === 'video/H264'),
+      codecs: spatialLayer === undefined ? h264Codecs : h264Codecs.map(noEstimate),
       headerExtensions: caps.headerExtensions!.filter(
         (h) =>
           h.kind === 'video' &&
           [toffsetUri, 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time'].includes(h.uri),
       ),
     },
+    // A viewer of a layered camera gets its layer (plain transports have no bandwidth estimate to pick one).
+    ...(spatialLayer !== undefined && { preferredLayers: { spatialLayer, temporalLayer: 0 } }),
   });
 }
 
@@ -309,8 +331,11 @@ export async function runLadder(
   progress: (step: StepResult) => void,
 ): Promise<LadderResult> {
   const profile: LadderProfile = profiles[name];
-  const ssrc = 0x1000_0000 + Math.floor(Math.random() * 0x1000_0000);
-  const stage = await openStage(profile, ssrc);
+  const layers = profile.layers === 3 ? settings.layers : [{ clip: settings.clip, source: settings.source }];
+  if (!layers || layers.length === 0) throw new Error(`${name} needs settings.layers (each layer's clip)`);
+  const first = 0x1000_0000 + Math.floor(Math.random() * 0x1000_0000);
+  const ssrcs = layers.map((_, i) => first + i);
+  const stage = await openStage(profile, ssrcs);
   const pids = stage.workers.map((w) => w.pid);
   const libsrtp = loadedLibsrtp(pids[0]!);
   // One worker per core; with a single worker the bench itself stays off its core.
@@ -318,20 +343,27 @@ export async function runLadder(
   if (pids.length === 1) pin(process.pid, 1);
 
   const toffsetId = stage.producer.rtpParameters.headerExtensions!.find((h) => h.uri === toffsetUri)!.id;
-  const sender = new PacedH264Sender({
-    frames: readFrames(settings.clip),
-    fps: settings.source.fps,
-    payloadType: stage.producer.rtpParameters.codecs[0]!.payloadType,
-    ssrc,
-    toffsetId,
-    pacingBps: settings.source.bitrateBps * 2.5,
-    target: { ip: '127.0.0.1', port: stage.ingestPort },
-  });
+  // One sender per layer, from one socket, numbering their packets together.
+  const shared = new SharedSend();
+  const senders = layers.map(
+    (layer, i) =>
+      new PacedH264Sender({
+        frames: readFrames(layer.clip),
+        fps: layer.source.fps,
+        payloadType: stage.producer.rtpParameters.codecs[0]!.payloadType,
+        ssrc: ssrcs[i]!,
+        toffsetId,
+        pacingBps: layer.source.bitrateBps * 2.5,
+        target: { ip: '127.0.0.1', port: stage.ingestPort },
+        shared,
+      }),
+  );
+  const keyframesSent = () => senders.reduce((n, s) => n + s.keyframesSent, 0);
   // The consumers' toffset id is the router's, the same as the producer's here.
-  const sink = new RtpSink(sender.sentAt, toffsetId);
+  const sink = new RtpSink(shared.sentAt, toffsetId);
   const sinkPort = await sink.start();
   const discard = await DiscardSink.open();
-  await sender.start();
+  for (const sender of senders) await sender.start();
 
   const steps: StepResult[] = [];
   const consumers: types.Consumer[] = [];
@@ -340,7 +372,10 @@ export async function runLadder(
       while (consumers.length < target) {
         const n = consumers.length;
         const port = n < settings.probes ? sinkPort : discard.port;
-        consumers.push(await addViewer(await stage.placeViewer(n), stage.producer.id, profile.suite, port));
+        // Spread over the layers so that each layer's viewers are probed too.
+        const layer = layers.length > 1 ? n % layers.length : undefined;
+        const router = await stage.placeViewer(n);
+        consumers.push(await addViewer(router, stage.producer.id, profile.suite, port, layer));
       }
       const viewers = consumers.length;
       await sleep(settings.settleMs);
@@ -350,7 +385,7 @@ export async function runLadder(
       const cores0 = coreTimes();
       const ingest0 = udpSocketDrops(stage.ingestPort);
       const sinkDrops0 = sink.kernelDrops();
-      const keyframes0 = sender.keyframesSent;
+      const keyframes0 = keyframesSent();
       const t0 = performance.now();
       await sleep(settings.measureMs);
       const seconds = (performance.now() - t0) / 1000;
@@ -376,7 +411,7 @@ export async function runLadder(
         latencyP50Ms: percentile(window.latencies, 0.5),
         latencyP99Ms: percentile(window.latencies, 0.99),
         probePackets: window.packets,
-        keyframesSent: sender.keyframesSent - keyframes0,
+        keyframesSent: keyframesSent() - keyframes0,
         clean:
           loss < settings.maxLoss &&
           cpu < settings.maxCpu &&
@@ -388,7 +423,7 @@ export async function runLadder(
       if (steps.length >= 2 && !step.clean && !steps[steps.length - 2]!.clean) break;
     }
   } finally {
-    sender.stop();
+    senders.forEach((s) => s.stop());
     sink.stop();
     discard.close();
     stage.close();
