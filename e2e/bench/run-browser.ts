@@ -1,9 +1,10 @@
 // One browser scenario in its own process: `tsx run-browser.ts <scenario> '<options JSON>'`.
 // Progress goes to stderr; the result is the last line on stdout, as JSON.
 import { adaptation } from './adaptation.js';
+import { cameraCost } from './camera-cost.js';
 import { churn, glassToGlass, joinTime, keyframeStorm, type Log } from './scenarios.js';
 
-const scenarios = { glassToGlass, joinTime, keyframeStorm, churn, adaptation } as const;
+const scenarios = { glassToGlass, joinTime, keyframeStorm, churn, adaptation, cameraCost } as const;
 type Name = keyof typeof scenarios;
 
 const [name, json] = process.argv.slice(2);

@@ -12,6 +12,7 @@ export async function startCamera(
     source = 'pattern',
     maxBitrateMbps,
     codec,
+    adaptive = true,
   }: {
     projection?: string;
     resolution?: string;
@@ -22,6 +23,8 @@ export async function startCamera(
     maxBitrateMbps?: number;
     /** The camera's "Codec" setting, e.g. 'video/VP8'; Automatic when not given. */
     codec?: string;
+    /** The camera's "Adaptive quality" setting (three layers); off sends one. */
+    adaptive?: boolean;
   } = {},
 ): Promise<Page> {
   const { page } = await newPage(browser);
@@ -32,6 +35,7 @@ export async function startCamera(
   if (fps) await page.getByTestId('frame-rate').selectOption(String(fps));
   if (maxBitrateMbps) await page.getByTestId('max-bitrate').fill(String(maxBitrateMbps));
   if (codec) await page.getByTestId('codec').selectOption(codec);
+  if (!adaptive) await page.getByTestId('adaptive-quality').uncheck();
   await page.getByRole('button', { name: 'Go live' }).click();
   try {
     await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });

@@ -58,6 +58,17 @@ describe('npm run bench -- --smoke', () => {
       expect(results.adaptation.oneLayer.layers).toBe(1);
       expect(results.adaptation.simulcast.limitKbps).toBeGreaterThan(0);
     }
+    // The camera's cost was measured at both sizes, with three layers and with one, each sending.
+    expect(results.cameraCost.map((c) => `${c.resolution} ${c.layers}`)).toEqual([
+      'HD 1920×960 3',
+      'HD 1920×960 1',
+      '4K 3840×1920 3',
+      '4K 3840×1920 1',
+    ]);
+    for (const c of results.cameraCost) {
+      expect(c.cpuCores, c.resolution).toBeGreaterThan(0);
+      expect(c.sent.length, `${c.resolution} ${c.layers}`).toBeGreaterThanOrEqual(1);
+    }
     expect(results.churn.visits).toBeGreaterThanOrEqual(8);
     expect(results.churn.leaked).toEqual({ transports: 0, producers: 0, consumers: 0 });
 

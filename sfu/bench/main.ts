@@ -27,6 +27,7 @@ const all = [
   'join',
   'storm',
   'adaptation',
+  'camera',
   'churn',
 ] as const;
 type Scenario = (typeof all)[number];
@@ -278,6 +279,11 @@ if (only.has('storm')) {
   };
 }
 if (only.has('adaptation')) results.adaptation = await browser('adaptation', { narrowS: smoke ? 5 : 60 });
+if (only.has('camera'))
+  results.cameraCost = await browser('cameraCost', {
+    seconds: smoke ? 2 : 20,
+    resolutions: ['HD 1920×960', '4K 3840×1920'],
+  });
 if (only.has('churn')) results.churn = await browser('churn', { seconds: churnSeconds, concurrent: 4 });
 results.durationS = Math.round((Date.now() - started) / 1000);
 

@@ -96,6 +96,12 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       `≤ 2/s: ${goal(r.keyframeStorm.requestsPerSecondMax <= 2)}`,
     ]);
   if (r.adaptation) rows.push(adaptationRow(r.adaptation));
+  for (const [resolution, three, one] of cameraPairs(r.cameraCost ?? []))
+    rows.push([
+      `camera browser CPU, ${resolution}`,
+      `3 layers ${three.cpuCores} cores (${describeSent(three)}); 1 layer ${one.cpuCores} (${describeSent(one)})`,
+      '',
+    ]);
   if (r.churn)
     rows.push([
       `churn ${r.churn.seconds} s`,
@@ -138,6 +144,10 @@ export function markdownTable(r: BenchResults): string {
       `| One viewer's link at half the top layer (${a.simulcast.limitKbps} kbit/s) for ${a.narrowS} s: down a layer / stalled (longest) / top again when freed | **${maybeMs(a.simulcast.downMs)}** / ${ms(a.simulcast.stallTotalMs)} (${ms(a.simulcast.longestStallMs)}) / ${maybeMs(a.simulcast.upMs)} | one layer: stalled ${ms(a.oneLayer.stallTotalMs)} (${ms(a.oneLayer.longestStallMs)}) | ≤ 10 s / no stall > 1 s / ≤ 20 s |`,
     );
   }
+  for (const [resolution, three, one] of cameraPairs(r.cameraCost))
+    lines.push(
+      `| Camera browser's CPU at ${resolution}, busy pattern: 3 layers / 1 layer (cores; layers sent) | **${three.cpuCores}** (${describeSent(three)}) | ${one.cpuCores} (${describeSent(one)}) | |`,
+    );
   if (r.tuning.length > 0) {
     lines.push(
       '',
@@ -151,6 +161,22 @@ export function markdownTable(r: BenchResults): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+type CameraCost = BenchResults['cameraCost'][number];
+
+/** The camera runs of each capture size: three layers and one, side by side. */
+function cameraPairs(runs: CameraCost[]): [string, CameraCost, CameraCost][] {
+  const sizes = [...new Set(runs.map((r) => r.resolution))];
+  return sizes.flatMap((size) => {
+    const three = runs.find((r) => r.resolution === size && r.layers === 3);
+    const one = runs.find((r) => r.resolution === size && r.layers === 1);
+    return three && one ? [[size, three, one] as [string, CameraCost, CameraCost]] : [];
+  });
+}
+
+/** What a camera run sent, e.g. "480@30 + 960@30 + 1920@28 fps". */
+const describeSent = (run: CameraCost) =>
+  run.sent.map((l) => `${l.width}@${Math.round(l.fps)}`).join(' + ') + ' fps';
 
 type Adaptation = NonNullable<BenchResults['adaptation']>;
 

@@ -113,6 +113,17 @@ export const resultsSchema = z.object({
     withoutThrottle: z.object({ requestsPerSecondMax: share, requestsTotal: z.number().int().min(0) }),
   }),
   /** One viewer's link narrowed to half the top layer for `narrowS`, then freed (root: network namespaces). */
+  /** The camera page's browser, three layers against one, per capture size (e2e/bench/camera-cost.ts). */
+  cameraCost: z
+    .array(
+      z.object({
+        resolution: z.string(),
+        layers: z.union([z.literal(1), z.literal(3)]),
+        cpuCores: share,
+        sent: z.array(z.object({ width: num, fps: num, kbps: num })),
+      }),
+    )
+    .min(1),
   adaptation: z.union([
     z.object({ unavailable: z.string() }),
     z.object({ narrowS: share, simulcast: adaptationRun, oneLayer: adaptationRun }),
