@@ -172,11 +172,6 @@ export class PacedH264Sender {
     this.shared.socket.on('message', (msg) => this.onRtcp(msg));
   }
 
-  /** performance.now() of each packet's send, by index mod 65536 (shared with the other layers' senders). */
-  get sentAt(): Float64Array {
-    return this.shared.sentAt;
-  }
-
   async start(): Promise<void> {
     await this.shared.connect(this.opts.target);
     this.frameIndex = 0;
