@@ -38,6 +38,8 @@ export class LayeredConsumers {
   /** The floor set on each viewer transport that receives a layered track. */
   private readonly floors = new Map<types.Transport, number>();
   private floorTimer: NodeJS.Timeout | undefined;
+  /** The refresh under way: viewers joining meanwhile share it (one stats read of the camera, not one each). */
+  private refreshing: Promise<void> | undefined;
 
   constructor(private readonly opts: LayeredConsumersOptions) {}
 
@@ -93,7 +95,12 @@ export class LayeredConsumers {
   }
 
   /** Sets each viewer transport's floor from what the camera's lowest layer sends now. */
-  private async refreshFloors(): Promise<void> {
+  private refreshFloors(): Promise<void> {
+    this.refreshing ??= this.setFloors().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async setFloors(): Promise<void> {
     const producers = new Set([...this.followed.values()].map((f) => f.producer));
     const floorOf = new Map<types.Producer, number | undefined>();
     await Promise.all(
