@@ -63,29 +63,19 @@ export async function createNetns(name: string, subnet: number): Promise<Netns> 
         await run('tc', ['qdisc', 'del', 'dev', hostIf, 'root']).catch(() => undefined);
         return;
       }
-      // A bucket of two full packets (or 10 ms at the rate) and at most 500 ms of queue: a narrow home line.
-      // The peak rate serialises even those two packets at about the line's rate, as a real line does: without
-      // it a burst of padding passes at once, and a bandwidth probe (packets' arrival spacing) measures the
-      // line at twice what it carries.
-      const burst = Math.max(3028, Math.round((kbit * 1000) / 8 / 100));
+      // A line that serialises every packet at its rate, with 500 ms of queue: htb with a bucket of a few
+      // bytes (a packet waits until the line has sent the one before). Not tbf, whose bucket must hold a
+      // whole packet, nor htb's default bucket (1.6 kB, what `burst 0` gives): a bandwidth probe is a
+      // handful of small packets, a bucket that size lets it through at once, and the probe reads the line
+      // at twice what it carries.
+      await run('tc', ['qdisc', 'del', 'dev', hostIf, 'root']).catch(() => undefined);
+      await run('tc', ['qdisc', 'add', 'dev', hostIf, 'root', 'handle', '1:', 'htb', 'default', '1']);
       await run('tc', [
-        'qdisc',
-        'replace',
-        'dev',
-        hostIf,
-        'root',
-        'tbf',
-        'rate',
-        `${kbit}kbit`,
-        'burst',
-        String(burst),
-        'latency',
-        '500ms',
-        'peakrate',
-        `${Math.round(kbit * 1.05)}kbit`,
-        'mtu',
-        '1600',
+        ...['class', 'add', 'dev', hostIf, 'parent', '1:', 'classid', '1:1', 'htb'],
+        ...['rate', `${kbit}kbit`, 'ceil', `${kbit}kbit`, 'burst', '10', 'cburst', '10'],
       ]);
+      const queueBytes = Math.max(3000, Math.round((kbit * 1000) / 8 / 2));
+      await run('tc', ['qdisc', 'add', 'dev', hostIf, 'parent', '1:1', 'bfifo', 'limit', String(queueBytes)]);
     },
     routeAll: async () => void (await ip('-n', name, 'route', 'add', 'default', 'via', hostIp)),
     remove: () => removeNetns(name, hostIf),
