@@ -42,11 +42,11 @@ describe('layerFloorBps', () => {
 });
 
 describe('floorChanged', () => {
-  it('replaces a floor only on a change of a tenth or more', () => {
+  it('replaces a floor only on a change of 30 % or more', () => {
     expect(floorChanged(undefined, 100_000)).toBe(true);
-    expect(floorChanged(100_000, 105_000)).toBe(false);
-    expect(floorChanged(100_000, 95_000)).toBe(false);
-    expect(floorChanged(100_000, 111_000)).toBe(true);
-    expect(floorChanged(100_000, 89_000)).toBe(true);
+    expect(floorChanged(100_000, 125_000)).toBe(false);
+    expect(floorChanged(100_000, 75_000)).toBe(false);
+    expect(floorChanged(100_000, 131_000)).toBe(true);
+    expect(floorChanged(100_000, 69_000)).toBe(true);
   });
 });

@@ -37,7 +37,11 @@ export function layerFloorBps(streams: readonly StreamBitrate[]): number | undef
   return Math.min(FLOOR_CAP_BPS, Math.max(MEDIASOUP_MIN_BPS, floor));
 }
 
-/** Whether a floor set before (`was`) should be replaced by `next`: a change of a tenth or more. */
+/**
+ * Whether a floor set before (`was`) should be replaced by `next`: a change of 30 % or more. Every new floor
+ * restarts mediasoup's bandwidth estimator from its estimate; a camera's lowest layer moves by a tenth from
+ * second to second, and following each move kept the estimators of viewers on narrow lines restarting.
+ */
 export function floorChanged(was: number | undefined, next: number): boolean {
-  return was === undefined || Math.abs(next - was) >= was * 0.1;
+  return was === undefined || Math.abs(next - was) >= was * 0.3;
 }
