@@ -1,7 +1,8 @@
 // The viewers' layered video tracks (a camera sending simulcast or SVC). mediasoup forwards each viewer the
-// layer its bandwidth estimate allows; the viewer's quality choice sets the ceiling (the consumer's preferred
-// layers), the camera's lowest layer the floor of the estimate (layer-floor.ts), and every change of the
-// layer a viewer receives is told to its page. One-layer tracks pass by.
+// layer its bandwidth estimate allows, under a cap: the viewer's quality choice (its ceiling), lowered to
+// the layers its estimate has held long enough (layer-guard.ts) — together the consumer's preferred layers.
+// The camera's lowest layer is the floor of the estimate (layer-floor.ts), and every change of the layer a
+// viewer receives is told to its page. One-layer tracks pass by.
 import type { FastifyBaseLogger } from 'fastify';
 import type { types } from 'mediasoup';
 import type { ConsumerId, Layers } from '../protocol/index.js';
@@ -14,6 +15,8 @@ import {
   type QualityChoice,
 } from './layers.js';
 import { floorChanged, layerFloorBps } from './layer-floor.js';
+import { layerCosts } from './layer-guard.js';
+import { TransportGuards, estimatesBandwidth, type RtpFeatures } from './transport-guards.js';
 import type { Peer } from './peer.js';
 
 interface Followed {
@@ -22,6 +25,10 @@ interface Followed {
   transport: types.Transport;
   ceiling: Ceiling;
   spatialLayers: number;
+  /** The spatial layer last given to mediasoup as preferred: the ceiling, or lower when the guard says so. */
+  preferred: number;
+  /** Whether mediasoup estimates this viewer's bandwidth (else it has no guard: its ceiling is its cap). */
+  estimated: boolean;
 }
 
 /** How often the floors follow the camera's lowest layer (its rate moves with the picture). */
@@ -40,12 +47,30 @@ export class LayeredConsumers {
   private floorTimer: NodeJS.Timeout | undefined;
   /** The refresh under way: viewers joining meanwhile share it (one stats read of the camera, not one each). */
   private refreshing: Promise<void> | undefined;
+  /** Each viewer transport's guard: after each estimate, its layered consumers' caps are looked at again. */
+  private readonly guards: TransportGuards;
+  /** What each of a layered camera's spatial layers costs now (refreshed with the floors). */
+  private readonly costs = new Map<types.Producer, number[]>();
 
-  constructor(private readonly opts: LayeredConsumersOptions) {}
+  constructor(private readonly opts: LayeredConsumersOptions) {
+    this.guards = new TransportGuards(opts.log, (t) => this.capTransport(t));
+  }
 
-  /** The preferred layers to consume `producer` with as `peer`; undefined for a one-layer track. */
-  preferredLayers(producer: types.Producer, peer: Peer): Ceiling | undefined {
-    return isLayered(producer) ? this.ceiling(producer, peer.quality).ceiling : undefined;
+  /**
+   * The preferred layers to consume `producer` with as `peer` on `transport`: its ceiling, under the
+   * layers its estimate has earned (none yet: the lowest) when its device gives mediasoup an estimate at
+   * all. Undefined for a one-layer track.
+   */
+  preferredLayers(
+    producer: types.Producer,
+    peer: Peer,
+    transport: types.Transport,
+    rtpCapabilities: RtpFeatures,
+  ): Ceiling | undefined {
+    if (!isLayered(producer)) return undefined;
+    const { ceiling } = this.ceiling(producer, peer.quality);
+    const cap = estimatesBandwidth(rtpCapabilities) ? this.cap(producer, transport) : ceiling.spatialLayer;
+    return { ...ceiling, spatialLayer: Math.min(ceiling.spatialLayer, cap) };
   }
 
   /**
@@ -54,8 +79,18 @@ export class LayeredConsumers {
    */
   follow(consumer: types.Consumer, producer: types.Producer, peer: Peer, transport: types.Transport): void {
     if (!isLayered(producer)) return;
-    this.followed.set(consumer, { producer, peer, transport, ...this.ceiling(producer, peer.quality) });
+    const preferred = consumer.preferredLayers?.spatialLayer ?? 0;
+    const estimated = estimatesBandwidth(consumer.rtpParameters);
+    this.followed.set(consumer, {
+      producer,
+      peer,
+      transport,
+      preferred,
+      estimated,
+      ...this.ceiling(producer, peer.quality),
+    });
     consumer.observer.once('close', () => this.unfollow(consumer));
+    if (estimated) this.guards.add(transport, peer.id);
     this.floorTimer ??= setInterval(() => void this.refreshFloors(), FLOOR_REFRESH_MS).unref();
     void this.refreshFloors();
     consumer.on('layerschange', () => {
@@ -70,7 +105,7 @@ export class LayeredConsumers {
     return Promise.all(
       mine.map(async ([consumer, f]) => {
         Object.assign(f, this.ceiling(f.producer, peer.quality));
-        await consumer.setPreferredLayers(f.ceiling);
+        await this.prefer(consumer, f, true);
         return layersOf(consumer, f);
       }),
     );
@@ -86,12 +121,43 @@ export class LayeredConsumers {
     this.followed.delete(consumer);
     if (f && ![...this.followed.values()].some((o) => o.transport === f.transport)) {
       this.floors.delete(f.transport);
+      this.guards.remove(f.transport);
       if (!f.transport.closed) f.transport.setMinOutgoingBitrate(0).catch(() => undefined);
     }
+    if (f && ![...this.followed.values()].some((o) => o.producer === f.producer))
+      this.costs.delete(f.producer);
     if (this.followed.size === 0) {
       clearInterval(this.floorTimer);
       this.floorTimer = undefined;
     }
+  }
+
+  /** Gives each layered consumer on `transport` its ceiling under its guard's cap, where that changed it. */
+  private capTransport(transport: types.Transport): void {
+    for (const [consumer, f] of this.followed)
+      if (f.transport === transport) void this.prefer(consumer, f, false);
+  }
+
+  /** The highest layer of `producer` the estimate on `transport` has earned (none told yet: the lowest). */
+  private cap(producer: types.Producer, transport: types.Transport): number {
+    return this.guards.cap(transport, this.costs.get(producer) ?? []);
+  }
+
+  private async prefer(consumer: types.Consumer, f: Followed, always: boolean): Promise<void> {
+    const cap = f.estimated ? this.cap(f.producer, f.transport) : f.ceiling.spatialLayer;
+    const spatialLayer = Math.min(f.ceiling.spatialLayer, cap);
+    if (!always && spatialLayer === f.preferred) return;
+    if (spatialLayer !== f.preferred)
+      this.opts.log.info(
+        { peerId: f.peer.id, from: f.preferred, to: spatialLayer, ceiling: f.ceiling.spatialLayer },
+        'viewer layer cap',
+      );
+    f.preferred = spatialLayer;
+    await consumer
+      .setPreferredLayers({ spatialLayer, temporalLayer: f.ceiling.temporalLayer })
+      .catch((error: unknown) => {
+        if (!consumer.closed) this.opts.log.warn({ peerId: f.peer.id, err: error }, 'layer cap refused');
+      });
   }
 
   /** Sets each viewer transport's floor from what the camera's lowest layer sends now. */
@@ -107,8 +173,17 @@ export class LayeredConsumers {
       [...producers].map(async (p) => {
         const stats = await p.getStats().catch(() => []);
         floorOf.set(p, layerFloorBps(stats));
+        const encodings = p.rtpParameters.encodings ?? [];
+        const costs = layerCosts(encodings, producerLayers(encodings), stats);
+        if (costs) this.costs.set(p, costs);
       }),
     );
+    for (const transport of this.guards.transports()) this.capTransport(transport);
+    // A line whose viewer the guard holds below its ceiling is probed: room for more would go unseen.
+    const held = new Set(
+      [...this.followed.values()].filter((f) => f.preferred < f.ceiling.spatialLayer).map((f) => f.transport),
+    );
+    await Promise.all([...held].map((t) => this.guards.probe(t, this.floors.get(t) ?? 0)));
     for (const f of this.followed.values()) {
       const floor = floorOf.get(f.producer);
       if (floor === undefined || f.transport.closed || !floorChanged(this.floors.get(f.transport), floor))

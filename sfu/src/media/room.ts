@@ -378,7 +378,7 @@ export class Room {
     if (!here.router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
       throw new ServiceError('cannot_consume', `this device cannot decode this ${producer.kind} track`);
     }
-    const preferredLayers = this.layered.preferredLayers(producer, peer);
+    const preferredLayers = this.layered.preferredLayers(producer, peer, transport, params.rtpCapabilities);
     const consumer = await fromMediasoup(() =>
       // Paused until the client has wired the track, so the first packets are not lost before a keyframe.
       transport.consume({

@@ -34,7 +34,9 @@ describe('a viewer’s choice of picture from a layered camera', () => {
     const watching = await watchingViewer(v, room);
     const video = videoConsumers(watching.joined.peerId)[0]!;
     expect(video.type).toBe('simulcast');
-    expect(video.preferredLayers).toEqual({ spatialLayer: 2, temporalLayer: 2 });
+    // No estimate has been told yet (no media flows here): the viewer starts on the lowest layer, at every
+    // frame rate, whatever its ceiling; it moves up as its estimate earns it (layer-guard.ts, e2e adaptive).
+    expect(video.preferredLayers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
 
     for (const [quality, ceiling] of [
       ['low', 0],
@@ -46,7 +48,7 @@ describe('a viewer’s choice of picture from a layered camera', () => {
       expect(layers).toEqual([
         expect.objectContaining({ consumerId: video.id, spatialLayers: 3, ceiling }) as unknown,
       ]);
-      expect(video.preferredLayers).toEqual({ spatialLayer: ceiling, temporalLayer: 2 });
+      expect(video.preferredLayers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
     }
     // The operator's dashboard shows it too (no media flows here: no layer is being sent yet).
     await v.request('setQuality', { quality: 'medium' });
@@ -68,7 +70,8 @@ describe('a viewer’s choice of picture from a layered camera', () => {
       rtpCapabilities: joined.routerRtpCapabilities,
     });
     expect(consumed.rtpParameters.encodings?.[0]?.scalabilityMode).toBe('L3T3');
-    expect(videoConsumers(joined.peerId)[0]!.preferredLayers).toEqual({ spatialLayer: 1, temporalLayer: 2 });
+    const summary = await summarizeRoom(stage.service.rooms.get(room)!);
+    expect(summary.viewers[0]?.layer?.ceiling).toBe(1);
     const { layers } = await v.request('setQuality', { quality: 'auto', wantedWidth: 5000 });
     expect(layers[0]?.ceiling).toBe(2);
   });
