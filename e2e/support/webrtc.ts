@@ -160,32 +160,60 @@ export function selectedPairs(page: Page): Promise<SelectedPair[]> {
  * round trip from the test process on a loaded machine does not count as a stall. A stream replaced by a
  * new one counts once it decodes.
  */
-export async function watchStalls(page: Page, everyMs = 100): Promise<{ stop: () => Promise<number> }> {
+export async function watchStalls(
+  page: Page,
+  everyMs = 100,
+): Promise<{ stop: () => Promise<number>; gaps: () => Promise<Gap[]> }> {
   await page.evaluate((ms) => {
     const w = window as unknown as {
       __pcs: RTCPeerConnection[];
-      __stalls?: { worst: number; stop: () => void };
+      __stalls?: { worst: number; gaps: Gap[]; stop: () => void };
     };
     const frames: Record<string, number> = {};
     let last = performance.now();
     let busy = false;
-    const state = { worst: 0, stop: () => clearInterval(timer) };
+    const state = { worst: 0, gaps: [] as Gap[], stop: () => clearInterval(timer) };
+    // What the receiver counted (summed over its video streams) when the last frame was decoded.
+    const zero = { bytes: 0, lost: 0, nacks: 0, plis: 0, keyframes: 0 };
+    let atLast = { ...zero };
     const tick = async () => {
       if (busy) return;
       busy = true;
       let decoded = false;
+      const counted = { ...zero };
       for (const pc of w.__pcs) {
         if (pc.connectionState === 'closed') continue;
         (await pc.getStats()).forEach((s: Record<string, unknown>) => {
           if (s.type !== 'inbound-rtp' || s.kind !== 'video' || s.ssrc === 1234) return;
-          const n = typeof s.framesDecoded === 'number' ? s.framesDecoded : 0;
+          const num = (k: string) => (typeof s[k] === 'number' ? s[k] : 0);
+          const n = num('framesDecoded');
           const id = String(s.id);
           if (n > (frames[id] ?? 0)) decoded = true;
           frames[id] = n;
+          counted.bytes += num('bytesReceived');
+          counted.lost += num('packetsLost');
+          counted.nacks += num('nackCount');
+          counted.plis += num('pliCount') + num('firCount');
+          counted.keyframes += num('keyFramesDecoded');
         });
       }
       const now = performance.now();
-      if (decoded) last = now;
+      if (decoded && now - last > 500) {
+        const during = (k: keyof typeof zero) => counted[k] - atLast[k];
+        state.gaps.push({
+          endedAt: Date.now(),
+          ms: Math.round(now - last),
+          kbytes: Math.round(during('bytes') / 1000),
+          lost: during('lost'),
+          nacks: during('nacks'),
+          plis: during('plis'),
+          keyframes: during('keyframes'),
+        });
+      }
+      if (decoded) {
+        last = now;
+        atLast = counted;
+      }
       state.worst = Math.max(state.worst, now - last);
       busy = false;
     };
@@ -199,7 +227,22 @@ export async function watchStalls(page: Page, everyMs = 100): Promise<{ stop: ()
         state.stop();
         return Math.round(state.worst);
       }),
+    gaps: () => page.evaluate(() => (window as unknown as { __stalls: { gaps: Gap[] } }).__stalls.gaps),
   };
+}
+
+/**
+ * A time without a new decoded frame (over 500 ms): when it ended (epoch ms), how long it was, and what the
+ * receiver counted meanwhile (kB received, packets lost, NACKs and keyframe requests sent, keyframes decoded).
+ */
+export interface Gap {
+  endedAt: number;
+  ms: number;
+  kbytes: number;
+  lost: number;
+  nacks: number;
+  plis: number;
+  keyframes: number;
 }
 
 /** The page's sent video: keyframe requests (PLI, FIR) it received and keyframes it encoded, summed. */
@@ -361,4 +404,24 @@ export async function timeToWidth(
     await page.waitForTimeout(100);
   }
   return null;
+}
+
+/**
+ * The keyframe requests (PLI + FIR) that have reached the page's video encodings so far, per simulcast rid
+ * ('' for a one-layer track): what the SFU's throttle lets through, counted where the camera receives them.
+ */
+export async function keyframeRequestsReceived(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const out: Record<string, number> = {};
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
+        const rid = typeof s.rid === 'string' ? s.rid : '';
+        const n = (k: string) => (typeof s[k] === 'number' ? s[k] : 0);
+        out[rid] = (out[rid] ?? 0) + n('pliCount') + n('firCount');
+      });
+    }
+    return out;
+  });
 }
