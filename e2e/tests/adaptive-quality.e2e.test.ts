@@ -13,8 +13,10 @@ import { freePort, startService, type RunningService } from '../support/service.
 import { openViewerConnection } from '../support/viewer.js';
 import {
   describeLayers,
+  keyframeRequestsReceived,
   progressOver,
   receivedWidth,
+  sentLayers,
   steadyLayers,
   timeToWidth,
   watchStalls,
@@ -27,7 +29,14 @@ let feed: OperatorFeed | undefined;
 const namespaces: Netns[] = [];
 const browsers: Browser[] = [];
 
-afterEach(async () => {
+afterEach(async ({ task }) => {
+  // DUMP_LOGS=1 keeps the service's log of the last test in /tmp/sfu-logs.txt (and logs each viewer's
+  // estimate: LOG_LEVEL debug), to follow the layer guard second by second.
+  if (process.env.DUMP_LOGS && service)
+    (await import('node:fs')).writeFileSync('/tmp/sfu-logs.txt', service.logs.join('\n'));
+  // A failure comes with what the SFU did over its last 30 s (each viewer's layer and estimate).
+  if (task.result?.state === 'fail' && feed)
+    console.log(`[adaptive] the SFU's last 30 s:\n${describeViewers(feed, Date.now() - 30_000)}`);
   feed?.close();
   feed = undefined;
   await Promise.all(browsers.splice(0).map((b) => b.close()));
@@ -83,7 +92,127 @@ async function widthReached(page: Page, ok: (w: number) => boolean, timeoutMs: n
   return took;
 }
 
+const kbit = (bps: number) => Math.round(bps / 1000);
+
 describe('adaptive quality: each viewer gets the layer its network carries', () => {
+  it('three viewers on unequal links get three layers, never stall, and climb back when the link widens', async () => {
+    const links = await stage([91, 92, 93], { LOG_LEVEL: process.env.DUMP_LOGS ? 'debug' : 'info' });
+    const [, nsB, nsC] = namespaces as [Netns, Netns, Netns];
+    const cameraBrowser = await browserIn(undefined);
+    const camera = await startCamera(cameraBrowser, links.camera, {
+      resolution: 'SD 1280×640',
+      fps: 15,
+      source: 'pattern-busy',
+      codec: 'video/VP8',
+    });
+    // Sent as three layers, measured before any limit once the encoder has ramped up to its bitrates: the
+    // limits are set from what really flows.
+    const layers = await steadyLayers(camera);
+    console.log(`[adaptive] the camera sends ${describeLayers(layers)}`);
+    expect(layers).toHaveLength(3);
+    const [low, middle, top] = layers as [SentLayer, SentLayer, SentLayer];
+    expect(low.bitrateBps).toBeGreaterThan(0);
+
+    // Small windows: three viewers and the camera share this machine's two cores (a 320 px window still
+    // asks for the top layer of a 1280 px frame: it shows a quarter of the panorama).
+    // A's link is this machine's own: it shares the camera's browser (one browser fewer on two cores).
+    const a = await openViewerConnection(cameraBrowser, links.viewer);
+    // B and C are viewer connections without a 3D view (the load-test page's): two more 3D views would keep
+    // this machine's two cores busy, and the camera's encoder starved of CPU sends layers that come and go.
+    const b = await openViewerConnection(await browserIn(nsB), links.viewer);
+    const c = await openViewerConnection(await browserIn(nsC), links.viewer);
+    // All three start on open links, on the top layer; then B's and C's links narrow.
+    const joined = await Promise.all(
+      [a, b, c].map((p, i) => widthReached(p, (w) => w === top.frameWidth, 15_000, `${'ABC'[i]} at first`)),
+    );
+    console.log(`[adaptive] A, B, C on the top layer after ${joined.join(' / ')} ms`);
+    const keyframesBefore = await keyframeRequestsReceived(camera);
+    const limitB = Math.round((top.bitrateBps * 0.5) / 1000);
+    const limitC = Math.round((middle.bitrateBps * 0.7) / 1000);
+    await nsB.shape(limitB);
+    await nsC.shape(limitC);
+    const shapedAt = Date.now();
+    const down = await Promise.all([
+      widthReached(b, (w) => w > 0 && w < top.frameWidth, 10_000, 'B (half the top layer)'),
+      widthReached(c, (w) => w > 0 && w <= low.frameWidth, 10_000, 'C (below the middle layer)'),
+    ]);
+    console.log(
+      `[adaptive] B limited to ${limitB} kbit/s, C to ${limitC} kbit/s: B down after ${down[0]} ms, ` +
+        `C after ${down[1]} ms`,
+    );
+    expect(await receivedWidth(a)).toBe(top.frameWidth);
+    const switchSeconds = (Date.now() - shapedAt) / 1000;
+    const keyframesAfter = await keyframeRequestsReceived(camera);
+    const keyframes = Object.entries(keyframesAfter).map(([rid, n]) => [
+      rid,
+      n - (keyframesBefore[rid] ?? 0),
+    ]);
+    console.log(`[adaptive] keyframe requests per layer while switching: ${JSON.stringify(keyframes)}`);
+    // The keyframe throttle (one a second for each layer the camera sends) holds while viewers switch.
+    for (const [, n] of keyframes) expect(n).toBeLessThanOrEqual(Math.ceil(switchSeconds) + 1);
+
+    // The next 60 s start when the 10 s to switch are over.
+    await a.waitForTimeout(Math.max(0, shapedAt + 10_000 - Date.now()));
+    const watchedFrom = Date.now();
+    const stalls = await Promise.all([a, b, c].map((p) => watchStalls(p)));
+    await a.waitForTimeout(60_000);
+    const worst = await Promise.all(stalls.map((s) => s.stop()));
+    const gaps = await Promise.all(stalls.map((s) => s.gaps()));
+    gaps.forEach((g, i) =>
+      console.log(
+        `[adaptive] ${'ABC'[i]}'s gaps over 500 ms: ` +
+          (g
+            .map(
+              ({ endedAt, ms, ...counted }) =>
+                `${ms} ms ending at +${endedAt - watchedFrom} ms ${JSON.stringify(counted)}`,
+            )
+            .join(', ') || 'none'),
+      ),
+    );
+    const widths = await Promise.all([a, b, c].map((p) => receivedWidth(p)));
+    console.log(
+      `[adaptive] over 60 s: longest stalls A / B / C ${worst.join(' / ')} ms; widths ${widths.join(' / ')}`,
+    );
+    if (worst.some((w) => w > 1000))
+      console.log(`[adaptive] the SFU meanwhile:\n${describeViewers(feed!, watchedFrom)}`);
+    for (const w of worst) expect(w).toBeLessThanOrEqual(1000);
+    // A's link is this machine's own; a dip of its estimate (two cores busy) is climbed back from.
+    await widthReached(a, (w) => w === top.frameWidth, 10_000, 'A (unlimited) after 60 s');
+    expect(widths[1]).toBeLessThan(top.frameWidth);
+    expect(widths[2]).toBeLessThan(middle.frameWidth);
+
+    await nsB.shape(undefined);
+    const up = await widthReached(b, (w) => w === top.frameWidth, 20_000, 'B after its limit was lifted');
+    console.log(`[adaptive] B's limit lifted: back on the top layer after ${up} ms`);
+  });
+
+  it('negative control: with Adaptive quality off, the narrow link stalls', async () => {
+    const links = await stage([94]);
+    const [ns] = namespaces as [Netns];
+    const cameraBrowser = await browserIn(undefined);
+    const camera = await startCamera(cameraBrowser, links.camera, {
+      resolution: 'SD 1280×640',
+      fps: 15,
+      source: 'pattern-busy',
+    });
+    await camera.getByTestId('adaptive-quality').uncheck();
+    // The layers it no longer sends stay in its stats, at no bitrate.
+    const sending = async (ms: number) => (await sentLayers(camera, ms)).filter((l) => l.bitrateBps > 0);
+    await expect.poll(async () => (await sending(1000)).length, { timeout: 10_000 }).toBe(1);
+    const [only] = (await sending(3000)) as [SentLayer];
+    const viewer = await openViewerConnection(await browserIn(ns), links.viewer);
+    // The same link as C's above: about a third of the one layer's bitrate.
+    const limit = Math.round((only.bitrateBps * 0.35) / 1000);
+    await ns.shape(limit);
+    const stalls = await watchStalls(viewer);
+    await viewer.waitForTimeout(30_000);
+    const worst = await stalls.stop();
+    console.log(
+      `[adaptive] one layer of ${kbit(only.bitrateBps)} kbit/s over ${limit} kbit/s: longest stall ${worst} ms`,
+    );
+    expect(worst).toBeGreaterThan(1000);
+  });
+
   it('a room over two workers: a shaped viewer on the far worker drops to the lowest layer', async () => {
     // One viewer per worker: the first viewer stays on the camera's worker, the second is placed on the
     // other one, which receives the camera's layers through pipes.
