@@ -43,6 +43,7 @@ const adaptationRun = z.object({
   downMs: share.nullable(),
   stallTotalMs: share,
   longestStallMs: share,
+  longestStallAfterSwitchMs: share,
   upMs: share.nullable(),
 });
 
