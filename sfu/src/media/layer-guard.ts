@@ -51,7 +51,7 @@ export class LayerGuard {
     const top = layerBps.length - 1;
     if (top < 0) return this.allowed;
     this.allowed = Math.min(this.allowed, top);
-    const now = this.samples[this.samples.length - 1]?.bps;
+    const now = this.latest;
     if (now !== undefined)
       while (this.allowed > 0 && now < layerBps[this.allowed]! * DROP_SHARE) this.allowed--;
     const held = this.held(at);

@@ -69,8 +69,8 @@ export class LayeredConsumers {
   ): Ceiling | undefined {
     if (!isLayered(producer)) return undefined;
     const { ceiling } = this.ceiling(producer, peer.quality);
-    const cap = estimatesBandwidth(rtpCapabilities) ? this.cap(producer, transport) : ceiling.spatialLayer;
-    return { ...ceiling, spatialLayer: Math.min(ceiling.spatialLayer, cap) };
+    const estimated = estimatesBandwidth(rtpCapabilities);
+    return { ...ceiling, spatialLayer: this.capped(ceiling, producer, transport, estimated) };
   }
 
   /**
@@ -138,14 +138,22 @@ export class LayeredConsumers {
       if (f.transport === transport) void this.prefer(consumer, f, false);
   }
 
-  /** The highest layer of `producer` the estimate on `transport` has earned (none told yet: the lowest). */
-  private cap(producer: types.Producer, transport: types.Transport): number {
-    return this.guards.cap(transport, this.costs.get(producer) ?? []);
+  /**
+   * The spatial layer to prefer: the ceiling, capped at what the estimate on `transport` has earned of
+   * `producer`'s layers (none told yet: the lowest) — when there is an estimate at all.
+   */
+  private capped(
+    ceiling: Ceiling,
+    producer: types.Producer,
+    transport: types.Transport,
+    estimated: boolean,
+  ): number {
+    if (!estimated) return ceiling.spatialLayer;
+    return Math.min(ceiling.spatialLayer, this.guards.cap(transport, this.costs.get(producer) ?? []));
   }
 
   private async prefer(consumer: types.Consumer, f: Followed, always: boolean): Promise<void> {
-    const cap = f.estimated ? this.cap(f.producer, f.transport) : f.ceiling.spatialLayer;
-    const spatialLayer = Math.min(f.ceiling.spatialLayer, cap);
+    const spatialLayer = this.capped(f.ceiling, f.producer, f.transport, f.estimated);
     if (!always && spatialLayer === f.preferred) return;
     if (spatialLayer !== f.preferred)
       this.opts.log.info(
