@@ -52,6 +52,8 @@ export const schema = z.object({
   JOIN_TIMEOUT_MS: positiveInt.default(10_000),
   RESUME_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   DASHBOARD_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  // A WHIP (or WHEP) session whose ICE has not connected, or has been disconnected, this long is ended.
+  INGEST_ICE_TIMEOUT_MS: positiveInt.default(15_000),
   ALLOWED_ORIGINS: list.optional(),
   // Names (besides PUBLIC_URL's, localhost and this machine's addresses) that requests may carry as Host.
   ALLOWED_HOSTS: list.optional(),
@@ -147,6 +149,10 @@ export interface Config {
   };
   /** coturn (TURN_SECRET and TURN_HOST set); undefined without TURN. */
   turn: TurnOptions | undefined;
+  ingest: {
+    /** A WHIP/WHEP session that has no ICE connection this long (never had, or lost it) is ended. */
+    iceTimeoutMs: number;
+  };
   /** Single process on a loopback address without a token secret: the frictionless local default. */
   embedded: boolean;
 }
@@ -266,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
             credentialTtlS: e.TURN_CREDENTIAL_TTL_S,
           }
         : undefined,
+    ingest: { iceTimeoutMs: e.INGEST_ICE_TIMEOUT_MS },
     embedded,
   };
 }

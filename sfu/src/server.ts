@@ -21,6 +21,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { answerClientError, errorHandler } from './http/error-handler.js';
 import { redactUrl } from './http/redact.js';
 import { prepareClassroom, type Classroom } from './lan/classroom.js';
+import { whipRoutes } from './ingest/whip.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -131,6 +132,13 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     turn: config.turn,
     metrics,
     resumeGraceMs: config.signaling.resumeGraceMs,
+  });
+  await app.register(whipRoutes, {
+    rooms,
+    tokens,
+    policy: { embedded: config.embedded, roomAccess: config.rooms.access },
+    turn: config.turn,
+    iceTimeoutMs: config.ingest.iceTimeoutMs,
   });
   await app.register(operatorRoutes, {
     tokens,

@@ -14,7 +14,12 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  camera_taken: 409,
+  room_full: 503,
+  precondition_failed: 412,
   too_large: 413,
+  unsupported_media_type: 415,
+  unsupported_codec: 422,
   rate_limited: 429,
 };
 
@@ -25,6 +30,7 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string)
 /** The protocol code for a client error Fastify raised itself (parsing, limits, media type). */
 function codeOf(status: number): ErrorCode {
   if (status === 413) return 'too_large';
+  if (status === 415) return 'unsupported_media_type';
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';

@@ -76,7 +76,7 @@ describe('HTTP answers', () => {
     expect(poisoned.json()).toMatchObject({ error: { code: 'bad_request' } });
     const wrongType = await post('password=x', 'application/x-www-form-urlencoded');
     expect(wrongType.statusCode).toBe(415);
-    expect(wrongType.json()).toMatchObject({ error: { code: 'bad_request' } });
+    expect(wrongType.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
     expect(lines().filter((l) => l.level >= 50)).toEqual([]);
     expect(lines().filter((l) => l.msg === 'bad request').length).toBe(4);
   });

@@ -13,7 +13,14 @@ export const mediaCodecs: types.RtpCodecCapability[] = [
     kind: 'video',
     mimeType: 'video/H264',
     clockRate: 90000,
-    // High profile, level 5.1: what 3840×1920@30 needs.
+    // Main profile: what many hardware encoders send.
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '4d0033', 'level-asymmetry-allowed': 1 },
+  },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    // High profile (OBS, Insta360, broadcast encoders), level 5.1: what 3840×1920@30 needs.
     parameters: { 'packetization-mode': 1, 'profile-level-id': '640033', 'level-asymmetry-allowed': 1 },
   },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },

@@ -10,6 +10,7 @@ import type {
   PeerId,
   ProducerId,
   Role,
+  SourceKind,
   TransportId,
 } from '../protocol/index.js';
 import { throwNotFound } from '../errors.js';
@@ -33,6 +34,8 @@ export interface PeerOptions {
   displayName: string | undefined;
   /** "Quest Browser", "Chrome on Android"…, from the connection's user agent. */
   device: string;
+  /** How a camera arrives (a browser page unless an ingest made the peer). */
+  source?: SourceKind;
   link: PeerLink;
   log: FastifyBaseLogger;
 }
@@ -42,6 +45,7 @@ export class Peer {
   readonly role: Role;
   displayName: string | undefined;
   readonly device: string;
+  readonly source: SourceKind;
   readonly joinedAt = Date.now();
   readonly log: FastifyBaseLogger;
   /** Shown only to this peer's client: proves it is this peer when it resumes on a new connection. */
@@ -61,6 +65,7 @@ export class Peer {
     this.role = opts.role;
     this.displayName = opts.displayName;
     this.device = opts.device;
+    this.source = opts.source ?? 'browser';
     this.link = opts.link;
     this.log = opts.log;
   }

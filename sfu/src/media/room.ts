@@ -22,6 +22,7 @@ import type {
   Talkback,
   RoomId,
   RtpCapabilities,
+  SourceKind,
   RtpParameters,
   TransportId,
 } from '../protocol/index.js';
@@ -156,10 +157,16 @@ export class Room {
     this.log.info({ maxViewers: n }, 'viewer cap set');
   }
 
-  join(opts: { role: Role; displayName: string | undefined; device: string; link: PeerLink }): Peer {
+  join(opts: {
+    role: Role;
+    displayName: string | undefined;
+    device: string;
+    source?: SourceKind;
+    link: PeerLink;
+  }): Peer {
     if (this.closed) throw new ServiceError('invalid_state', 'room is closed');
     if (opts.role === 'camera' && this.camera) {
-      throw new ServiceError('camera_taken', `room ${this.id} already has a camera`);
+      throw new ServiceError('camera_taken', `room ${this.id} already has a camera (${this.camera.source})`);
     }
     if (opts.role === 'viewer' && this.viewers().length >= this.viewerCap) {
       throw new ServiceError('room_full', `room ${this.id} has its maximum of ${this.viewerCap} viewers`);

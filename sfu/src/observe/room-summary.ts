@@ -66,6 +66,7 @@ export async function summarizeRoom(room: Room): Promise<RoomSummary> {
       ? {
           ...camera.stats,
           peerId: camera.id,
+          source: camera.source,
           device: camera.device,
           live: video !== undefined,
           codec: video?.rtpParameters.codecs[0]?.mimeType,

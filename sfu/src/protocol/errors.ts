@@ -12,6 +12,9 @@ export const ErrorCode = z.enum([
   'not_found', // transport / producer / consumer id is not this peer's
   'invalid_state',
   'cannot_consume', // the viewer's device cannot decode the camera's codec
+  'unsupported_codec', // an ingest offer (WHIP) has no codec the server takes; the message names those it does
+  'unsupported_media_type', // an HTTP body of the wrong Content-Type (WHIP wants application/sdp)
+  'precondition_failed', // an HTTP If-Match that does not match the session's ETag (WHIP/WHEP)
   'unauthorized', // no token where one is needed, or a bad / expired one
   'room_full', // the room's viewer cap is reached
   'talkback_off', // the room does not allow viewers to speak now

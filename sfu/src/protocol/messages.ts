@@ -149,6 +149,10 @@ export const ViewerSummary = Figures.extend({
 });
 export type ViewerSummary = z.infer<typeof ViewerSummary>;
 
+/** How the room's camera arrives: a browser page, a WHIP client, or an RTMP / SRT push bridged by the server. */
+export const SourceKind = z.enum(['browser', 'whip', 'rtmp', 'srt']);
+export type SourceKind = z.infer<typeof SourceKind>;
+
 export const RoomSummary = z.object({
   room: RoomId,
   createdAt: z.number(),
@@ -156,6 +160,7 @@ export const RoomSummary = z.object({
   stream: StreamInfo,
   camera: Figures.extend({
     peerId: PeerId,
+    source: SourceKind,
     device: z.string(),
     live: z.boolean(),
     codec: z.string().optional(),
