@@ -5,8 +5,9 @@
 # Runs apt as root, or through passwordless sudo; otherwise it stops (exit 1) with the exact command to run.
 # Usage: install-system-deps.sh [build|test|all]
 #   build — what the offline mediasoup worker build needs (see build-mediasoup-worker.sh)
-#   test  — build + the real servers and browser the tests drive (chromium, coturn, caddy, ffmpeg), and the
-#           Docker engine, Compose v1 and debootstrap for the deployment test (see start-docker.sh)
+#   test  — build + the real servers, clients and browser the tests drive (chromium, coturn, caddy, ffmpeg,
+#           simple-whip-client), and the Docker engine, Compose v1 and debootstrap for the deployment test
+#           (see start-docker.sh)
 set -euo pipefail
 
 want=${1:-build}
@@ -33,6 +34,9 @@ declare -A why=(
   [coturn]='the real TURN server the relay tests use'
   [caddy]='the HTTPS proxy the deployment tests use'
   [ffmpeg]='makes the benchmark and test media'
+  [simple-whip-client]='a real WHIP client (GStreamer + libnice) that publishes to the service in the ingest tests'
+  [gstreamer1.0-plugins-good]='VP8 and RTP payloaders for the WHIP client'
+  [gstreamer1.0-plugins-ugly]='x264 (H264) for the WHIP client'
   [iproute2]='network namespaces and veth links for network tests'
   [procps]='process tools the tests use'
   [docker.io]='the Docker engine for the deployment test'
@@ -41,7 +45,8 @@ declare -A why=(
 )
 build_pkgs=(build-essential pkg-config ninja-build python3 libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 patchelf dpkg-dev)
-test_pkgs=(chromium chromium-driver coturn caddy ffmpeg iproute2 procps docker.io docker-compose debootstrap)
+test_pkgs=(chromium chromium-driver coturn caddy ffmpeg simple-whip-client gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-ugly iproute2 procps docker.io docker-compose debootstrap)
 
 pkgs=("${build_pkgs[@]}")
 [[ $want == test || $want == all ]] && pkgs+=("${test_pkgs[@]}")
