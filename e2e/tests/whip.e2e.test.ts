@@ -68,7 +68,7 @@ describe('WHIP from simple-whip-client', () => {
       expect([flow.frameWidth, flow.frameHeight]).toEqual([1280, 640]);
       expect(await videoCodecs(page)).toEqual(['video/H264']);
     }
-    const started = service.logs.find((l) => l.includes('WHIP publication started'));
+    const started = service.logs.find((l) => l.includes('WHIP tracks'));
     expect(started).toContain('video:video/H264');
     expect(started).toMatch(/audio:audio\/opus/i);
 
