@@ -22,6 +22,7 @@ import { answerClientError, errorHandler } from './http/error-handler.js';
 import { redactUrl } from './http/redact.js';
 import { prepareClassroom, type Classroom } from './lan/classroom.js';
 import { whipRoutes } from './ingest/whip.js';
+import { whepRoutes } from './ingest/whep.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -133,13 +134,15 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     metrics,
     resumeGraceMs: config.signaling.resumeGraceMs,
   });
-  await app.register(whipRoutes, {
+  const ingest = {
     rooms,
     tokens,
     policy: { embedded: config.embedded, roomAccess: config.rooms.access },
     turn: config.turn,
     iceTimeoutMs: config.ingest.iceTimeoutMs,
-  });
+  };
+  await app.register(whipRoutes, ingest);
+  await app.register(whepRoutes, ingest);
   await app.register(operatorRoutes, {
     tokens,
     passwordHash,

@@ -30,7 +30,7 @@ import { defaultStreamInfo } from '../protocol/index.js';
 import { ServiceError, fromMediasoup, notFound, throwNotFound } from '../errors.js';
 import { mediaCodecs } from './codecs.js';
 import { producerOptions } from './forwarding.js';
-import { RoomRouters } from './room-routers.js';
+import { RoomRouters, type Placement } from './room-routers.js';
 import { LayeredConsumers } from './layered-consumers.js';
 import type { QualityChoice } from './layers.js';
 import { Peer, type PeerLink } from './peer.js';
@@ -115,6 +115,11 @@ export class Room {
   /** The room's viewers per worker it uses, home first. */
   spread(): { worker: number; viewers: number }[] {
     return this.routers.viewersPerRouter();
+  }
+
+  /** The home worker and router, where the camera's tracks are: sinks with routers of their own pipe from here. */
+  get home(): Placement {
+    return this.routers.home;
   }
 
   get rtpCapabilities(): RtpCapabilities {
