@@ -4,10 +4,9 @@
 // mediasoup-client's RemoteSdp; the send-side attributes it does not write for an answer (direction, msid,
 // SSRCs) are set on sdp-transform's objects.
 import * as sdpTransform from 'sdp-transform';
-import { RemoteSdp } from 'mediasoup-client/handlers/sdp/RemoteSdp';
-import type { DtlsParameters, IceCandidate, IceParameters, RtpParameters } from 'mediasoup-client/types';
+import type { RtpParameters } from 'mediasoup-client/types';
 import type * as protocol from '../protocol/index.js';
-import { answerDtlsRole, forHelpers, type SessionOffer } from './sdp-offer.js';
+import { forHelpers, serverAnswer, type SessionOffer } from './sdp-offer.js';
 
 export interface PlayedTrack {
   mid: string;
@@ -23,14 +22,7 @@ export function writePlayAnswer(
   transport: protocol.Result<'createTransport'>,
   tracks: PlayedTrack[],
 ): string {
-  const remote = new RemoteSdp({
-    iceParameters: forHelpers<IceParameters>(transport.iceParameters),
-    iceCandidates: forHelpers<IceCandidate[]>(transport.iceCandidates),
-    dtlsParameters: {
-      ...forHelpers<DtlsParameters>(transport.dtlsParameters),
-      role: answerDtlsRole(offer.dtls.role),
-    },
-  });
+  const remote = serverAnswer(offer, transport);
   for (const track of tracks) {
     const section = offer.sections.find((s) => s.mid === track.mid);
     if (!section) continue;

@@ -5,18 +5,10 @@ import type * as sdpTransform from 'sdp-transform';
 import * as ortc from 'mediasoup-client/ortc';
 import * as sdpCommonUtils from 'mediasoup-client/handlers/sdp/commonUtils';
 import * as sdpUnifiedPlanUtils from 'mediasoup-client/handlers/sdp/unifiedPlanUtils';
-import { RemoteSdp } from 'mediasoup-client/handlers/sdp/RemoteSdp';
-import type {
-  DtlsParameters,
-  IceCandidate,
-  IceParameters,
-  RtpCapabilities,
-  RtpEncodingParameters,
-  RtpParameters,
-} from 'mediasoup-client/types';
+import type { RtpCapabilities, RtpEncodingParameters, RtpParameters } from 'mediasoup-client/types';
 import type * as protocol from '../protocol/index.js';
 import { ServiceError } from '../errors.js';
-import { accepted, answerDtlsRole, forHelpers, offered, readOffer, type SessionOffer } from './sdp-offer.js';
+import { accepted, forHelpers, offered, readOffer, serverAnswer, type SessionOffer } from './sdp-offer.js';
 
 export interface OfferedTrack {
   kind: 'audio' | 'video';
@@ -79,14 +71,7 @@ export function readPublishOffer(sdp: string, routerCapabilities: protocol.RtpCa
 
 /** The SDP answer: ICE-lite, the transport's candidates and fingerprint, each section's chosen codec. */
 export function writeAnswer(offer: PublishOffer, transport: protocol.Result<'createTransport'>): string {
-  const remote = new RemoteSdp({
-    iceParameters: forHelpers<IceParameters>(transport.iceParameters),
-    iceCandidates: forHelpers<IceCandidate[]>(transport.iceCandidates),
-    dtlsParameters: {
-      ...forHelpers<DtlsParameters>(transport.dtlsParameters),
-      role: answerDtlsRole(offer.dtls.role),
-    },
-  });
+  const remote = serverAnswer(offer, transport);
   for (const track of offer.tracks) {
     remote.send({
       offerMediaObject: track.media,

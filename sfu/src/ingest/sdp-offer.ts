@@ -3,7 +3,9 @@
 // The server is always the answerer, an ICE-lite agent, and needs bundle and rtcp-mux (RFC 9725, 4.2).
 import * as sdpTransform from 'sdp-transform';
 import * as sdpCommonUtils from 'mediasoup-client/handlers/sdp/commonUtils';
-import type { DtlsParameters, RtpCapabilities } from 'mediasoup-client/types';
+import { RemoteSdp } from 'mediasoup-client/handlers/sdp/RemoteSdp';
+import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities } from 'mediasoup-client/types';
+import type * as protocol from '../protocol/index.js';
 import { ServiceError } from '../errors.js';
 
 // The server's own values (its router's capabilities, its transport's ICE and DTLS parameters) in the types of
@@ -82,6 +84,21 @@ export function readOffer(sdp: string, way: 'publish' | 'play'): SessionOffer {
 /** The server's DTLS role: the other side of the client's (RFC 8842: an answer to actpass is active). */
 export function answerDtlsRole(client: DtlsParameters['role']): 'client' | 'server' {
   return client === 'client' ? 'server' : 'client';
+}
+
+/** The answer being written: ICE-lite, the server transport's credentials, candidates and fingerprint. */
+export function serverAnswer(
+  offer: Pick<SessionOffer, 'dtls'>,
+  transport: protocol.Result<'createTransport'>,
+): RemoteSdp {
+  return new RemoteSdp({
+    iceParameters: forHelpers<IceParameters>(transport.iceParameters),
+    iceCandidates: forHelpers<IceCandidate[]>(transport.iceCandidates),
+    dtlsParameters: {
+      ...forHelpers<DtlsParameters>(transport.dtlsParameters),
+      role: answerDtlsRole(offer.dtls.role),
+    },
+  });
 }
 
 /** The client's role as mediasoup's `connect` wants it (the remote side's). */
