@@ -9,6 +9,7 @@ import { launchBrowser, newPage } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
 import { startCamera } from '../support/camera.js';
 import { waitForMediaFlow } from '../support/webrtc.js';
+import { pipelines, startWhipClient } from '../support/whip-client.js';
 import { hashPassword } from '../../sfu/src/auth/password.js';
 import { readQr } from '../../sfu/src/test-support/qr.js';
 
@@ -67,6 +68,7 @@ describe('operator dashboard', () => {
     await expect.poll(() => row(ROOM).locator('td').nth(1).textContent(), { timeout: 5000 }).toBe('live');
     await expect.poll(() => row(ROOM).getByTestId('viewer-count').textContent(), { timeout: 5000 }).toBe('2');
     const detail = dashboard.getByTestId('room-detail');
+    expect(await detail.getByTestId('camera-source').textContent()).toBe('camera page');
     await expect
       .poll(async () => (await detail.getByTestId('viewer-bitrate').allTextContents()).map(parseFloat), {
         timeout: 5000,
@@ -129,5 +131,24 @@ describe('operator dashboard', () => {
       .toBe('waiting');
     await row('e2e-created').waitFor();
     expect(await metric('inclubit_rooms')).toBe(2);
+
+    // The same card gives an encoder what it needs: a WHIP client publishes with just those two values.
+    const whipUrl = (await dashboard.getByTestId('whip-url').textContent())!;
+    expect(whipUrl).toBe(`${service.url}/whip/e2e-created`);
+    expect(await dashboard.getByTestId('whep-url').textContent()).toBe(`${service.url}/whep/e2e-created`);
+    const encoder = await startWhipClient({
+      url: whipUrl,
+      token: (await dashboard.getByTestId('whip-token').textContent())!,
+      ...pipelines('h264-high', 640, 320),
+    });
+    try {
+      await waitForMediaFlow(page, 'viewer of the encoder');
+      await row('e2e-created').click();
+      const detail = dashboard.getByTestId('room-detail');
+      await expect.poll(() => detail.getAttribute('data-room')).toBe('e2e-created');
+      await expect.poll(() => detail.getByTestId('camera-source').textContent()).toBe('WHIP encoder');
+    } finally {
+      await encoder.stop();
+    }
   });
 });

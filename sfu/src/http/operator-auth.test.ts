@@ -64,6 +64,11 @@ describe('operator API', () => {
     expect(await viewer.expectError('join', { room: 'biology-2', role: 'viewer' })).toBeUndefined();
     await viewer.close();
     const cameraToken = new URL(links.camera).searchParams.get('t')!;
+    // An encoder gets the same camera token, and the room's WHIP and WHEP URLs on the same origin.
+    expect(links.cameraToken).toBe(cameraToken);
+    expect(new URL(links.whip).pathname).toBe('/whip/biology-2');
+    expect(new URL(links.whep).pathname).toBe('/whep/biology-2');
+    expect(new URL(links.whip).origin).toBe(new URL(links.camera).origin);
     expect(
       TokenInfo.parse((await stage.service.app.inject(`/api/token?token=${cameraToken}`)).json()),
     ).toMatchObject({

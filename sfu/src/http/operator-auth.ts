@@ -111,6 +111,9 @@ export async function joinLinks(
     room,
     camera: `${origin}/camera/${room}?t=${camera.token}`,
     viewer: `${origin}/watch/${room}?t=${viewer.token}`,
+    whip: `${origin}/whip/${room}`,
+    whep: `${origin}/whep/${room}`,
+    cameraToken: camera.token,
     expiresAt: Math.min(camera.expiresAt, viewer.expiresAt),
   };
 }

@@ -15,7 +15,10 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export const IssuedToken = z.object({ token: z.string().min(1), expiresAt: z.number() });
 export type IssuedToken = z.infer<typeof IssuedToken>;
 
-/** POST /api/links (operator) → JoinLinks: a camera and a viewer link for a room, each with its token. */
+/**
+ * POST /api/links (operator) → JoinLinks: a camera and a viewer link for a room, each with its token; and for
+ * encoders and other players, the room's WHIP and WHEP URLs with the camera token an encoder sends as Bearer.
+ */
 export const LinksRequest = z.object({ room: RoomId });
 export type LinksRequest = z.infer<typeof LinksRequest>;
 
@@ -23,6 +26,9 @@ export const JoinLinks = z.object({
   room: RoomId,
   camera: z.url(),
   viewer: z.url(),
+  whip: z.url(),
+  whep: z.url(),
+  cameraToken: z.string().min(1),
   expiresAt: z.number(),
 });
 export type JoinLinks = z.infer<typeof JoinLinks>;

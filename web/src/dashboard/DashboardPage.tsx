@@ -1,5 +1,5 @@
 import { useCallback, useState, type FormEvent } from 'react';
-import { RoomId, type RoomSummary } from '@inclubit/sfu/protocol';
+import { RoomId, type RoomSummary, type SourceKind } from '@inclubit/sfu/protocol';
 import { RequestError } from '../lib/errors';
 import { createLinks, forgetToken, login, logout, storedToken, type JoinLinks } from './operator-api';
 import { useRooms } from './useRooms';
@@ -7,6 +7,12 @@ import { Chart } from './Chart';
 import { LinksCard } from './LinksCard';
 import type { SignalingClient } from '../lib/signaling';
 
+const sourceNames: Record<SourceKind, string> = {
+  browser: 'camera page',
+  whip: 'WHIP encoder',
+  rtmp: 'RTMP',
+  srt: 'SRT',
+};
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbps`;
 const uptime = (since: number) => {
   const s = Math.floor((Date.now() - since) / 1000);
@@ -62,6 +68,8 @@ function RoomDetail({
       <dl className="figures">
         <dt>Camera</dt>
         <dd data-testid="camera-state">{c?.live ? 'live' : 'offline'}</dd>
+        <dt>Source</dt>
+        <dd data-testid="camera-source">{c ? sourceNames[c.source] : '–'}</dd>
         <dt>Codec</dt>
         <dd>{c?.codec?.split('/')[1] ?? '–'}</dd>
         <dt>Resolution</dt>

@@ -2,9 +2,20 @@ import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import type { JoinLinks } from './operator-api';
 
+function useCopy(text: string): [boolean, () => void] {
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    navigator.clipboard.writeText(text).then(
+      () => setCopied(true),
+      (e: unknown) => console.warn('copy failed', e),
+    );
+  };
+  return [copied, copy];
+}
+
 function Link({ label, url }: { label: string; url: string }) {
   const [qr, setQr] = useState<string>();
-  const [copied, setCopied] = useState(false);
+  const [copied, copy] = useCopy(url);
   useEffect(() => {
     let cancelled = false;
     // The standard 4-module quiet zone: phone and headset cameras need it to find the code.
@@ -16,12 +27,6 @@ function Link({ label, url }: { label: string; url: string }) {
       cancelled = true;
     };
   }, [url]);
-  const copy = () => {
-    navigator.clipboard.writeText(url).then(
-      () => setCopied(true),
-      (e: unknown) => console.warn('copy failed', e),
-    );
-  };
   return (
     <figure className="join-link" data-testid={`${label.toLowerCase()}-link`}>
       {qr && <img src={qr} alt={`QR code of the ${label.toLowerCase()} link`} width={300} height={300} />}
@@ -33,6 +38,22 @@ function Link({ label, url }: { label: string; url: string }) {
         </button>
       </figcaption>
     </figure>
+  );
+}
+
+/** A value an encoder's settings want typed or pasted (no QR code: nobody scans it). */
+function Field({ label, value, testId }: { label: string; value: string; testId: string }) {
+  const [copied, copy] = useCopy(value);
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <code data-testid={testId}>{value}</code>
+        <button type="button" onClick={copy}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </dd>
+    </>
   );
 }
 
@@ -49,6 +70,12 @@ export function LinksCard({ links }: { links: JoinLinks }) {
       <p className="hint">
         Valid until {new Date(links.expiresAt).toLocaleString()}. Scan with a headset or phone.
       </p>
+      <h4>Encoder or other player</h4>
+      <dl className="ingest" data-testid="ingest">
+        <Field label="WHIP URL (OBS: Service WHIP, Server)" value={links.whip} testId="whip-url" />
+        <Field label="Bearer token" value={links.cameraToken} testId="whip-token" />
+        <Field label="WHEP URL (players)" value={links.whep} testId="whep-url" />
+      </dl>
     </section>
   );
 }
