@@ -15,6 +15,9 @@ export interface WhipClient {
   stop(): Promise<void>;
   /** SIGKILL: gone without a word, like a crashed encoder. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: an encoder that freezes (nothing sent, not even ICE checks) and then carries on. */
+  freeze(): void;
+  thaw(): void;
 }
 
 export type VideoCodec = 'h264-high' | 'vp8';
@@ -85,6 +88,14 @@ export async function startWhipClient(opts: {
         resolve();
       });
       child.kill(signal);
+      child.kill('SIGCONT'); // a frozen client must run to act on the signal
     });
-  return { logs, resource, stop: () => ended('SIGTERM'), kill: () => ended('SIGKILL') };
+  return {
+    logs,
+    resource,
+    stop: () => ended('SIGTERM'),
+    kill: () => ended('SIGKILL'),
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
+  };
 }

@@ -160,3 +160,21 @@ describe('bad WHIP requests', () => {
     expect(service.logs.filter((l) => l.includes('WHIP publication started'))).toHaveLength(3);
   });
 });
+
+describe('a WHIP source that stalls', () => {
+  it('leaves the viewers waiting for the camera within a few seconds, and live again when it flows', async () => {
+    const client = clients.at(-1)!;
+    for (const [i, page] of viewers.entries())
+      await waitForMediaFlow(page, `viewer ${i + 1} before the stall`);
+    const frozenAt = Date.now();
+    client.freeze();
+    for (const page of viewers) await expect.poll(() => phase(page), { timeout: 5000 }).toBe('waiting');
+    console.log(`[stall] viewers waiting ${Date.now() - frozenAt} ms after the encoder froze`);
+    expect(service.logs.some((l) => l.includes('camera picture stalled'))).toBe(true);
+    client.thaw();
+    for (const [i, page] of viewers.entries()) {
+      await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('live');
+      await waitForMediaFlow(page, `viewer ${i + 1} after the stall`);
+    }
+  });
+});

@@ -34,6 +34,7 @@ import { RoomRouters, type Placement } from './room-routers.js';
 import { LayeredConsumers } from './layered-consumers.js';
 import type { QualityChoice } from './layers.js';
 import { Peer, type PeerLink } from './peer.js';
+import { StallWatch } from './stall-watch.js';
 import { TalkbackRules, producerInfo, type Track } from './talkback.js';
 import type { MediaWorker } from './worker-pool.js';
 
@@ -61,6 +62,8 @@ export class Room {
   private holds = 0;
   private viewerCap: number;
   private streamInfo: StreamInfo = defaultStreamInfo;
+  /** The camera's video, watched for a picture that stops arriving while the camera stays. */
+  private stall: StallWatch | undefined;
   private readonly rules: TalkbackRules;
   private emptyTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -236,6 +239,28 @@ export class Room {
     return this.streamInfo;
   }
 
+  /** The camera is there, but its picture stopped arriving (see StallWatch). */
+  get cameraStalled(): boolean {
+    return this.stall?.stalled ?? false;
+  }
+
+  private watchStalls(peer: Peer, producer: types.Producer): void {
+    const tell = (stalled: boolean) => {
+      for (const viewer of this.viewers()) viewer.notify({ event: 'cameraStalled', data: { stalled } });
+    };
+    const watch = (this.stall = StallWatch.of(producer, (stalled) => {
+      const msg = stalled ? 'camera picture stalled' : 'camera picture flows again';
+      peer.log.info({ producerId: producer.id }, msg);
+      tell(stalled);
+    }));
+    producer.observer.once('close', () => {
+      if (this.stall !== watch) return;
+      this.stall = undefined;
+      // The next camera starts unstalled; the track's end itself is told as consumerClosed.
+      if (watch.stalled) tell(false);
+    });
+  }
+
   setStream(peer: Peer, info: StreamInfo): void {
     if (peer.role !== 'camera') throw new ServiceError('forbidden', 'only the camera describes the stream');
     this.streamInfo = info;
@@ -322,6 +347,7 @@ export class Room {
       }),
     );
     peer.addProducer(producer);
+    if (peer.role === 'camera' && producer.kind === 'video') this.watchStalls(peer, producer);
     const info = producerInfo(peer, producer);
     peer.log.info(
       { ...info, codec: producer.rtpParameters.codecs[0]?.mimeType },

@@ -185,6 +185,8 @@ export const methods = {
       /** What this peer should consume now: the camera's tracks, and talkback it may hear. */
       producers: z.array(ProducerInfo),
       stream: StreamInfo,
+      /** The camera's picture has stopped arriving (see the `cameraStalled` event). */
+      cameraStalled: z.boolean(),
       talkback: Talkback,
       /** TURN servers to use, with credentials valid for this peer for a few hours; empty without TURN. */
       iceServers: z.array(IceServer),
@@ -204,6 +206,7 @@ export const methods = {
       role: Role,
       producers: z.array(ProducerInfo),
       stream: StreamInfo,
+      cameraStalled: z.boolean(),
       talkback: Talkback,
       /** The peer's consumers still open, so the page can drop any it no longer has. */
       consumerIds: z.array(ConsumerId),
@@ -298,6 +301,11 @@ export const events = {
   producerAdded: ProducerInfo,
   consumerClosed: z.object({ consumerId: ConsumerId }),
   streamChanged: StreamInfo,
+  /**
+   * Viewers: the camera is there but its picture stopped arriving (`stalled: true`, a few seconds after the
+   * last packet), or flows again. Pages show "waiting for the camera" meanwhile.
+   */
+  cameraStalled: z.object({ stalled: z.boolean() }),
   /** A layered video track this viewer receives changed layer (the bandwidth estimate, or its own choice). */
   layersChanged: Layers,
   talkbackChanged: Talkback,

@@ -50,6 +50,7 @@ describe('resume', () => {
         { producerId: camera.producerId, kind: 'video', peerId: camera.joined.peerId, source: 'camera' },
       ],
       stream: viewer.joined.stream,
+      cameraStalled: false,
       talkback: viewer.joined.talkback,
       consumerIds: [viewer.consumerId],
     });

@@ -80,6 +80,7 @@ export class SignalingSession {
         routerRtpCapabilities: room.rtpCapabilities,
         producers: room.producersFor(peer),
         stream: room.stream,
+        cameraStalled: room.cameraStalled,
         talkback: room.talkback,
         iceServers: this.opts.iceServersFor(peer.id),
         resumeToken: peer.resumeToken,
@@ -109,6 +110,7 @@ export class SignalingSession {
       role: peer.role,
       producers: room.producersFor(peer),
       stream: room.stream,
+      cameraStalled: room.cameraStalled,
       talkback: room.talkback,
       consumerIds: peer.listConsumers().map((c) => c.id as ConsumerId),
     };

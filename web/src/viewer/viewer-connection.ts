@@ -36,6 +36,8 @@ export class ViewerConnection {
   private device: types.Device | undefined;
   private iceServers: IceServer[] = [];
   private stream: StreamInfo = defaultStreamInfo;
+  /** The camera is there but its picture stopped arriving: shown as waiting, its tracks kept. */
+  private stalled = false;
   private readonly voice: ViewerVoice;
   /** Sent with every (re)join; a new name is also sent at once. */
   private readonly joinParams: Params<'join'>;
@@ -140,11 +142,16 @@ export class ViewerConnection {
       this.stream = stream;
       this.emitTracks();
     });
+    signaling.on('cameraStalled', ({ stalled }) => {
+      this.stalled = stalled;
+      this.emitTracks();
+    });
   }
 
   private async joined(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
     performance.mark('inclubit:joined');
     this.stream = joined.stream;
+    this.stalled = joined.cameraStalled;
     this.iceServers = joined.iceServers;
     this.voice.joined(joined.talkback);
     // Before consuming: the server applies it to the tracks this peer receives from now on.
@@ -162,6 +169,7 @@ export class ViewerConnection {
   /** Back on a new connection as the same peer: catch up with what happened while away. */
   private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
     this.stream = resumed.stream;
+    this.stalled = resumed.cameraStalled;
     this.voice.resumed(resumed.talkback);
     this.emitTracks();
     await this.receiver.resumed(signaling, resumed.producers, resumed.consumerIds);
@@ -192,7 +200,7 @@ export class ViewerConnection {
 
   private emitTracks(): void {
     const tracks = this.tracks();
-    const live = tracks.some((t) => t.kind === 'video');
+    const live = tracks.some((t) => t.kind === 'video') && !this.stalled;
     this.onChange({ phase: live ? 'live' : 'waiting', tracks, stream: this.stream });
   }
 }
