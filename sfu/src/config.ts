@@ -72,6 +72,8 @@ export const schema = z.object({
   ROOM_MAX_VIEWERS: positiveInt.default(200),
   KEYFRAME_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   ROOM_VIEWERS_PER_WORKER: positiveInt.default(100),
+  // A camera whose video sends nothing this long (while connected) is shown to viewers as stalled; 0: never.
+  CAMERA_STALL_MS: z.coerce.number().int().min(0).default(2000),
   LINK_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
   OPERATOR_TOKEN_TTL_S: positiveInt.default(3600),
   OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -124,6 +126,8 @@ export interface Config {
     keyFrameMinIntervalMs: number;
     /** A room's viewers one worker takes before the room spreads to the next worker. */
     viewersPerWorker: number;
+    /** A connected camera's video silent this long counts as stalled (viewers wait); 0 = not watched. */
+    cameraStallMs: number;
   };
   signaling: {
     maxMessageBytes: number;
@@ -243,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
       maxViewers: e.ROOM_MAX_VIEWERS,
       keyFrameMinIntervalMs: e.KEYFRAME_MIN_INTERVAL_MS,
       viewersPerWorker: e.ROOM_VIEWERS_PER_WORKER,
+      cameraStallMs: e.CAMERA_STALL_MS,
     },
     signaling: {
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,

@@ -88,6 +88,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     maxViewers: config.rooms.maxViewers,
     keyFrameMinIntervalMs: config.rooms.keyFrameMinIntervalMs,
     viewersPerWorker: config.rooms.viewersPerWorker,
+    cameraStallMs: config.rooms.cameraStallMs,
   });
   const tokens = new Tokens(classroom?.tokenSecret ?? config.auth.tokenSecret);
   const metrics = new Metrics(pool, rooms);

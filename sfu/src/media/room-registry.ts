@@ -17,6 +17,7 @@ export class RoomRegistry {
       maxViewers: number;
       keyFrameMinIntervalMs: number;
       viewersPerWorker: number;
+      cameraStallMs: number;
     },
   ) {}
 
@@ -64,6 +65,7 @@ export class RoomRegistry {
         keyFrameMinIntervalMs: this.opts.keyFrameMinIntervalMs,
         workers: () => this.pool.all(),
         viewersPerWorker: this.opts.viewersPerWorker,
+        cameraStallMs: this.opts.cameraStallMs,
         onClose: (room) => {
           if (this.rooms.get(id) === room) this.rooms.delete(id);
         },

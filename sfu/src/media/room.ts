@@ -50,6 +50,8 @@ export interface RoomOptions {
   /** The pool's workers, for spreading a large room; and how many viewers one worker takes first. */
   workers: () => readonly MediaWorker[];
   viewersPerWorker: number;
+  /** A connected camera's video silent this long is stalled (viewers wait); 0: not watched. */
+  cameraStallMs: number;
   onClose: (room: Room) => void;
 }
 
@@ -248,7 +250,9 @@ export class Room {
     const tell = (stalled: boolean) => {
       for (const viewer of this.viewers()) viewer.notify({ event: 'cameraStalled', data: { stalled } });
     };
-    const watch = (this.stall = StallWatch.of(producer, (stalled) => {
+    const stallMs = this.opts.cameraStallMs;
+    const timing = { stallMs, intervalMs: Math.min(500, Math.ceil(stallMs / 4)) };
+    const watch = (this.stall = StallWatch.of(producer, timing, (stalled) => {
       const msg = stalled ? 'camera picture stalled' : 'camera picture flows again';
       peer.log.info({ producerId: producer.id }, msg);
       tell(stalled);
@@ -347,7 +351,8 @@ export class Room {
       }),
     );
     peer.addProducer(producer);
-    if (peer.role === 'camera' && producer.kind === 'video') this.watchStalls(peer, producer);
+    if (peer.role === 'camera' && producer.kind === 'video' && this.opts.cameraStallMs > 0)
+      this.watchStalls(peer, producer);
     const info = producerInfo(peer, producer);
     peer.log.info(
       { ...info, codec: producer.rtpParameters.codecs[0]?.mimeType },

@@ -12,8 +12,6 @@ export interface StallWatchOptions {
   stallMs: number;
 }
 
-export const stallDefaults: StallWatchOptions = { intervalMs: 500, stallMs: 2000 };
-
 export class StallWatch {
   private bytes = 0;
   private grewAt = 0;
@@ -23,7 +21,7 @@ export class StallWatch {
   constructor(
     private readonly readBytes: () => Promise<number>,
     private readonly onChange: (stalled: boolean) => void,
-    private readonly opts: StallWatchOptions = stallDefaults,
+    private readonly opts: StallWatchOptions,
   ) {
     this.timer = setInterval(() => void this.check().catch(() => undefined), opts.intervalMs);
   }
@@ -31,8 +29,8 @@ export class StallWatch {
   /** Watches a producer until it closes. */
   static of(
     producer: types.Producer,
+    opts: StallWatchOptions,
     onChange: (stalled: boolean) => void,
-    opts = stallDefaults,
   ): StallWatch {
     const watch = new StallWatch(
       async () => (await producer.getStats()).reduce((sum, s) => sum + s.byteCount, 0),

@@ -9,7 +9,9 @@ import type { TestClient } from '../test-support/ws-client.js';
 
 const SECRET = 'operator-test-secret-long-enough-0123456789';
 const room = 'geography' as RoomId;
-const stage = stagePerTest({ TOKEN_SECRET: SECRET, DASHBOARD_INTERVAL_MS: '100' });
+// The camera stall watch reads producer stats too; off here, so the getStats calls counted below are the
+// dashboards' alone.
+const stage = stagePerTest({ TOKEN_SECRET: SECRET, DASHBOARD_INTERVAL_MS: '100', CAMERA_STALL_MS: '0' });
 const quest3 =
   'Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 OculusBrowser/35.0 Chrome/130 VR Safari/537.36';
 const connect = (grant?: Grant) =>
