@@ -120,7 +120,9 @@ export class WhepSession extends HttpSession {
     }
     // Paused until the player can receive, so the first keyframe is not sent into the void.
     this.transport.on('dtlsstatechange', (state) => {
-      if (state === 'connected') for (const c of consumers) void c.resume();
+      if (state !== 'connected') return;
+      // A consumer closed meanwhile (the camera left) cannot resume; that ends the session anyway.
+      for (const c of consumers) c.resume().catch(() => undefined);
     });
     return writePlayAnswer(this.play, transport, tracks);
   }

@@ -26,8 +26,9 @@ export async function pipeInto(
       rtpParameters: consumer.rtpParameters,
       paused: consumer.producerPaused,
     });
-    consumer.on('producerpause', () => void copy.pause());
-    consumer.on('producerresume', () => void copy.resume());
+    // The copy may be closing with its router as the original pauses: nothing left to follow then.
+    consumer.on('producerpause', () => void copy.pause().catch(() => undefined));
+    consumer.on('producerresume', () => void copy.resume().catch(() => undefined));
     consumer.observer.once('close', () => copy.close());
     return copy;
   } catch (error) {
