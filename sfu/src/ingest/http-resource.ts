@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { RoomId } from '../protocol/index.js';
 import { iceServersFor, type TurnOptions } from '../auth/turn.js';
 import { ServiceError } from '../errors.js';
+import { authorizeJoin, type AccessPolicy } from '../auth/access.js';
+import type { Tokens } from '../auth/tokens.js';
 import type { HttpSession } from './http-session.js';
 import { iceServerLinks } from './sdp-frag.js';
 
@@ -44,6 +46,22 @@ export function bearer(req: FastifyRequest): string | undefined {
   if (!match) throw new ServiceError('unauthorized', 'Authorization must be "Bearer <token>"');
   return match[1];
 }
+
+/** The request's bearer token checked against the room's rules for `role` (401/403 as for a page's join). */
+export async function authorize(
+  req: FastifyRequest,
+  auth: { tokens: Tokens; policy: AccessPolicy },
+  room: RoomId,
+  role: 'camera' | 'viewer',
+): Promise<void> {
+  const token = bearer(req);
+  const grant = token === undefined ? undefined : await auth.tokens.verify(token);
+  authorizeJoin(auth.policy, grant, room, role);
+}
+
+/** How the dashboard names the session's device: "WHIP · <user agent>". */
+export const deviceOf = (req: FastifyRequest, kind: string, fallback: string): string =>
+  `${kind} · ${req.headers['user-agent'] ?? fallback}`.slice(0, 120);
 
 function body(req: FastifyRequest, type: string): string {
   const given = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();

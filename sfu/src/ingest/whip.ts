@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { Projection } from '../protocol/index.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { Tokens } from '../auth/tokens.js';
-import { authorizeJoin, type AccessPolicy } from '../auth/access.js';
+import type { AccessPolicy } from '../auth/access.js';
 import type { TurnOptions } from '../auth/turn.js';
-import { bearer, parse, sdpResource } from './http-resource.js';
+import { authorize, deviceOf, parse, sdpResource } from './http-resource.js';
 import { readPublishOffer } from './publish-offer.js';
 import { WhipSession } from './whip-session.js';
 
@@ -33,16 +33,14 @@ export const whipRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, op
     turn: opts.turn,
     create: async ({ req, room: roomId, offer, onEnd }) => {
       const query = parse(PublishQuery, req.query, 'query');
-      const token = bearer(req);
-      const grant = token === undefined ? undefined : await opts.tokens.verify(token);
-      authorizeJoin(opts.policy, grant, roomId, 'camera');
+      await authorize(req, opts, roomId, 'camera');
       const room = await opts.rooms.acquire(roomId);
       try {
         return await WhipSession.start({
           room,
           offer: readPublishOffer(offer, room.rtpCapabilities),
           stream: query.projection && { projection: query.projection, swapEyes: query.swapEyes ?? false },
-          device: `WHIP · ${req.headers['user-agent'] ?? 'encoder'}`.slice(0, 120),
+          device: deviceOf(req, 'WHIP', 'encoder'),
           iceTimeoutMs: opts.iceTimeoutMs,
           onEnd,
         });
