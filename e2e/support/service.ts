@@ -29,6 +29,8 @@ export async function startService(
       LOG_LEVEL: 'info',
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-e2e-')),
       RTC_PORT: '0', // any free port, so services of different tests never collide
+      RTMP_PORT: '0',
+      SRT_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

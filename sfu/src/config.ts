@@ -54,6 +54,17 @@ export const schema = z.object({
   DASHBOARD_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   // A WHIP (or WHEP) session whose ICE has not connected, or has been disconnected, this long is ended.
   INGEST_ICE_TIMEOUT_MS: positiveInt.default(15_000),
+  // RTMP ingest (rtmp://HOST:RTMP_PORT/live/<room>/<key>): a port (0: any free one), or off.
+  RTMP_PORT: z.union([z.literal('off'), port]).default(1935),
+  // Where RTMP (and SRT) ingest listen; empty: the same address as HTTP (HOST).
+  INGEST_HOST: z.string().min(1).optional(),
+  // SRT ingest (srt://HOST:SRT_PORT?streamid=<room>:<key>), UDP: a port (0: any free one), or off.
+  SRT_PORT: z.union([z.literal('off'), port]).default(8890),
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  FFPROBE_PATH: z.string().min(1).default('ffprobe'),
+  SRT_LIVE_TRANSMIT_PATH: z.string().min(1).default('srt-live-transmit'),
+  // The bitrate of a picture the ingest bridge re-encodes (a source with B-frames or not in H264), kbit/s.
+  INGEST_REENCODE_KBPS: z.coerce.number().int().min(200).max(100_000).default(8000),
   ALLOWED_ORIGINS: list.optional(),
   // Names (besides PUBLIC_URL's, localhost and this machine's addresses) that requests may carry as Host.
   ALLOWED_HOSTS: list.optional(),
@@ -156,6 +167,16 @@ export interface Config {
   ingest: {
     /** A WHIP/WHEP session that has no ICE connection this long (never had, or lost it) is ended. */
     iceTimeoutMs: number;
+    /** RTMP's port (0: any free one); undefined: no RTMP ingest. */
+    rtmpPort: number | undefined;
+    /** SRT's UDP port (0: any free one); undefined: no SRT ingest. */
+    srtPort: number | undefined;
+    /** The address RTMP and SRT listen on. */
+    host: string;
+    ffmpeg: string;
+    ffprobe: string;
+    srtLiveTransmit: string;
+    reencodeKbps: number;
   };
   /** Single process on a loopback address without a token secret: the frictionless local default. */
   embedded: boolean;
@@ -277,7 +298,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
             credentialTtlS: e.TURN_CREDENTIAL_TTL_S,
           }
         : undefined,
-    ingest: { iceTimeoutMs: e.INGEST_ICE_TIMEOUT_MS },
+    ingest: {
+      iceTimeoutMs: e.INGEST_ICE_TIMEOUT_MS,
+      rtmpPort: e.RTMP_PORT === 'off' ? undefined : e.RTMP_PORT,
+      srtPort: e.SRT_PORT === 'off' ? undefined : e.SRT_PORT,
+      host: e.INGEST_HOST ?? host,
+      ffmpeg: e.FFMPEG_PATH,
+      ffprobe: e.FFPROBE_PATH,
+      srtLiveTransmit: e.SRT_LIVE_TRANSMIT_PATH,
+      reencodeKbps: e.INGEST_REENCODE_KBPS,
+    },
     embedded,
   };
 }

@@ -26,6 +26,13 @@ async function build(): Promise<Service> {
   try {
     return await buildServer(config);
   } catch (error) {
+    if (inUse(error)) {
+      // The only ports taken while building are the ingest's (HTTP listens later).
+      const { rtmpPort, srtPort, host } = config.ingest;
+      fatal(
+        `RTMP_PORT (${rtmpPort ?? 'off'}) or SRT_PORT (${srtPort ?? 'off'}) on ${host} is already in use; set a free port or off`,
+      );
+    }
     // mediasoup reports a taken WebRTC port in its message, not as an errno code.
     if (error instanceof Error && /address already in use|EADDRINUSE/i.test(error.message))
       fatal(
@@ -34,7 +41,7 @@ async function build(): Promise<Service> {
     throw error;
   }
 }
-const { app, tokens, classroom } = await build();
+const { app, tokens, classroom, ingestLinks } = await build();
 try {
   await app.listen({
     port: config.http.port,
@@ -57,7 +64,7 @@ const lanBases = classroom?.addresses.map((a) => `https://${a}:${port}`) ?? [];
 const base = config.http.publicUrl ?? lanBases[0] ?? `http://localhost:${port}`;
 // Ready-made links for a first try; those with a token are shown on the terminal only, never logged.
 const room = 'demo' as RoomId;
-const demo = await joinLinks(tokens, base, room, config.auth.linkTokenTtlS);
+const demo = await joinLinks(tokens, base, room, config.auth.linkTokenTtlS, ingestLinks);
 const operator = await tokens.issue({ role: 'operator' }, config.auth.operatorTokenTtlS);
 const rtcPorts =
   config.mediasoup.rtcPort === 0

@@ -10,7 +10,7 @@ import { RoomRegistry } from './media/room-registry.js';
 import { signalingRoutes } from './signaling/socket.js';
 import { healthRoutes } from './http/health.js';
 import { webAppRoutes } from './http/web-app.js';
-import { operatorRoutes } from './http/operator-auth.js';
+import { operatorRoutes, type IngestLinks } from './http/operator-auth.js';
 import { Tokens } from './auth/tokens.js';
 import { operatorPasswordHash } from './auth/password.js';
 import { Metrics } from './observe/metrics.js';
@@ -23,6 +23,9 @@ import { redactUrl } from './http/redact.js';
 import { prepareClassroom, type Classroom } from './lan/classroom.js';
 import { whipRoutes } from './ingest/whip.js';
 import { whepRoutes } from './ingest/whep.js';
+import { IngestKeys } from './ingest/ingest-keys.js';
+import { RtmpIngest } from './ingest/rtmp-ingest.js';
+import { SrtIngest } from './ingest/srt-ingest.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -33,6 +36,11 @@ export interface Service {
   watcher: RoomWatcher;
   /** Classroom mode's certificate and addresses; undefined otherwise. */
   classroom: Classroom | undefined;
+  /** The RTMP listener; undefined with RTMP_PORT=off. */
+  rtmp: RtmpIngest | undefined;
+  /** The SRT listener; undefined with SRT_PORT=off. */
+  srt: SrtIngest | undefined;
+  ingestLinks: IngestLinks;
 }
 
 export interface BuildOptions {
@@ -144,13 +152,44 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   };
   await app.register(whipRoutes, ingest);
   await app.register(whepRoutes, ingest);
+  const ingestKeys = await IngestKeys.open(config.auth.dataDir);
+  const rtmp =
+    config.ingest.rtmpPort === undefined
+      ? undefined
+      : await RtmpIngest.start({
+          host: config.ingest.host,
+          port: config.ingest.rtmpPort,
+          rooms,
+          keys: ingestKeys,
+          log: app.log,
+          ffmpeg: config.ingest.ffmpeg,
+          reencodeKbps: config.ingest.reencodeKbps,
+        });
+  if (rtmp) app.addHook('onClose', () => rtmp.close());
+  const srt =
+    config.ingest.srtPort === undefined
+      ? undefined
+      : await SrtIngest.start({
+          host: config.ingest.host,
+          port: config.ingest.srtPort,
+          rooms,
+          keys: ingestKeys,
+          log: app.log,
+          ffmpeg: config.ingest.ffmpeg,
+          ffprobe: config.ingest.ffprobe,
+          srtLiveTransmit: config.ingest.srtLiveTransmit,
+          reencodeKbps: config.ingest.reencodeKbps,
+        });
+  if (srt) app.addHook('onClose', () => srt.close());
+  const ingestLinks = { keys: ingestKeys, rtmpPort: rtmp?.port, srtPort: srt?.port };
   await app.register(operatorRoutes, {
     tokens,
+    ingest: ingestLinks,
     passwordHash,
     publicUrl: config.http.publicUrl,
     linkTokenTtlS: config.auth.linkTokenTtlS,
     operatorTokenTtlS: config.auth.operatorTokenTtlS,
   });
   await app.register(webAppRoutes, { dir: config.webDistDir, caCert: classroom?.certificate.caCert });
-  return { app, pool, rooms, tokens, metrics, watcher, classroom };
+  return { app, pool, rooms, tokens, metrics, watcher, classroom, rtmp, srt, ingestLinks };
 }

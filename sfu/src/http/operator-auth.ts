@@ -12,9 +12,18 @@ import {
 import { ServiceError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
+import type { IngestKeys } from '../ingest/ingest-keys.js';
+
+/** What the links need of RTMP and SRT ingest: the rooms' stream keys, and their ports (undefined: off). */
+export interface IngestLinks {
+  keys: IngestKeys;
+  rtmpPort: number | undefined;
+  srtPort: number | undefined;
+}
 
 export interface OperatorRoutesOptions {
   tokens: Tokens;
+  ingest: IngestLinks;
   passwordHash: string;
   /** The base of the links made (PUBLIC_URL); undefined: the address the request came to. */
   publicUrl: string | undefined;
@@ -53,7 +62,7 @@ class AttemptLimiter {
 
 export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
   app,
-  { tokens, passwordHash, publicUrl, linkTokenTtlS, operatorTokenTtlS },
+  { tokens, ingest, passwordHash, publicUrl, linkTokenTtlS, operatorTokenTtlS },
 ) => {
   const limiter = new AttemptLimiter(10, 60_000);
 
@@ -92,9 +101,12 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
   app.post('/api/links', async (req, reply) => {
     await requireOperator(tokens, req);
     const body = LinksRequest.safeParse(req.body);
-    if (!body.success) return sendError(reply, 'bad_request', 'send { "room": "<room code>" }');
+    if (!body.success) {
+      return sendError(reply, 'bad_request', 'send { "room": "<room code>", "newKey"?: true }');
+    }
     const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
-    return joinLinks(tokens, base, body.data.room, linkTokenTtlS);
+    if (body.data.newKey) await ingest.keys.rotate(body.data.room);
+    return joinLinks(tokens, base, body.data.room, linkTokenTtlS, ingest);
   });
 };
 
@@ -103,8 +115,12 @@ export async function joinLinks(
   base: string,
   room: RoomId,
   ttlS: number,
+  ingest: IngestLinks,
 ): Promise<JoinLinks> {
   const camera = await tokens.issue({ role: 'camera', room }, ttlS);
+  const { rtmpPort, srtPort } = ingest;
+  const host = new URL(base).hostname;
+  const key = rtmpPort !== undefined || srtPort !== undefined ? await ingest.keys.keyFor(room) : undefined;
   const viewer = await tokens.issue({ role: 'viewer', room }, ttlS);
   const origin = base.replace(/\/$/, '');
   return {
@@ -114,6 +130,8 @@ export async function joinLinks(
     whip: `${origin}/whip/${room}`,
     whep: `${origin}/whep/${room}`,
     cameraToken: camera.token,
+    ...(key && rtmpPort !== undefined && { rtmp: { url: `rtmp://${host}:${rtmpPort}/live/${room}`, key } }),
+    ...(key && srtPort !== undefined && { srt: `srt://${host}:${srtPort}?streamid=${room}:${key}` }),
     expiresAt: Math.min(camera.expiresAt, viewer.expiresAt),
   };
 }

@@ -150,7 +150,7 @@ describe('the session resource', () => {
     expect(frag.iceUfrag).not.toBe(before);
     expect(frag.media[0]?.candidates?.[0]).toMatchObject({ ip: '127.0.0.1', type: 'host' });
     // The mediasoup transport has the credentials the fragment gave.
-    const transport = room()?.camera?.listTransports()[0];
+    const transport = room()?.camera?.transportFor('send');
     expect(transport?.iceParameters.usernameFragment).toBe(frag.iceUfrag);
     // The old ETag is stale now.
     const stale = await patch(url, 'a=ice-ufrag:newufrag\r\na=ice-pwd:newpasswordnewpasswordnew\r\n', {

@@ -53,9 +53,13 @@ export class Peer {
   private link: PeerLink | undefined;
   /** The page's own latest measurements. */
   stats: ClientStats = {};
+  /** An RTMP/SRT camera whose picture the server re-encodes (shown on the dashboard). */
+  reencoded: boolean | undefined;
   /** The picture a viewer asked for (kept across its tracks and the camera's comings and goings). */
   quality: QualityChoice = { quality: 'auto' };
   private readonly transports = new Map<TransportId, types.WebRtcTransport>();
+  /** RTP from a local bridge (an RTMP or SRT ingest's ffmpeg): no ICE, no DTLS, never a page's. */
+  private readonly plainTransports = new Map<TransportId, types.PlainTransport>();
   private readonly producers = new Map<ProducerId, types.Producer>();
   private readonly consumers = new Map<ConsumerId, types.Consumer>();
   private closed = false;
@@ -108,6 +112,17 @@ export class Peer {
     transport.observer.once('close', () => this.transports.delete(id));
   }
 
+  addPlainTransport(transport: types.PlainTransport): void {
+    const id = transport.id as TransportId;
+    this.plainTransports.set(id, transport);
+    transport.observer.once('close', () => this.plainTransports.delete(id));
+  }
+
+  /** A transport of either kind, to produce on. */
+  producingTransport(id: TransportId): types.WebRtcTransport | types.PlainTransport {
+    return this.transports.get(id) ?? this.plainTransports.get(id) ?? throwNotFound('transport', id);
+  }
+
   addProducer(producer: types.Producer): void {
     const id = producer.id as ProducerId;
     this.producers.set(id, producer);
@@ -146,14 +161,14 @@ export class Peer {
     return [...this.consumers.values()];
   }
 
-  listTransports(): types.WebRtcTransport[] {
-    return [...this.transports.values()];
+  listTransports(): (types.WebRtcTransport | types.PlainTransport)[] {
+    return [...this.transports.values(), ...this.plainTransports.values()];
   }
 
   /** Idempotent. Closing the transports closes their producers and consumers too. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.transports.values()) t.close();
+    for (const t of this.listTransports()) t.close();
   }
 }

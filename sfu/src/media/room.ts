@@ -323,6 +323,27 @@ export class Room {
     };
   }
 
+  /**
+   * A transport for RTP sent by a bridge on this host (comedia: the first packets' source is where it comes
+   * from; RTCP on a port of its own, so ffmpeg's sender reports keep audio and video in sync). The camera's.
+   */
+  async createPlainTransport(peer: Peer, ip: string): Promise<types.PlainTransport> {
+    if (peer.role !== 'camera') throw new ServiceError('forbidden', 'only a camera sends plain RTP');
+    const { router } = await this.routers.place(peer.id, peer.role);
+    const transport = await router.createPlainTransport({
+      listenIp: { ip },
+      rtcpMux: false,
+      comedia: true,
+      appData: { direction: 'send' },
+    });
+    if (peer.isClosed) {
+      transport.close();
+      throw new ServiceError('invalid_state', 'peer left');
+    }
+    peer.addPlainTransport(transport);
+    return transport;
+  }
+
   async connectTransport(
     peer: Peer,
     transportId: TransportId,
@@ -342,7 +363,7 @@ export class Room {
     if (peer.listProducers().some((p) => p.kind === params.kind)) {
       throw new ServiceError('invalid_state', `already publishing ${params.kind}`);
     }
-    const transport = peer.transport(params.transportId);
+    const transport = peer.producingTransport(params.transportId);
     const producer = await fromMediasoup(() =>
       transport.produce({
         kind: params.kind,

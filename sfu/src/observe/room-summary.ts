@@ -70,6 +70,7 @@ export async function summarizeRoom(room: Room): Promise<RoomSummary> {
           device: camera.device,
           live: video !== undefined,
           codec: video?.rtpParameters.codecs[0]?.mimeType,
+          ...(camera.reencoded !== undefined && { reencoded: camera.reencoded }),
           bitrateBps: cameraBitrate,
         }
       : null,

@@ -19,7 +19,11 @@ export type IssuedToken = z.infer<typeof IssuedToken>;
  * POST /api/links (operator) → JoinLinks: a camera and a viewer link for a room, each with its token; and for
  * encoders and other players, the room's WHIP and WHEP URLs with the camera token an encoder sends as Bearer.
  */
-export const LinksRequest = z.object({ room: RoomId });
+export const LinksRequest = z.object({
+  room: RoomId,
+  /** Replace the room's RTMP stream key first (the old one stops working). */
+  newKey: z.boolean().optional(),
+});
 export type LinksRequest = z.infer<typeof LinksRequest>;
 
 export const JoinLinks = z.object({
@@ -29,6 +33,10 @@ export const JoinLinks = z.object({
   whip: z.url(),
   whep: z.url(),
   cameraToken: z.string().min(1),
+  /** RTMP ingest (absent when it is off): the server URL and the room's stream key, which do not expire. */
+  rtmp: z.object({ url: z.string().startsWith('rtmp://'), key: z.string().min(1) }).optional(),
+  /** SRT ingest (absent when it is off): the URL an encoder calls, with the room and its key as streamid. */
+  srt: z.string().startsWith('srt://').optional(),
   expiresAt: z.number(),
 });
 export type JoinLinks = z.infer<typeof JoinLinks>;

@@ -164,6 +164,8 @@ export const RoomSummary = z.object({
     device: z.string(),
     live: z.boolean(),
     codec: z.string().optional(),
+    /** An RTMP/SRT source: whether the server re-encodes its picture (else it is copied as sent). */
+    reencoded: z.boolean().optional(),
   }).nullable(),
   viewers: z.array(ViewerSummary),
   /** Everything the room sends to its viewers, bits per second. */

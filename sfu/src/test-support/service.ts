@@ -21,6 +21,8 @@ export async function startTestService(
     PORT: '0',
     HOST: '127.0.0.1',
     RTC_PORT: '0',
+    RTMP_PORT: '0',
+    SRT_PORT: '0',
     MEDIASOUP_WORKERS: '1',
     ROOM_EMPTY_CLOSE_MS: '0',
     LOG_LEVEL: 'silent',

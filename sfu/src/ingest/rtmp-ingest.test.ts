@@ -1,0 +1,150 @@
+// RTMP ingest end to end inside the service: Debian's ffmpeg pushes to the real RTMP listener, the real bridge
+// (ffmpeg) sends RTP into real mediasoup. Copy or re-encode read from the bridge's own command line
+// (/proc/<pid>/cmdline); the key, the one-source rule, a killed bridge, a source that ends.
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RoomId } from '../protocol/index.js';
+import { roomObjects } from '../test-support/service.js';
+import { stagePerTest } from '../test-support/stage.js';
+import { startPush, type Push, type PushOptions } from '../test-support/ffmpeg-push.js';
+
+const ROOM = 'rtmp-room' as RoomId;
+const stage = stagePerTest({ CAMERA_STALL_MS: '0' });
+const pushes: Push[] = [];
+afterEach(async () => {
+  await Promise.all(pushes.splice(0).map((p) => p.stop()));
+});
+
+async function url(room: RoomId = ROOM, key?: string): Promise<string> {
+  const { service } = stage;
+  const k = key ?? (await service.ingestLinks.keys.keyFor(room));
+  return `rtmp://127.0.0.1:${service.rtmp!.port}/live/${room}/${k}`;
+}
+
+function push(target: string, o: PushOptions = {}): Push {
+  const p = startPush(target, o);
+  pushes.push(p);
+  return p;
+}
+
+async function until<T>(
+  what: string,
+  get: () => Promise<T | undefined> | T | undefined,
+  ms = 15_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Bytes the camera's producer of `kind` has received so far. */
+async function received(kind: 'audio' | 'video', room: RoomId = ROOM): Promise<number | undefined> {
+  const producer = stage.service.rooms
+    .get(room)
+    ?.camera?.listProducers()
+    .find((p) => p.kind === kind);
+  if (!producer) return undefined;
+  const stats = await producer.getStats();
+  return stats.reduce((n, s) => n + s.byteCount, 0);
+}
+
+async function flowing(kind: 'audio' | 'video'): Promise<void> {
+  const before = await until(`${kind} producer`, () => received(kind));
+  await until(`${kind} bytes`, async () => ((await received(kind)) ?? 0) > before + 1000);
+}
+
+const cmdline = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('RTMP ingest', () => {
+  it('copies Baseline H264 and makes AAC Opus; the room shows an RTMP camera', async () => {
+    push(await url());
+    await flowing('video');
+    await flowing('audio');
+    const ingest = stage.service.rtmp!.of(ROOM)!;
+    expect(ingest.plan?.video?.mode).toBe('copy');
+    const command = cmdline(ingest.pid!);
+    expect(command).toContain('-c:v copy');
+    expect(command).toContain('-c:a libopus');
+    const camera = stage.service.rooms.get(ROOM)!.camera!;
+    expect(camera.source).toBe('rtmp');
+    expect(camera.reencoded).toBe(false);
+    expect(camera.stats).toMatchObject({ width: 640, height: 320 });
+  });
+
+  it('re-encodes a stream with B-frames', async () => {
+    push(await url(), { bframes: true });
+    await flowing('video');
+    const ingest = stage.service.rtmp!.of(ROOM)!;
+    expect(ingest.plan?.video).toMatchObject({ mode: 're-encode', why: 'the stream has B-frames' });
+    expect(cmdline(ingest.pid!)).toMatch(/-c:v libx264 .*-bf 0/);
+  });
+
+  it('refuses a wrong key and a second source, telling the encoder why', async () => {
+    const wrong = await push(await url(ROOM, 'not-the-key'), { seconds: 5 }).exited;
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain(`wrong stream key for room ${ROOM}`);
+    expect(stage.service.rooms.get(ROOM)?.camera).toBeUndefined();
+
+    push(await url());
+    await flowing('video');
+    const second = await push(await url(), { seconds: 5 }).exited;
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain('already has a camera (rtmp)');
+    await flowing('video'); // the first source is undisturbed
+  });
+
+  it('restarts a killed bridge: media flows again without the encoder reconnecting', async () => {
+    const source = push(await url());
+    await flowing('video');
+    const ingest = stage.service.rtmp!.of(ROOM)!;
+    const first = ingest.pid!;
+    const producer = stage.service.rooms
+      .get(ROOM)!
+      .camera!.listProducers()
+      .find((p) => p.kind === 'video')!;
+    const killedAt = Date.now();
+    process.kill(first, 'SIGKILL');
+    await until('a new bridge', () => ingest.pid !== undefined && ingest.pid !== first);
+    await flowing('video');
+    expect(Date.now() - killedAt).toBeLessThan(5000);
+    // The same tracks: viewers need not re-subscribe.
+    expect(
+      stage.service.rooms
+        .get(ROOM)!
+        .camera!.listProducers()
+        .find((p) => p.kind === 'video'),
+    ).toBe(producer);
+    expect(source.child.exitCode).toBeNull();
+    expect(alive(first)).toBe(false);
+  });
+
+  it('a source that ends leaves no camera, no bridge and nothing in mediasoup', async () => {
+    const source = push(await url(), { seconds: 3 });
+    await flowing('video');
+    const pid = stage.service.rtmp!.of(ROOM)!.pid!;
+    await source.exited;
+    await until('the camera to leave', () => stage.service.rooms.get(ROOM)?.camera === undefined);
+    await until('the bridge to exit', () => !alive(pid));
+    expect(stage.service.rtmp!.of(ROOM)).toBeUndefined();
+    const objects = await roomObjects(stage.service, ROOM);
+    expect(objects?.transportIds ?? []).toEqual([]);
+  });
+
+  it('takes audio-only and video-only sources', async () => {
+    push(await url(), { video: false });
+    await flowing('audio');
+    expect(await received('video')).toBeUndefined();
+  });
+});
