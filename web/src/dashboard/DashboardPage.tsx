@@ -71,7 +71,10 @@ function RoomDetail({
         <dt>Source</dt>
         <dd data-testid="camera-source">{c ? sourceNames[c.source] : '–'}</dd>
         <dt>Codec</dt>
-        <dd>{c?.codec?.split('/')[1] ?? '–'}</dd>
+        <dd data-testid="camera-codec">
+          {c?.codec?.split('/')[1] ?? '–'}
+          {c?.reencoded !== undefined && (c.reencoded ? ' (re-encoded by the server)' : ' (copied as sent)')}
+        </dd>
         <dt>Resolution</dt>
         <dd>{c?.width ? `${c.width}×${c.height}` : '–'}</dd>
         <dt>Frame rate</dt>
@@ -196,7 +199,16 @@ function CreateRoom({ token }: { token: string }) {
         </button>
       </form>
       {error && <p className="error">{error}</p>}
-      {links && <LinksCard links={links} />}
+      {links && (
+        <LinksCard
+          links={links}
+          onNewKey={() => {
+            createLinks(token, links.room, true).then(setLinks, (err: unknown) =>
+              setError(err instanceof Error ? err.message : String(err)),
+            );
+          }}
+        />
+      )}
     </section>
   );
 }

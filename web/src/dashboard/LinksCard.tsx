@@ -57,7 +57,7 @@ function Field({ label, value, testId }: { label: string; value: string; testId:
   );
 }
 
-export function LinksCard({ links }: { links: JoinLinks }) {
+export function LinksCard({ links, onNewKey }: { links: JoinLinks; onNewKey: () => void }) {
   return (
     <section className="links-card">
       <h3>
@@ -75,7 +75,28 @@ export function LinksCard({ links }: { links: JoinLinks }) {
         <Field label="WHIP URL (OBS: Service WHIP, Server)" value={links.whip} testId="whip-url" />
         <Field label="Bearer token" value={links.cameraToken} testId="whip-token" />
         <Field label="WHEP URL (players)" value={links.whep} testId="whep-url" />
+        {links.rtmp && (
+          <>
+            <Field label="RTMP server (OBS: Server)" value={links.rtmp.url} testId="rtmp-url" />
+            <Field label="RTMP stream key" value={links.rtmp.key} testId="rtmp-key" />
+            <Field
+              label="RTMP URL with key (cameras with one field)"
+              value={`${links.rtmp.url}/${links.rtmp.key}`}
+              testId="rtmp-full-url"
+            />
+          </>
+        )}
+        {links.srt && <Field label="SRT URL (mode caller)" value={links.srt} testId="srt-url" />}
       </dl>
+      {(links.rtmp ?? links.srt) && (
+        <p className="hint">
+          The RTMP/SRT stream key does not expire.{' '}
+          <button type="button" onClick={onNewKey} data-testid="new-key">
+            New key
+          </button>{' '}
+          (the old one stops working at once)
+        </p>
+      )}
     </section>
   );
 }

@@ -32,5 +32,6 @@ export async function logout(token: string): Promise<void> {
 
 export type { JoinLinks };
 
-export const createLinks = (token: string, room: RoomId) =>
-  callApi('/api/links', { body: { room }, token }, JoinLinks);
+/** The room's links; `newKey` replaces its RTMP stream key first (the old one stops working). */
+export const createLinks = (token: string, room: RoomId, newKey = false) =>
+  callApi('/api/links', { body: { room, ...(newKey && { newKey }) }, token }, JoinLinks);
