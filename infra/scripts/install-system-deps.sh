@@ -3,15 +3,16 @@
 # Idempotent: a machine that has everything goes straight on ("all packages present"), nothing is installed
 # twice. Each package that is missing is named with why it is needed, one line each, before apt runs.
 # Runs apt as root, or through passwordless sudo; otherwise it stops (exit 1) with the exact command to run.
-# Usage: install-system-deps.sh [build|test|all]
+# Usage: install-system-deps.sh [run|build|test|all]
+#   run   — what the service runs besides itself: ffmpeg (the RTMP/SRT ingest bridge), srt-tools (SRT)
 #   build — what the offline mediasoup worker build needs (see build-mediasoup-worker.sh)
-#   test  — build + the real servers, clients and browser the tests drive (chromium, coturn, caddy, ffmpeg,
+#   test  — run + build + the real servers, clients and browser the tests drive (chromium, coturn, caddy, ffmpeg,
 #           simple-whip-client), and the Docker engine, Compose v1 and debootstrap for the deployment test
 #           (see start-docker.sh)
 set -euo pipefail
 
 want=${1:-build}
-[[ $want =~ ^(build|test|all)$ ]] || { echo "usage: $0 [build|test|all]" >&2; exit 2; }
+[[ $want =~ ^(run|build|test|all)$ ]] || { echo "usage: $0 [run|build|test|all]" >&2; exit 2; }
 script=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
 
 # package → why (printed when it is missing)
@@ -33,7 +34,8 @@ declare -A why=(
   [chromium-driver]="Chromium's headless support files"
   [coturn]='the real TURN server the relay tests use'
   [caddy]='the HTTPS proxy the deployment tests use'
-  [ffmpeg]='makes the benchmark and test media'
+  [ffmpeg]='bridges RTMP and SRT cameras into rooms; makes the benchmark and test media'
+  [srt-tools]='srt-live-transmit: receives SRT cameras'
   [simple-whip-client]='a real WHIP client (GStreamer + libnice) that publishes to the service in the ingest tests'
   [gstreamer1.0-plugins-good]='VP8 and RTP payloaders for the WHIP client'
   [gstreamer1.0-plugins-ugly]='x264 (H264) for the WHIP client'
@@ -45,10 +47,12 @@ declare -A why=(
 )
 build_pkgs=(build-essential pkg-config ninja-build python3 libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 patchelf dpkg-dev)
-test_pkgs=(chromium chromium-driver coturn caddy ffmpeg simple-whip-client gstreamer1.0-plugins-good
+run_pkgs=(ffmpeg srt-tools)
+test_pkgs=(chromium chromium-driver coturn caddy simple-whip-client gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly iproute2 procps docker.io docker-compose debootstrap)
 
-pkgs=("${build_pkgs[@]}")
+pkgs=("${run_pkgs[@]}")
+[[ $want != run ]] && pkgs+=("${build_pkgs[@]}")
 [[ $want == test || $want == all ]] && pkgs+=("${test_pkgs[@]}")
 
 log() { printf '[system-deps] %s\n' "$*" >&2; }
@@ -66,8 +70,10 @@ src_ok() { apt-get source --print-uris libsrtp2 >/dev/null 2>&1; }
 
 need_meson=false
 need_src=false
-meson_ok || need_meson=true
-src_ok || need_src=true
+if [[ $want != run ]]; then
+  meson_ok || need_meson=true
+  src_ok || need_src=true
+fi
 if [[ ${#missing[@]} -eq 0 && $need_meson == false && $need_src == false ]]; then
   log "all packages present ($want)"
   exit 0
