@@ -24,8 +24,11 @@ export interface BridgePlan {
 
 /** The router's H264 profiles (codecs.ts), by the first byte of profile-level-id (profile_idc). */
 const ROUTER_H264: Record<string, string> = { '42': '42e01f', '4d': '4d0033', '64': '640033' };
-/** What a re-encode sends: High, level 5.1, as x264 makes it. */
-const REENCODED_PROFILE = '640033';
+/**
+ * What a re-encode sends: Constrained Baseline, which every WebRTC receiver decodes (Debian's Chromium, for
+ * one, takes no High). At x264's ultrafast preset (no CABAC, no B-frames anyway) it costs little over High.
+ */
+const REENCODED_PROFILE = '42e01f';
 
 export function planBridge(source: SourceAnalysis): BridgePlan {
   const plan: BridgePlan = {};
@@ -66,7 +69,7 @@ export interface BridgeCommandOptions {
 export function bridgeArgs(o: BridgeCommandOptions): string[] {
   const args = ['-hide_banner', '-nostats', '-loglevel', 'warning'];
   // A live input: read what is there, do not wait seconds to analyse it (the feed starts at a keyframe).
-  args.push('-fflags', '+nobuffer+genpts', '-probesize', '256k', '-analyzeduration', '500000');
+  args.push('-fflags', '+nobuffer+genpts', '-probesize', '64k', '-analyzeduration', '100000');
   args.push('-f', o.format, '-i', 'pipe:0');
   if (o.plan.video && o.video) {
     args.push('-map', '0:v:0');
@@ -75,7 +78,7 @@ export function bridgeArgs(o: BridgeCommandOptions): string[] {
       args.push('-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb');
     } else {
       const k = o.reencodeKbps;
-      args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'high');
+      args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline');
       args.push('-bf', '0', '-g', '600', '-force_key_frames', 'expr:gte(t,n_forced*1)');
       args.push(
         '-b:v',

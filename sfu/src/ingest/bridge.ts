@@ -1,6 +1,8 @@
 // One live ingest's ffmpeg, supervised: started with the feed on its stdin, its stderr in the service's log
 // (with the room id the logger carries), restarted when it dies while the source still sends (a fresh start
-// from the feed's next keyframe), stopped — and always reaped — when the ingest ends. If it keeps dying
+// from the feed's next keyframe, on tracks `prepare` made anew: a new ffmpeg's RTP starts at a random
+// sequence number and timestamp, which receivers take as a new stream, not as the old one jumping), stopped —
+// and always reaped — when the ingest ends. If it keeps dying
 // (MAX_RESTARTS within RESTART_WINDOW_MS) the ingest is told to give up, with ffmpeg's last words.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { FastifyBaseLogger } from 'fastify';
@@ -14,8 +16,8 @@ const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
 
 export interface BridgeOptions {
   feed: StreamFeed;
-  /** ffmpeg's arguments after the input options (bridge-command.ts). */
-  args: string[];
+  /** Readies the tracks for a new ffmpeg and returns its arguments (bridge-command.ts); before each start. */
+  prepare: () => Promise<string[]>;
   ffmpeg: string;
   log: FastifyBaseLogger;
   /** The bridge gave up (kept crashing); the ingest should end. */
@@ -41,10 +43,22 @@ export class Bridge {
     const now = Date.now();
     this.starts.push(now);
     while (this.starts.length > 0 && this.starts[0]! < now - RESTART_WINDOW_MS) this.starts.shift();
+    this.opts.prepare().then(
+      (args) => this.spawn(args),
+      (error: unknown) => {
+        if (this.stopped) return;
+        this.stopped = true;
+        this.opts.onGiveUp(`the bridge's tracks could not be made: ${(error as Error).message}`);
+      },
+    );
+  }
+
+  private spawn(args: string[]): void {
+    if (this.stopped) return;
     const { log, feed } = this.opts;
-    const child = spawn(this.opts.ffmpeg, this.opts.args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(this.opts.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
-    log.info({ pid: child.pid, command: `ffmpeg ${this.opts.args.join(' ')}` }, 'ingest bridge started');
+    log.info({ pid: child.pid, command: `ffmpeg ${args.join(' ')}` }, 'ingest bridge started');
     const lastLines: string[] = [];
     let logged = 0;
     let partial = '';

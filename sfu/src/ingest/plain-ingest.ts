@@ -8,7 +8,14 @@ import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Room } from '../media/room.js';
 import type { Peer } from '../media/peer.js';
-import type { MediaKind, RtpParameters, SourceKind, StreamInfo, TransportId } from '../protocol/index.js';
+import type {
+  MediaKind,
+  ProducerId,
+  RtpParameters,
+  SourceKind,
+  StreamInfo,
+  TransportId,
+} from '../protocol/index.js';
 import { Bridge } from './bridge.js';
 import { bridgeArgs, planBridge, type BridgePlan, type RtpTarget } from './bridge-command.js';
 import type { SourceAnalysis, StreamFeed } from './stream-feed.js';
@@ -53,6 +60,10 @@ function rtpParameters(kind: MediaKind, ssrc: number, plan: BridgePlan): RtpPara
 export class PlainIngest {
   private readonly peer: Peer;
   private bridge: Bridge | undefined;
+  /** One plain transport per track, and the local port ffmpeg sends it from. */
+  private readonly tracks: Partial<
+    Record<MediaKind, { transport: types.PlainTransport; localPort: number }>
+  > = {};
   private ended = false;
   /** What was decided, once it was. */
   plan: BridgePlan | undefined;
@@ -107,35 +118,51 @@ export class PlainIngest {
       `${kind.toUpperCase()} source analysed`,
     );
 
-    const targets: { video?: RtpTarget; audio?: RtpTarget } = {};
     for (const mediaKind of ['video', 'audio'] as const) {
       if (!plan[mediaKind]) continue;
-      const transport: types.PlainTransport = await room.createPlainTransport(this.peer, this.opts.listenIp);
-      const ssrc = randomInt(1, 2 ** 31);
-      await room.produce(this.peer, {
-        transportId: transport.id as TransportId,
-        kind: mediaKind,
-        rtpParameters: rtpParameters(mediaKind, ssrc, plan),
-      });
-      targets[mediaKind] = {
-        ip: transport.tuple.localIp,
-        rtpPort: transport.tuple.localPort,
-        rtcpPort: transport.rtcpTuple!.localPort,
-        localPort: await freeUdpPortPair(),
-        ssrc,
-        payloadType: PAYLOAD_TYPE[mediaKind],
-      };
+      const transport = await room.createPlainTransport(this.peer, this.opts.listenIp);
+      this.tracks[mediaKind] = { transport, localPort: await freeUdpPortPair() };
     }
     if (this.ended) return;
     if (this.opts.stream) room.setStream(this.peer, this.opts.stream);
     this.bridge = new Bridge({
       feed,
       ffmpeg: this.opts.ffmpeg,
-      args: bridgeArgs({ format: feed.format, plan, ...targets, reencodeKbps: this.opts.reencodeKbps }),
+      prepare: () => this.produce(plan),
       log: this.peer.log,
       onGiveUp: (reason) => this.end(reason),
     });
     this.bridge.start();
+  }
+
+  /**
+   * Tracks for the next ffmpeg (the last one's closed: viewers follow as they follow a camera reload), and
+   * its command line. The transports stay: ffmpeg always sends from the same local ports.
+   */
+  private async produce(plan: BridgePlan): Promise<string[]> {
+    for (const producer of this.peer.listProducers())
+      this.opts.room.closeProducer(this.peer, producer.id as ProducerId);
+    const targets: { video?: RtpTarget; audio?: RtpTarget } = {};
+    for (const kind of ['video', 'audio'] as const) {
+      const track = this.tracks[kind];
+      if (!track) continue;
+      const ssrc = randomInt(1, 2 ** 31);
+      await this.opts.room.produce(this.peer, {
+        transportId: track.transport.id as TransportId,
+        kind,
+        rtpParameters: rtpParameters(kind, ssrc, plan),
+      });
+      targets[kind] = {
+        ip: track.transport.tuple.localIp,
+        rtpPort: track.transport.tuple.localPort,
+        rtcpPort: track.transport.rtcpTuple!.localPort,
+        localPort: track.localPort,
+        ssrc,
+        payloadType: PAYLOAD_TYPE[kind],
+      };
+    }
+    const { feed, reencodeKbps } = this.opts;
+    return bridgeArgs({ format: feed.format, plan, ...targets, reencodeKbps });
   }
 
   /** Idempotent: stops the bridge, leaves the room (its transports close), ends the source's connection. */

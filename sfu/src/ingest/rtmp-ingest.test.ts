@@ -110,22 +110,16 @@ describe('RTMP ingest', () => {
     await flowing('video');
     const ingest = stage.service.rtmp!.of(ROOM)!;
     const first = ingest.pid!;
-    const producer = stage.service.rooms
-      .get(ROOM)!
-      .camera!.listProducers()
-      .find((p) => p.kind === 'video')!;
+    const camera = stage.service.rooms.get(ROOM)!.camera!;
+    const producer = camera.listProducers().find((p) => p.kind === 'video')!;
     const killedAt = Date.now();
     process.kill(first, 'SIGKILL');
     await until('a new bridge', () => ingest.pid !== undefined && ingest.pid !== first);
     await flowing('video');
     expect(Date.now() - killedAt).toBeLessThan(5000);
-    // The same tracks: viewers need not re-subscribe.
-    expect(
-      stage.service.rooms
-        .get(ROOM)!
-        .camera!.listProducers()
-        .find((p) => p.kind === 'video'),
-    ).toBe(producer);
+    // The same camera with new tracks (a new ffmpeg's RTP is a new stream): viewers follow as for a reload.
+    expect(stage.service.rooms.get(ROOM)!.camera?.id).toBe(camera.id);
+    expect(producer.closed).toBe(true);
     expect(source.child.exitCode).toBeNull();
     expect(alive(first)).toBe(false);
   });
@@ -143,8 +137,14 @@ describe('RTMP ingest', () => {
   });
 
   it('takes audio-only and video-only sources', async () => {
-    push(await url(), { video: false });
+    const audioOnly = push(await url(), { video: false });
     await flowing('audio');
     expect(await received('video')).toBeUndefined();
+    expect(stage.service.rtmp!.of(ROOM)!.plan).toEqual({ audio: true });
+    await audioOnly.stop();
+    await until('the camera to leave', () => stage.service.rooms.get(ROOM)?.camera === undefined);
+    push(await url(), { audio: false });
+    await flowing('video');
+    expect(await received('audio')).toBeUndefined();
   });
 });
