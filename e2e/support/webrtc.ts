@@ -425,3 +425,15 @@ export async function keyframeRequestsReceived(page: Page): Promise<Record<strin
     return out;
   });
 }
+
+/** The loudest audio the page receives now (WebRTC audioLevel, 0–1): a voice, a tone. */
+export const audioLevel = (page: Page): Promise<number> =>
+  page.evaluate(async () => {
+    let max = 0;
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs)
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio' && typeof s.audioLevel === 'number')
+          max = Math.max(max, s.audioLevel);
+      });
+    return max;
+  });

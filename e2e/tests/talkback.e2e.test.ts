@@ -5,23 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startCamera } from '../support/camera.js';
 import { stagePerTest } from '../support/stage.js';
-import { audioStreamsFlowing } from '../support/webrtc.js';
+import { audioLevel as voiceLevel, audioStreamsFlowing } from '../support/webrtc.js';
 import { openViewer } from '../support/viewer.js';
 import { writeVoiceWav } from '../support/voice.js';
 
 const stage = stagePerTest();
-
-/** The loudest voice the camera page receives now (WebRTC audioLevel, 0–1). */
-const voiceLevel = (camera: Page) =>
-  camera.evaluate(async () => {
-    let max = 0;
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs)
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'audio' && typeof s.audioLevel === 'number')
-          max = Math.max(max, s.audioLevel);
-      });
-    return max;
-  });
 
 /**
  * Milliseconds from the viewer's Talk press (the page's own `inclubit:talk-pressed` mark) until the camera

@@ -1,0 +1,172 @@
+// RTMP and SRT cameras, pushed by Debian's ffmpeg from clips it generated: three Chromium viewers decode the
+// picture and hear the tone as Opus. Copy or re-encode is read from the bridge's command line in the service's
+// log. A killed bridge comes back on its own; a wrong key or a second source is refused while the viewers of
+// the live one keep decoding; a source that stops leaves the viewers waiting and no bridge behind.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { JoinLinks } from '@inclubit/sfu/protocol';
+import { launchBrowser } from '../support/browser.js';
+import { makeClip, startEncoder, type Encoder } from '../support/encoder.js';
+import { startService, type RunningService } from '../support/service.js';
+import { openViewer } from '../support/viewer.js';
+import { audioLevel, inboundStreams, progressOver, waitForMediaFlow } from '../support/webrtc.js';
+
+const ROOM = 'e2e-rtmp';
+const PASSWORD = 'rtmp-test-operator-password';
+
+let service: RunningService;
+let browser: Browser;
+let links: JoinLinks;
+let operator: string;
+const viewers: Page[] = [];
+const encoders: Encoder[] = [];
+
+const phase = (page: Page) => page.locator('main').getAttribute('data-phase');
+const rtmpUrl = (key = links.rtmp!.key) => `${links.rtmp!.url}/${key}`;
+const srtUrl = (key = links.rtmp!.key) => `${links.srt!.replace(/:[^:]+$/, '')}:${key}`;
+
+function push(url: string, clip: string): Encoder {
+  const e = startEncoder(url, clip);
+  encoders.push(e);
+  return e;
+}
+
+async function api<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${service.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as T;
+}
+
+/** The pid and command line of the newest bridge the service started. */
+function bridge(): { pid: number; command: string } {
+  const line = service.logs.filter((l) => l.includes('ingest bridge started')).at(-1);
+  if (!line) throw new Error('no bridge started');
+  const { pid, command } = JSON.parse(line) as { pid: number; command: string };
+  return { pid, command };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function everyViewerDecodes(what: string): Promise<void> {
+  for (const [i, page] of viewers.entries()) {
+    await expect.poll(() => phase(page), { timeout: 20_000 }).toBe('live');
+    const flow = await waitForMediaFlow(page, `viewer ${i + 1} decoding ${what}`);
+    expect([flow.frameWidth, flow.frameHeight]).toEqual([1280, 640]);
+    const codecs = Object.values(await inboundStreams(page)).map((s) => s.codec);
+    expect(codecs).toEqual(expect.arrayContaining(['video/H264', 'audio/opus']));
+    // The 440 Hz tone is heard, not only packets counted.
+    await expect.poll(() => audioLevel(page), { timeout: 5000 }).toBeGreaterThan(0.01);
+  }
+}
+
+beforeAll(async () => {
+  service = await startService({
+    TOKEN_SECRET: 'rtmp-e2e-test-secret-0123456789abcdefghij',
+    OPERATOR_PASSWORD: PASSWORD,
+    CAMERA_STALL_MS: '2000',
+  });
+  browser = await launchBrowser();
+  const login = await fetch(`${service.url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password: PASSWORD }),
+  });
+  operator = ((await login.json()) as { token: string }).token;
+  links = await api<JoinLinks>('/api/links', { room: ROOM });
+});
+
+afterAll(async () => {
+  for (const e of encoders) await e.stop();
+  await browser?.close();
+  await service?.stop();
+});
+
+describe('RTMP from ffmpeg', () => {
+  it('copies Baseline H264: three viewers see the picture and hear the tone as Opus', async () => {
+    push(rtmpUrl(), await makeClip('baseline'));
+    for (let i = 0; i < 3; i++) viewers.push(await openViewer(browser, `${service.url}/watch/${ROOM}`));
+    await everyViewerDecodes('the RTMP camera (copied)');
+    expect(bridge().command).toMatch(/-c:v copy .*-c:a libopus/);
+  });
+
+  it('refuses a wrong key and a second source; the viewers keep decoding', async () => {
+    const clip = await makeClip('baseline');
+    const wrong = await push(rtmpUrl('wrong-key'), clip).exited;
+    expect(wrong.stderr).toContain(`wrong stream key for room ${ROOM}`);
+    const second = await push(rtmpUrl(), clip).exited;
+    expect(second.stderr).toContain('already has a camera (rtmp)');
+    expect(service.logs.filter((l) => l.includes('RTMP publish refused'))).toHaveLength(2);
+    for (const page of viewers) expect((await progressOver(page, 1000)).frames).toBeGreaterThan(5);
+  });
+
+  it('a killed bridge is restarted: every viewer decodes again within 5 s, the encoder never noticed', async () => {
+    const source = encoders[0]!;
+    const { pid } = bridge();
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => bridge().pid !== pid, { timeout: 5000 }).toBe(true);
+    const back: number[] = [];
+    await Promise.all(
+      viewers.map(async (page) => {
+        await expect
+          .poll(async () => (await progressOver(page, 250)).frames, { timeout: 5000 })
+          .toBeGreaterThan(0);
+        back.push(Date.now() - killedAt);
+      }),
+    );
+    console.info(
+      `[rtmp] bridge killed → viewers decoding again after ${back.sort((a, b) => a - b).join(', ')} ms`,
+    );
+    expect(Math.max(...back)).toBeLessThan(5000);
+    expect(source.running()).toBe(true);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('the encoder stops: viewers wait, the bridge is gone', async () => {
+    const { pid } = bridge();
+    await encoders[0]!.stop();
+    for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
+    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+  });
+
+  it('re-encodes a clip with B-frames; the viewers follow the new source by themselves', async () => {
+    const source = push(rtmpUrl(), await makeClip('bframes'));
+    await everyViewerDecodes('the RTMP camera (re-encoded)');
+    expect(bridge().command).toMatch(/-c:v libx264 .*-bf 0/);
+    await source.stop();
+    for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
+  });
+});
+
+describe('SRT from ffmpeg', () => {
+  it('routes streamid=<room>:<key>; three viewers see and hear it; a wrong key is rejected', async () => {
+    const clip = await makeClip('baseline');
+    push(srtUrl(), clip);
+    await everyViewerDecodes('the SRT camera');
+    expect(bridge().command).toMatch(/-f mpegts .*-c:v copy/);
+    const wrong = await push(srtUrl('wrong-key'), clip).exited;
+    expect(wrong.code).not.toBe(0);
+    expect(service.logs.some((l) => l.includes('SRT call refused') && l.includes('wrong stream key'))).toBe(
+      true,
+    );
+    for (const page of viewers) expect((await progressOver(page, 1000)).frames).toBeGreaterThan(5);
+  });
+
+  it('a new key replaces the old one', async () => {
+    const renewed = await api<JoinLinks>('/api/links', { room: ROOM, newKey: true });
+    expect(renewed.rtmp!.key).not.toBe(links.rtmp!.key);
+    const old = await push(rtmpUrl(links.rtmp!.key), await makeClip('baseline')).exited;
+    expect(old.stderr).toContain('wrong stream key');
+    links = renewed;
+  });
+});
