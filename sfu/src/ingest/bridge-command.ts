@@ -68,8 +68,11 @@ export interface BridgeCommandOptions {
 
 export function bridgeArgs(o: BridgeCommandOptions): string[] {
   const args = ['-hide_banner', '-nostats', '-loglevel', 'warning'];
-  // A live input: read what is there, do not wait seconds to analyse it (the feed starts at a keyframe).
-  args.push('-fflags', '+nobuffer+genpts', '-probesize', '64k', '-analyzeduration', '100000');
+  // A live input: read what is there, do not wait to analyse it. FLV starts with the sequence headers (the
+  // feed writes them first); TS joined mid-stream has its parameter sets only at the next keyframe, so ffmpeg
+  // may read on until one comes (it stops as soon as it has them).
+  const probe = o.format === 'flv' ? ['64k', '100000'] : ['8M', '3000000'];
+  args.push('-fflags', '+nobuffer+genpts', '-probesize', probe[0]!, '-analyzeduration', probe[1]!);
   args.push('-f', o.format, '-i', 'pipe:0');
   if (o.plan.video && o.video) {
     args.push('-map', '0:v:0');
