@@ -100,7 +100,12 @@ export function WatchPage({ room }: { room: RoomId }) {
   }, [video, state.phase]);
 
   return (
-    <main className="watch-page" data-phase={state.phase} data-projection={stream.projection}>
+    <main
+      className="watch-page"
+      data-phase={state.phase}
+      data-media={state.media}
+      data-projection={stream.projection}
+    >
       <video ref={setVideo} className="media-sink" playsInline autoPlay />
       {/* Drawn on demand outside a headset: once per video frame and per look change, not per display
           refresh (half the work for a 30 fps stream on a 60 Hz screen, none while the picture is still).
@@ -129,6 +134,13 @@ export function WatchPage({ room }: { room: RoomId }) {
           {state.message && <p className="detail">{state.message}</p>}
           <p className="detail">
             Room <code>{room}</code>
+          </p>
+        </div>
+      )}
+      {state.phase === 'live' && state.media !== 'video+sound' && (
+        <div className={state.media === 'sound' ? 'overlay' : 'overlay banner'} role="status">
+          <p>
+            {state.media === 'sound' ? 'Sound only: the camera sends no picture' : 'No sound from the camera'}
           </p>
         </div>
       )}

@@ -26,6 +26,8 @@ export interface ViewerState {
   tracks: MediaStreamTrack[];
   /** The camera's description of its stream (projection). */
   stream: StreamInfo;
+  /** While live: what the camera sends (an RTMP/SRT/WHIP source may send only sound or only a picture). */
+  media?: 'video+sound' | 'video' | 'sound';
   message?: string;
 }
 
@@ -200,7 +202,12 @@ export class ViewerConnection {
 
   private emitTracks(): void {
     const tracks = this.tracks();
-    const live = tracks.some((t) => t.kind === 'video') && !this.stalled;
-    this.onChange({ phase: live ? 'live' : 'waiting', tracks, stream: this.stream });
+    const camera = this.receiver.list().filter((r) => r.producer.source === 'camera');
+    const video = camera.some((r) => r.consumer.kind === 'video');
+    const sound = camera.some((r) => r.consumer.kind === 'audio');
+    // A camera without a picture is live all the same when it sends sound; a stalled picture is waiting.
+    const live = (video || sound) && !this.stalled;
+    const media = video && sound ? 'video+sound' : video ? 'video' : 'sound';
+    this.onChange({ phase: live ? 'live' : 'waiting', tracks, stream: this.stream, ...(live && { media }) });
   }
 }
