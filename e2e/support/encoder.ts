@@ -1,6 +1,7 @@
 // An RTMP or SRT camera nobody in this project wrote: Debian's ffmpeg pushing, in real time and looped, a clip
 // it generated first — an equirectangular (2:1) test picture with a 440 Hz tone in AAC, encoded either as
-// Baseline H264 (no B-frames: the bridge copies it) or as Main with B-frames (the bridge re-encodes it).
+// Baseline H264 (no B-frames: the bridge copies it) or as Main with B-frames (the bridge re-encodes it); or
+// the tone alone (a source with sound only).
 // Killed and reaped by `stop`.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-export type ClipKind = 'baseline' | 'bframes';
+export type ClipKind = 'baseline' | 'bframes' | 'sound';
 
 export interface Encoder {
   exited: Promise<{ code: number | null; stderr: string }>;
@@ -24,11 +25,12 @@ export async function makeClip(kind: ClipKind, size = '1280x640'): Promise<strin
   if (fs.existsSync(file)) return file;
   const h264 =
     kind === 'baseline' ? ['-profile:v', 'baseline'] : ['-profile:v', 'main', '-bf', '2', '-b_strategy', '0'];
+  const sound = ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
+  const inputs = kind === 'sound' ? sound : ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, ...sound];
+  const video = ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-pix_fmt', 'yuv420p', ...h264];
   await promisify(execFile)('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-y'],
-    ...['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`],
-    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
-    ...['-t', '6', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-pix_fmt', 'yuv420p', ...h264],
+    ...['-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-t', '6'],
+    ...(kind === 'sound' ? [] : video),
     ...['-c:a', 'aac', '-b:a', '128k', file],
   ]);
   return file;

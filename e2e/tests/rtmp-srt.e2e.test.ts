@@ -2,7 +2,7 @@
 // picture and hear the tone as Opus. Copy or re-encode is read from the bridge's command line in the service's
 // log. A killed bridge comes back on its own; a wrong key or a second source is refused while the viewers of
 // the live one keep decoding; a source that stops leaves the viewers waiting and no bridge behind.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { JoinLinks } from '@inclubit/sfu/protocol';
 import { launchBrowser } from '../support/browser.js';
@@ -85,6 +85,14 @@ beforeAll(async () => {
   links = await api<JoinLinks>('/api/links', { room: ROOM });
 });
 
+// A failure shows what the service said about its ingests.
+beforeEach(() =>
+  onTestFailed(() => {
+    const said = service.logs.filter((l) => /ingest|RTMP|SRT|bridge|track|refused/.test(l));
+    console.error(`service log (ingest lines):\n${said.slice(-60).join('\n')}`);
+  }),
+);
+
 afterAll(async () => {
   for (const e of encoders) await e.stop();
   await browser?.close();
@@ -115,19 +123,25 @@ describe('RTMP from ffmpeg', () => {
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
     await expect.poll(() => bridge().pid !== pid, { timeout: 5000 }).toBe(true);
-    const back: number[] = [];
-    await Promise.all(
+    // Each page marks its first decoded frame of a live period (requestVideoFrameCallback): read on its clock.
+    const back = await Promise.all(
       viewers.map(async (page) => {
-        await expect
-          .poll(async () => (await progressOver(page, 250)).frames, { timeout: 5000 })
-          .toBeGreaterThan(0);
-        back.push(Date.now() - killedAt);
+        const at = () =>
+          page.evaluate(
+            (since) =>
+              performance
+                .getEntriesByName('inclubit:first-frame')
+                .map((m) => performance.timeOrigin + m.startTime)
+                .find((t) => t > since),
+            killedAt,
+          );
+        await expect.poll(at, { timeout: 5000 }).toBeDefined();
+        return Math.round((await at())! - killedAt);
       }),
     );
-    console.info(
-      `[rtmp] bridge killed → viewers decoding again after ${back.sort((a, b) => a - b).join(', ')} ms`,
-    );
+    console.info(`[rtmp] bridge killed → first frame again on each viewer after ${back.join(', ')} ms`);
     expect(Math.max(...back)).toBeLessThan(5000);
+    for (const page of viewers) expect((await progressOver(page, 1000)).frames).toBeGreaterThan(5);
     expect(source.running()).toBe(true);
     expect(alive(pid)).toBe(false);
   });
@@ -143,6 +157,18 @@ describe('RTMP from ffmpeg', () => {
     const source = push(rtmpUrl(), await makeClip('bframes'));
     await everyViewerDecodes('the RTMP camera (re-encoded)');
     expect(bridge().command).toMatch(/-c:v libx264 .*-bf 0/);
+    await source.stop();
+    for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
+  });
+
+  it('a source with sound only: viewers are live, hear it, and say there is no picture', async () => {
+    const source = push(rtmpUrl(), await makeClip('sound'));
+    for (const page of viewers) {
+      await expect.poll(() => phase(page), { timeout: 20_000 }).toBe('live');
+      expect(await page.locator('main').getAttribute('data-media')).toBe('sound');
+      await expect.poll(() => audioLevel(page), { timeout: 5000 }).toBeGreaterThan(0.01);
+      expect(await page.getByRole('status').textContent()).toContain('Sound only');
+    }
     await source.stop();
     for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
   });
