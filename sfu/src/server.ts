@@ -23,7 +23,7 @@ import { redactUrl } from './http/redact.js';
 import { prepareClassroom, type Classroom } from './lan/classroom.js';
 import { whipRoutes } from './ingest/whip.js';
 import { whepRoutes } from './ingest/whep.js';
-import { IngestKeys } from './ingest/ingest-keys.js';
+import { IngestSettings } from './ingest/ingest-settings.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
 import { SrtIngest } from './ingest/srt-ingest.js';
 
@@ -143,8 +143,10 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     metrics,
     resumeGraceMs: config.signaling.resumeGraceMs,
   });
+  const ingestSettings = await IngestSettings.open(config.auth.dataDir);
   const ingest = {
     rooms,
+    settings: ingestSettings,
     tokens,
     policy: { embedded: config.embedded, roomAccess: config.rooms.access },
     turn: config.turn,
@@ -152,7 +154,6 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   };
   await app.register(whipRoutes, ingest);
   await app.register(whepRoutes, ingest);
-  const ingestKeys = await IngestKeys.open(config.auth.dataDir);
   const rtmp =
     config.ingest.rtmpPort === undefined
       ? undefined
@@ -160,7 +161,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
           host: config.ingest.host,
           port: config.ingest.rtmpPort,
           rooms,
-          keys: ingestKeys,
+          settings: ingestSettings,
           log: app.log,
           ffmpeg: config.ingest.ffmpeg,
           reencodeKbps: config.ingest.reencodeKbps,
@@ -173,7 +174,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
           host: config.ingest.host,
           port: config.ingest.srtPort,
           rooms,
-          keys: ingestKeys,
+          settings: ingestSettings,
           log: app.log,
           ffmpeg: config.ingest.ffmpeg,
           ffprobe: config.ingest.ffprobe,
@@ -181,9 +182,10 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
           reencodeKbps: config.ingest.reencodeKbps,
         });
   if (srt) app.addHook('onClose', () => srt.close());
-  const ingestLinks = { keys: ingestKeys, rtmpPort: rtmp?.port, srtPort: srt?.port };
+  const ingestLinks = { settings: ingestSettings, rtmpPort: rtmp?.port, srtPort: srt?.port };
   await app.register(operatorRoutes, {
     tokens,
+    rooms,
     ingest: ingestLinks,
     passwordHash,
     publicUrl: config.http.publicUrl,

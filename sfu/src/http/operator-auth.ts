@@ -4,6 +4,7 @@ import { sendError } from './error-handler.js';
 import {
   LinksRequest,
   LoginRequest,
+  defaultStreamInfo,
   type IssuedToken,
   type JoinLinks,
   type RoomId,
@@ -12,17 +13,19 @@ import {
 import { ServiceError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
-import type { IngestKeys } from '../ingest/ingest-keys.js';
+import type { IngestSettings } from '../ingest/ingest-settings.js';
+import type { RoomRegistry } from '../media/room-registry.js';
 
-/** What the links need of RTMP and SRT ingest: the rooms' stream keys, and their ports (undefined: off). */
+/** What the links need of RTMP and SRT ingest: the rooms' keys and layouts, and their ports (undefined: off). */
 export interface IngestLinks {
-  keys: IngestKeys;
+  settings: IngestSettings;
   rtmpPort: number | undefined;
   srtPort: number | undefined;
 }
 
 export interface OperatorRoutesOptions {
   tokens: Tokens;
+  rooms: RoomRegistry;
   ingest: IngestLinks;
   passwordHash: string;
   /** The base of the links made (PUBLIC_URL); undefined: the address the request came to. */
@@ -62,7 +65,7 @@ class AttemptLimiter {
 
 export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
   app,
-  { tokens, ingest, passwordHash, publicUrl, linkTokenTtlS, operatorTokenTtlS },
+  { tokens, rooms, ingest, passwordHash, publicUrl, linkTokenTtlS, operatorTokenTtlS },
 ) => {
   const limiter = new AttemptLimiter(10, 60_000);
 
@@ -102,11 +105,23 @@ export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (
     await requireOperator(tokens, req);
     const body = LinksRequest.safeParse(req.body);
     if (!body.success) {
-      return sendError(reply, 'bad_request', 'send { "room": "<room code>", "newKey"?: true }');
+      return sendError(
+        reply,
+        'bad_request',
+        'send { "room": "<room code>", "newKey"?: true, "encoderStream"?: { "projection", "swapEyes" } }',
+      );
     }
     const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
-    if (body.data.newKey) await ingest.keys.rotate(body.data.room);
-    return joinLinks(tokens, base, body.data.room, linkTokenTtlS, ingest);
+    const { room, newKey, encoderStream } = body.data;
+    if (newKey) await ingest.settings.rotate(room);
+    if (encoderStream) {
+      await ingest.settings.setStream(room, encoderStream);
+      // An encoder live now takes it at once; a browser camera keeps announcing its own.
+      const live = rooms.get(room);
+      const camera = live?.camera;
+      if (live && camera && camera.source !== 'browser') live.setStream(camera, encoderStream);
+    }
+    return joinLinks(tokens, base, room, linkTokenTtlS, ingest);
   });
 };
 
@@ -120,7 +135,8 @@ export async function joinLinks(
   const camera = await tokens.issue({ role: 'camera', room }, ttlS);
   const { rtmpPort, srtPort } = ingest;
   const host = new URL(base).hostname;
-  const key = rtmpPort !== undefined || srtPort !== undefined ? await ingest.keys.keyFor(room) : undefined;
+  const key =
+    rtmpPort !== undefined || srtPort !== undefined ? await ingest.settings.keyFor(room) : undefined;
   const viewer = await tokens.issue({ role: 'viewer', room }, ttlS);
   const origin = base.replace(/\/$/, '');
   return {
@@ -130,6 +146,7 @@ export async function joinLinks(
     whip: `${origin}/whip/${room}`,
     whep: `${origin}/whep/${room}`,
     cameraToken: camera.token,
+    encoderStream: ingest.settings.streamOf(room) ?? defaultStreamInfo,
     ...(key && rtmpPort !== undefined && { rtmp: { url: `rtmp://${host}:${rtmpPort}/live/${room}`, key } }),
     ...(key && srtPort !== undefined && { srt: `srt://${host}:${srtPort}?streamid=${room}:${key}` }),
     expiresAt: Math.min(camera.expiresAt, viewer.expiresAt),

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function url(room: RoomId = ROOM, key?: string): Promise<string> {
   const { service } = stage;
-  const k = key ?? (await service.ingestLinks.keys.keyFor(room));
+  const k = key ?? (await service.ingestLinks.settings.keyFor(room));
   return `rtmp://127.0.0.1:${service.rtmp!.port}/live/${room}/${k}`;
 }
 
@@ -146,5 +146,31 @@ describe('RTMP ingest', () => {
     push(await url(), { audio: false });
     await flowing('video');
     expect(await received('audio')).toBeUndefined();
+  });
+
+  it("lays the picture out as the URL says, else as the room's setting, which an operator changes live", async () => {
+    const { service } = stage;
+    await service.ingestLinks.settings.setStream(ROOM, { projection: 'stereo-360-tb', swapEyes: true });
+    const first = push(await url());
+    await flowing('video');
+    expect(service.rooms.get(ROOM)!.stream).toEqual({ projection: 'stereo-360-tb', swapEyes: true });
+    const operator = (await service.tokens.issue({ role: 'operator' }, 600)).token;
+    const res = await service.app.inject({
+      method: 'POST',
+      url: '/api/links',
+      headers: { authorization: `Bearer ${operator}` },
+      payload: { room: ROOM, encoderStream: { projection: 'mono-180', swapEyes: false } },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ encoderStream: unknown }>().encoderStream).toEqual({
+      projection: 'mono-180',
+      swapEyes: false,
+    });
+    expect(service.rooms.get(ROOM)!.stream.projection).toBe('mono-180');
+    await first.stop();
+    await until('the camera to leave', () => service.rooms.get(ROOM)?.camera === undefined);
+    push(`${await url()}?projection=stereo-180-sbs`);
+    await flowing('video');
+    expect(service.rooms.get(ROOM)!.stream.projection).toBe('stereo-180-sbs');
   });
 });

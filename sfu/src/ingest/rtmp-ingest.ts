@@ -1,5 +1,5 @@
 // RTMP ingest: rtmp://HOST:PORT/live/<room>/<key> (OBS: server rtmp://HOST:PORT/live/<room>, stream key <key>;
-// a camera with one URL field: the whole of it). The key is the room's (IngestKeys); `?projection=…&swapEyes=…`
+// a camera with one URL field: the whole of it). The key is the room's (IngestSettings); `?projection=…&swapEyes=…`
 // on the URL says how the picture is laid out. A wrong key, an unknown path or a room whose camera is live
 // already is refused (the encoder is told why, the log says so with the room id).
 import type { FastifyBaseLogger } from 'fastify';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Projection, RoomId, type StreamInfo } from '../protocol/index.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import { ServiceError } from '../errors.js';
-import type { IngestKeys } from './ingest-keys.js';
+import type { IngestSettings } from './ingest-settings.js';
 import { PlainIngest } from './plain-ingest.js';
 import { FlvFeed } from './rtmp/flv-feed.js';
 import type { PublishRequest, PublishSink } from './rtmp/rtmp-connection.js';
@@ -17,7 +17,7 @@ export interface RtmpIngestOptions {
   host: string;
   port: number;
   rooms: RoomRegistry;
-  keys: IngestKeys;
+  settings: IngestSettings;
   log: FastifyBaseLogger;
   ffmpeg: string;
   reencodeKbps: number;
@@ -88,7 +88,7 @@ export class RtmpIngest {
     try {
       const target = readIngestPath(req.path, req.query);
       roomId = target.room;
-      if (!opts.keys.check(target.room, target.key)) {
+      if (!opts.settings.check(target.room, target.key)) {
         throw new ServiceError('unauthorized', `wrong stream key for room ${target.room}`);
       }
       const feed = new FlvFeed();
@@ -99,7 +99,8 @@ export class RtmpIngest {
           kind: 'rtmp',
           device: `RTMP · ${req.remote}`,
           feed,
-          stream: target.stream,
+          // The URL's layout, else the one the operator set for the room's encoders.
+          stream: target.stream ?? opts.settings.streamOf(target.room),
           listenIp: '127.0.0.1',
           ffmpeg: opts.ffmpeg,
           reencodeKbps: opts.reencodeKbps,

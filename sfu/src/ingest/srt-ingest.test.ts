@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function url(key?: string): Promise<string> {
   const { service } = stage;
-  const k = key ?? (await service.ingestLinks.keys.keyFor(ROOM));
+  const k = key ?? (await service.ingestLinks.settings.keyFor(ROOM));
   return `srt://127.0.0.1:${service.srt!.port}?streamid=${ROOM}:${k}`;
 }
 

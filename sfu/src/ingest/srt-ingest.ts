@@ -9,7 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RoomId } from '../protocol/index.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import { ServiceError } from '../errors.js';
-import type { IngestKeys } from './ingest-keys.js';
+import type { IngestSettings } from './ingest-settings.js';
 import { PlainIngest } from './plain-ingest.js';
 import { readIngestPath } from './rtmp-ingest.js';
 import { Reject } from './srt/handshake.js';
@@ -21,7 +21,7 @@ export interface SrtIngestOptions {
   host: string;
   port: number;
   rooms: RoomRegistry;
-  keys: IngestKeys;
+  settings: IngestSettings;
   log: FastifyBaseLogger;
   ffmpeg: string;
   ffprobe: string;
@@ -79,7 +79,7 @@ export class SrtIngest {
     try {
       const target = readStreamId(caller.streamId);
       roomId = target.room;
-      if (!opts.keys.check(target.room, target.key)) {
+      if (!opts.settings.check(target.room, target.key)) {
         throw new ServiceError('unauthorized', `wrong stream key for room ${target.room}`);
       }
       const port = await freeUdpPortPair();
@@ -92,7 +92,8 @@ export class SrtIngest {
           kind: 'srt',
           device: `SRT · ${caller.remote}`,
           feed,
-          stream: target.stream,
+          // The URL's layout, else the one the operator set for the room's encoders.
+          stream: target.stream ?? opts.settings.streamOf(target.room),
           listenIp: '127.0.0.1',
           ffmpeg: opts.ffmpeg,
           reencodeKbps: opts.reencodeKbps,

@@ -10,12 +10,15 @@ import type { RoomRegistry } from '../media/room-registry.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { AccessPolicy } from '../auth/access.js';
 import type { TurnOptions } from '../auth/turn.js';
+import type { IngestSettings } from './ingest-settings.js';
 import { authorize, deviceOf, parse, sdpResource } from './http-resource.js';
 import { readPublishOffer } from './publish-offer.js';
 import { WhipSession } from './whip-session.js';
 
 export interface IngestRouteOptions {
   rooms: RoomRegistry;
+  /** The layout an operator set for the room's encoders, used when the URL names none. */
+  settings: IngestSettings;
   tokens: Tokens;
   policy: AccessPolicy;
   turn: TurnOptions | undefined;
@@ -39,7 +42,9 @@ export const whipRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, op
         return await WhipSession.start({
           room,
           offer: readPublishOffer(offer, room.rtpCapabilities),
-          stream: query.projection && { projection: query.projection, swapEyes: query.swapEyes ?? false },
+          stream:
+            (query.projection && { projection: query.projection, swapEyes: query.swapEyes ?? false }) ??
+            opts.settings.streamOf(roomId),
           device: deviceOf(req, 'WHIP', 'encoder'),
           iceTimeoutMs: opts.iceTimeoutMs,
           onEnd,

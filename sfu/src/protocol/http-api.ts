@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ProtocolErrorBody } from './errors.js';
 import { RoomId } from './ids.js';
+import { StreamInfo } from './messages.js';
 
 /** Every error answer of the HTTP API (and of a refused WebSocket upgrade). */
 export const HttpErrorBody = z.object({ error: ProtocolErrorBody });
@@ -21,8 +22,10 @@ export type IssuedToken = z.infer<typeof IssuedToken>;
  */
 export const LinksRequest = z.object({
   room: RoomId,
-  /** Replace the room's RTMP stream key first (the old one stops working). */
+  /** Replace the room's RTMP/SRT stream key first (the old one stops working). */
   newKey: z.boolean().optional(),
+  /** How an encoder's picture in this room is laid out (WHIP, RTMP, SRT; a browser camera says itself). */
+  encoderStream: StreamInfo.optional(),
 });
 export type LinksRequest = z.infer<typeof LinksRequest>;
 
@@ -33,6 +36,8 @@ export const JoinLinks = z.object({
   whip: z.url(),
   whep: z.url(),
   cameraToken: z.string().min(1),
+  /** The layout set for the room's encoders (mono-360 until an operator says otherwise). */
+  encoderStream: StreamInfo,
   /** RTMP ingest (absent when it is off): the server URL and the room's stream key, which do not expire. */
   rtmp: z.object({ url: z.string().startsWith('rtmp://'), key: z.string().min(1) }).optional(),
   /** SRT ingest (absent when it is off): the URL an encoder calls, with the room and its key as streamid. */
