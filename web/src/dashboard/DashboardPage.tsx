@@ -202,8 +202,8 @@ function CreateRoom({ token }: { token: string }) {
       {links && (
         <LinksCard
           links={links}
-          onNewKey={() => {
-            createLinks(token, links.room, true).then(setLinks, (err: unknown) =>
+          onChange={(change) => {
+            createLinks(token, links.room, change).then(setLinks, (err: unknown) =>
               setError(err instanceof Error ? err.message : String(err)),
             );
           }}

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
+import { Projection, type StreamInfo } from '@inclubit/sfu/protocol';
 import type { JoinLinks } from './operator-api';
+import { projectionLabels } from '../lib/projection-labels';
 
 function useCopy(text: string): [boolean, () => void] {
   const [copied, setCopied] = useState(false);
@@ -57,7 +59,49 @@ function Field({ label, value, testId }: { label: string; value: string; testId:
   );
 }
 
-export function LinksCard({ links, onNewKey }: { links: JoinLinks; onNewKey: () => void }) {
+/** How an encoder's picture is laid out: a room setting, since an encoder cannot announce it. */
+function EncoderLayout({ stream, onChange }: { stream: StreamInfo; onChange: (s: StreamInfo) => void }) {
+  return (
+    <p className="encoder-layout">
+      <label>
+        Encoder picture{' '}
+        <select
+          aria-label="encoder projection"
+          value={stream.projection}
+          onChange={(e) => onChange({ ...stream, projection: Projection.parse(e.target.value) })}
+        >
+          {Projection.options.map((p) => (
+            <option key={p} value={p}>
+              {projectionLabels[p]}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        <input
+          type="checkbox"
+          aria-label="encoder swaps eyes"
+          checked={stream.swapEyes}
+          onChange={(e) => onChange({ ...stream, swapEyes: e.target.checked })}
+        />{' '}
+        Swap eyes
+      </label>
+    </p>
+  );
+}
+
+export interface LinksChange {
+  newKey?: true;
+  encoderStream?: StreamInfo;
+}
+
+export function LinksCard({
+  links,
+  onChange,
+}: {
+  links: JoinLinks;
+  onChange: (change: LinksChange) => void;
+}) {
   return (
     <section className="links-card">
       <h3>
@@ -71,6 +115,7 @@ export function LinksCard({ links, onNewKey }: { links: JoinLinks; onNewKey: () 
         Valid until {new Date(links.expiresAt).toLocaleString()}. Scan with a headset or phone.
       </p>
       <h4>Encoder or other player</h4>
+      <EncoderLayout stream={links.encoderStream} onChange={(encoderStream) => onChange({ encoderStream })} />
       <dl className="ingest" data-testid="ingest">
         <Field label="WHIP URL (OBS: Service WHIP, Server)" value={links.whip} testId="whip-url" />
         <Field label="Bearer token" value={links.cameraToken} testId="whip-token" />
@@ -91,7 +136,7 @@ export function LinksCard({ links, onNewKey }: { links: JoinLinks; onNewKey: () 
       {(links.rtmp ?? links.srt) && (
         <p className="hint">
           The RTMP/SRT stream key does not expire.{' '}
-          <button type="button" onClick={onNewKey} data-testid="new-key">
+          <button type="button" onClick={() => onChange({ newKey: true })} data-testid="new-key">
             New key
           </button>{' '}
           (the old one stops working at once)

@@ -1,5 +1,5 @@
 // The operator's HTTP calls (login, logout, join links) and where the operator token is kept.
-import { IssuedToken, JoinLinks, type RoomId } from '@inclubit/sfu/protocol';
+import { IssuedToken, JoinLinks, type RoomId, type StreamInfo } from '@inclubit/sfu/protocol';
 import { z } from 'zod';
 import { callApi } from '../lib/http-api';
 
@@ -32,6 +32,12 @@ export async function logout(token: string): Promise<void> {
 
 export type { JoinLinks };
 
-/** The room's links; `newKey` replaces its RTMP stream key first (the old one stops working). */
-export const createLinks = (token: string, room: RoomId, newKey = false) =>
-  callApi('/api/links', { body: { room, ...(newKey && { newKey }) }, token }, JoinLinks);
+/**
+ * The room's links. `newKey` replaces its RTMP/SRT stream key first (the old one stops working);
+ * `encoderStream` sets how an encoder's picture in the room is laid out.
+ */
+export const createLinks = (
+  token: string,
+  room: RoomId,
+  change: { newKey?: true; encoderStream?: StreamInfo } = {},
+) => callApi('/api/links', { body: { room, ...change }, token }, JoinLinks);

@@ -3,14 +3,7 @@ import { xrStore } from './xr-store';
 import { chooseQuality, recenter, useView, viewStore } from './view-store';
 import { useImmersiveSupport } from './useImmersiveSupport';
 import { requestOrientationPermission } from './LookControls';
-
-const projectionLabels: Record<Projection, string> = {
-  'mono-360': '360° mono',
-  'stereo-360-tb': '360° stereo top-bottom',
-  'stereo-360-sbs': '360° stereo side-by-side',
-  'stereo-180-sbs': '180° stereo (VR180)',
-  'mono-180': '180° mono',
-};
+import { projectionLabels } from '../lib/projection-labels';
 
 const qualityLabels: Record<Quality, string> = {
   auto: 'Quality: auto',
