@@ -10,6 +10,7 @@ import { startService, type RunningService } from '../support/service.js';
 import { startCamera } from '../support/camera.js';
 import { waitForMediaFlow } from '../support/webrtc.js';
 import { pipelines, startWhipClient } from '../support/whip-client.js';
+import { makeClip, startEncoder } from '../support/encoder.js';
 import { hashPassword } from '../../sfu/src/auth/password.js';
 import { readQr } from '../../sfu/src/test-support/qr.js';
 
@@ -150,5 +151,34 @@ describe('operator dashboard', () => {
     } finally {
       await encoder.stop();
     }
+    await expect
+      .poll(() => page.locator('main').getAttribute('data-phase'), { timeout: 10_000 })
+      .toBe('waiting');
+
+    // An RTMP camera with the card's one-field URL, its picture laid out as the card's setting says.
+    await dashboard.getByLabel('encoder projection').selectOption('stereo-360-tb');
+    await expect.poll(() => dashboard.getByLabel('encoder projection').inputValue()).toBe('stereo-360-tb');
+    const rtmpUrl = (await dashboard.getByTestId('rtmp-full-url').textContent())!;
+    expect(rtmpUrl).toMatch(/^rtmp:\/\/localhost:\d+\/live\/e2e-created\/[\w-]{20,}$/);
+    expect(await dashboard.getByTestId('srt-url').textContent()).toMatch(
+      /^srt:\/\/localhost:\d+\?streamid=e2e-created:[\w-]{20,}$/,
+    );
+    const clip = await makeClip('baseline', '640x320');
+    const rtmp = startEncoder(rtmpUrl.replace('//localhost:', '//127.0.0.1:'), clip);
+    try {
+      await waitForMediaFlow(page, 'viewer of the RTMP camera');
+      expect(await page.locator('main').getAttribute('data-projection')).toBe('stereo-360-tb');
+      const detail = dashboard.getByTestId('room-detail');
+      await expect.poll(() => detail.getByTestId('camera-source').textContent()).toBe('RTMP encoder');
+      await expect.poll(() => detail.getByTestId('camera-codec').textContent()).toBe('H264 (copied as sent)');
+    } finally {
+      await rtmp.stop();
+    }
+
+    // A new key: the old one is refused from now on.
+    await dashboard.getByTestId('new-key').click();
+    await expect.poll(() => dashboard.getByTestId('rtmp-full-url').textContent()).not.toBe(rtmpUrl);
+    const refused = await startEncoder(rtmpUrl.replace('//localhost:', '//127.0.0.1:'), clip).exited;
+    expect(refused.stderr).toContain('wrong stream key');
   });
 });

@@ -10,8 +10,8 @@ import type { SignalingClient } from '../lib/signaling';
 const sourceNames: Record<SourceKind, string> = {
   browser: 'camera page',
   whip: 'WHIP encoder',
-  rtmp: 'RTMP',
-  srt: 'SRT',
+  rtmp: 'RTMP encoder',
+  srt: 'SRT encoder',
 };
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbps`;
 const uptime = (since: number) => {
