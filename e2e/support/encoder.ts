@@ -3,11 +3,12 @@
 // Baseline H264 (no B-frames: the bridge copies it) or as Main with B-frames (the bridge re-encodes it); or
 // the tone alone (a source with sound only).
 // Killed and reaped by `stop`.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { runFfmpeg } from '../../sfu/src/test-support/ffmpeg-push.js';
 
 export type ClipKind = 'baseline' | 'bframes' | 'sound';
 
@@ -40,18 +41,10 @@ export async function makeClip(kind: ClipKind, size = '1280x640'): Promise<strin
 export function startEncoder(url: string, clip: string): Encoder {
   const format = url.startsWith('srt:') ? 'mpegts' : 'flv';
   const args = ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-c', 'copy'];
-  const child = spawn('ffmpeg', [...args, '-f', format, url], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stderr })),
-  );
+  const push = runFfmpeg([...args, '-f', format, url]);
   return {
-    exited,
-    running: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
+    exited: push.exited,
+    running: () => push.child.exitCode === null && push.child.signalCode === null,
+    stop: () => push.stop(),
   };
 }

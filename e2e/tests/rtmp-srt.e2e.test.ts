@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { JoinLinks } from '@inclubit/sfu/protocol';
 import { launchBrowser } from '../support/browser.js';
 import { makeClip, startEncoder, type Encoder } from '../support/encoder.js';
+import { isAlive } from '../../sfu/src/test-support/ffmpeg-push.js';
 import { startService, type RunningService } from '../support/service.js';
 import { openViewer } from '../support/viewer.js';
 import { audioLevel, inboundStreams, progressOver, waitForMediaFlow } from '../support/webrtc.js';
@@ -47,15 +48,6 @@ function bridge(): { pid: number; command: string } {
   const { pid, command } = JSON.parse(line) as { pid: number; command: string };
   return { pid, command };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function everyViewerDecodes(what: string): Promise<void> {
   for (const [i, page] of viewers.entries()) {
@@ -113,7 +105,7 @@ describe('RTMP from ffmpeg', () => {
     expect(wrong.stderr).toContain(`wrong stream key for room ${ROOM}`);
     const second = await push(rtmpUrl(), clip).exited;
     expect(second.stderr).toContain('already has a camera (rtmp)');
-    expect(service.logs.filter((l) => l.includes('RTMP publish refused'))).toHaveLength(2);
+    expect(service.logs.filter((l) => l.includes('RTMP camera refused'))).toHaveLength(2);
     for (const page of viewers) expect((await progressOver(page, 1000)).frames).toBeGreaterThan(5);
   });
 
@@ -143,14 +135,14 @@ describe('RTMP from ffmpeg', () => {
     expect(Math.max(...back)).toBeLessThan(5000);
     for (const page of viewers) expect((await progressOver(page, 1000)).frames).toBeGreaterThan(5);
     expect(source.running()).toBe(true);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('the encoder stops: viewers wait, the bridge is gone', async () => {
     const { pid } = bridge();
     await encoders[0]!.stop();
     for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
-    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+    await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
   });
 
   it('re-encodes a clip with B-frames; the viewers follow the new source by themselves', async () => {
@@ -182,7 +174,7 @@ describe('SRT from ffmpeg', () => {
     expect(bridge().command).toMatch(/-f mpegts .*-c:v copy/);
     const wrong = await push(srtUrl('wrong-key'), clip).exited;
     expect(wrong.code).not.toBe(0);
-    expect(service.logs.some((l) => l.includes('SRT call refused') && l.includes('wrong stream key'))).toBe(
+    expect(service.logs.some((l) => l.includes('SRT camera refused') && l.includes('wrong stream key'))).toBe(
       true,
     );
     for (const page of viewers) expect((await progressOver(page, 1000)).frames).toBeGreaterThan(5);

@@ -154,32 +154,27 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   };
   await app.register(whipRoutes, ingest);
   await app.register(whepRoutes, ingest);
+  // RTMP and SRT cameras: the service's own listeners, each camera bridged into its room by an ffmpeg.
+  const bridges = {
+    rooms,
+    settings: ingestSettings,
+    log: app.log,
+    ffmpeg: config.ingest.ffmpeg,
+    reencodeKbps: config.ingest.reencodeKbps,
+  };
+  const { host, rtmpPort, srtPort } = config.ingest;
   const rtmp =
-    config.ingest.rtmpPort === undefined
-      ? undefined
-      : await RtmpIngest.start({
-          host: config.ingest.host,
-          port: config.ingest.rtmpPort,
-          rooms,
-          settings: ingestSettings,
-          log: app.log,
-          ffmpeg: config.ingest.ffmpeg,
-          reencodeKbps: config.ingest.reencodeKbps,
-        });
+    rtmpPort === undefined ? undefined : await RtmpIngest.start({ ...bridges, host, port: rtmpPort });
   if (rtmp) app.addHook('onClose', () => rtmp.close());
   const srt =
-    config.ingest.srtPort === undefined
+    srtPort === undefined
       ? undefined
       : await SrtIngest.start({
-          host: config.ingest.host,
-          port: config.ingest.srtPort,
-          rooms,
-          settings: ingestSettings,
-          log: app.log,
-          ffmpeg: config.ingest.ffmpeg,
+          ...bridges,
+          host,
+          port: srtPort,
           ffprobe: config.ingest.ffprobe,
           srtLiveTransmit: config.ingest.srtLiveTransmit,
-          reencodeKbps: config.ingest.reencodeKbps,
         });
   if (srt) app.addHook('onClose', () => srt.close());
   const ingestLinks = { settings: ingestSettings, rtmpPort: rtmp?.port, srtPort: srt?.port };

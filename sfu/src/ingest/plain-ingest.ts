@@ -6,6 +6,7 @@
 // closes the transports.
 import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../media/room.js';
 import type { Peer } from '../media/peer.js';
 import type {
@@ -83,6 +84,11 @@ export class PlainIngest {
     const ingest = new PlainIngest(opts);
     ingest.setUp().catch((error: unknown) => ingest.end(`setup failed: ${(error as Error).message}`));
     return ingest;
+  }
+
+  /** The camera's logger (room and peer ids). */
+  get log(): FastifyBaseLogger {
+    return this.peer.log;
   }
 
   get pid(): number | undefined {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RoomId } from '../protocol/index.js';
 import { roomObjects } from '../test-support/service.js';
 import { stagePerTest } from '../test-support/stage.js';
-import { startPush, type Push, type PushOptions } from '../test-support/ffmpeg-push.js';
+import { isAlive, startPush, type Push, type PushOptions } from '../test-support/ffmpeg-push.js';
 
 const ROOM = 'rtmp-room' as RoomId;
 const stage = stagePerTest({ CAMERA_STALL_MS: '0' });
@@ -58,14 +58,6 @@ async function flowing(kind: 'audio' | 'video'): Promise<void> {
 }
 
 const cmdline = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('RTMP ingest', () => {
   it('copies Baseline H264 and makes AAC Opus; the room shows an RTMP camera', async () => {
@@ -121,7 +113,7 @@ describe('RTMP ingest', () => {
     expect(stage.service.rooms.get(ROOM)!.camera?.id).toBe(camera.id);
     expect(producer.closed).toBe(true);
     expect(source.child.exitCode).toBeNull();
-    expect(alive(first)).toBe(false);
+    expect(isAlive(first)).toBe(false);
   });
 
   it('a source that ends leaves no camera, no bridge and nothing in mediasoup', async () => {
@@ -130,7 +122,7 @@ describe('RTMP ingest', () => {
     const pid = stage.service.rtmp!.of(ROOM)!.pid!;
     await source.exited;
     await until('the camera to leave', () => stage.service.rooms.get(ROOM)?.camera === undefined);
-    await until('the bridge to exit', () => !alive(pid));
+    await until('the bridge to exit', () => !isAlive(pid));
     expect(stage.service.rtmp!.of(ROOM)).toBeUndefined();
     const objects = await roomObjects(stage.service, ROOM);
     expect(objects?.transportIds ?? []).toEqual([]);

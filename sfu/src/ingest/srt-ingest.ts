@@ -5,28 +5,21 @@
 // ingest ends (the camera calls again); the bridge behind it restarts on its own like RTMP's.
 // `&projection=…&swapEyes=…` after the key says how the picture is laid out.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { FastifyBaseLogger } from 'fastify';
 import type { RoomId } from '../protocol/index.js';
-import type { RoomRegistry } from '../media/room-registry.js';
 import { ServiceError } from '../errors.js';
-import type { IngestSettings } from './ingest-settings.js';
-import { PlainIngest } from './plain-ingest.js';
+import { LiveIngests, type BridgeSettings } from './live-ingests.js';
+import type { PlainIngest } from './plain-ingest.js';
 import { readIngestPath } from './rtmp-ingest.js';
 import { Reject } from './srt/handshake.js';
 import { SrtProxy, SrtRefusal, type SrtCaller } from './srt/srt-proxy.js';
 import { TsFeed } from './srt/ts-feed.js';
 import { freeUdpPortPair } from './udp-ports.js';
 
-export interface SrtIngestOptions {
+export interface SrtIngestOptions extends BridgeSettings {
   host: string;
   port: number;
-  rooms: RoomRegistry;
-  settings: IngestSettings;
-  log: FastifyBaseLogger;
-  ffmpeg: string;
   ffprobe: string;
   srtLiveTransmit: string;
-  reencodeKbps: number;
 }
 
 const REFUSAL: Partial<Record<string, number>> = {
@@ -44,10 +37,12 @@ function readStreamId(streamId: string) {
 }
 
 export class SrtIngest {
-  private readonly live = new Map<RoomId, PlainIngest>();
+  private readonly live: LiveIngests;
   private proxy: SrtProxy | undefined;
 
-  private constructor(private readonly opts: SrtIngestOptions) {}
+  private constructor(private readonly opts: SrtIngestOptions) {
+    this.live = new LiveIngests('srt', opts);
+  }
 
   static async start(opts: SrtIngestOptions): Promise<SrtIngest> {
     const ingest = new SrtIngest(opts);
@@ -65,61 +60,40 @@ export class SrtIngest {
   }
 
   of(room: RoomId): PlainIngest | undefined {
-    return this.live.get(room);
+    return this.live.of(room);
   }
 
   async close(): Promise<void> {
-    for (const ingest of [...this.live.values()]) ingest.end('server shutting down');
+    this.live.endAll('server shutting down');
     await this.proxy?.close();
   }
 
+  /** The port of the call's own receiver, or an SrtRefusal with the reason's code. */
   private async connect(caller: SrtCaller): Promise<number> {
-    const { opts } = this;
-    let roomId: RoomId | undefined;
+    const port = await freeUdpPortPair();
+    const feed = new TsFeed(this.opts.ffprobe);
+    let receiver: ChildProcess | undefined;
     try {
-      const target = readStreamId(caller.streamId);
-      roomId = target.room;
-      if (!opts.settings.check(target.room, target.key)) {
-        throw new ServiceError('unauthorized', `wrong stream key for room ${target.room}`);
-      }
-      const port = await freeUdpPortPair();
-      const feed = new TsFeed(opts.ffprobe);
-      const room = await opts.rooms.acquire(target.room);
-      let receiver: ChildProcess | undefined;
-      try {
-        const ingest = PlainIngest.start({
-          room,
-          kind: 'srt',
-          device: `SRT · ${caller.remote}`,
-          feed,
-          // The URL's layout, else the one the operator set for the room's encoders.
-          stream: target.stream ?? opts.settings.streamOf(target.room),
-          listenIp: '127.0.0.1',
-          ffmpeg: opts.ffmpeg,
-          reencodeKbps: opts.reencodeKbps,
-          analyseTimeoutMs: 10_000,
-          disconnect: () => {
-            if (this.live.get(target.room) === ingest) this.live.delete(target.room);
-            receiver?.kill('SIGKILL');
-            caller.close();
-          },
-        });
-        this.live.set(target.room, ingest);
-        receiver = this.receive(port, feed, ingest, target.room);
-        return port;
-      } finally {
-        room.release();
-      }
+      const ingest = await this.live.start({
+        remote: caller.remote,
+        target: () => readStreamId(caller.streamId),
+        feed,
+        disconnect: () => {
+          receiver?.kill('SIGKILL');
+          caller.close();
+        },
+      });
+      receiver = this.receive(port, feed, ingest);
+      return port;
     } catch (error) {
       const code = error instanceof ServiceError ? REFUSAL[error.code] : undefined;
-      opts.log.warn({ roomId, remote: caller.remote, reason: (error as Error).message }, 'SRT call refused');
       throw new SrtRefusal(code ?? Reject.unavailable, (error as Error).message);
     }
   }
 
   /** The SRT session's end: srt-live-transmit listening on `port`, its output into the feed. */
-  private receive(port: number, feed: TsFeed, ingest: PlainIngest, room: RoomId): ChildProcess {
-    const log = this.opts.log.child({ roomId: room });
+  private receive(port: number, feed: TsFeed, ingest: PlainIngest): ChildProcess {
+    const log = ingest.log;
     const args = ['-a:no', '-ll:error', `srt://127.0.0.1:${port}?mode=listener`, 'file://con'];
     const child = spawn(this.opts.srtLiveTransmit, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     log.info({ pid: child.pid, port }, 'SRT receiver started');

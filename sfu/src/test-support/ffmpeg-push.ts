@@ -32,8 +32,11 @@ export function pushArgs(url: string, o: PushOptions = {}): string[] {
   return [...args, '-f', url.startsWith('srt:') ? 'mpegts' : 'flv', url];
 }
 
-export function startPush(url: string, o: PushOptions = {}): Push {
-  const child = spawn('ffmpeg', pushArgs(url, o), { stdio: ['ignore', 'ignore', 'pipe'] });
+export const startPush = (url: string, o: PushOptions = {}): Push => runFfmpeg(pushArgs(url, o));
+
+/** ffmpeg with these arguments, its stderr kept; `stop` kills and reaps it. */
+export function runFfmpeg(args: string[]): Push {
+  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
@@ -47,4 +50,14 @@ export function startPush(url: string, o: PushOptions = {}): Push {
       await exited;
     },
   };
+}
+
+/** Whether a process of this pid exists (a reaped child does not). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
