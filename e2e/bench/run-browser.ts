@@ -2,9 +2,19 @@
 // Progress goes to stderr; the result is the last line on stdout, as JSON.
 import { adaptation } from './adaptation.js';
 import { cameraCost } from './camera-cost.js';
+import { ingestCost, ingestLatency } from './ingest.js';
 import { churn, glassToGlass, joinTime, keyframeStorm, type Log } from './scenarios.js';
 
-const scenarios = { glassToGlass, joinTime, keyframeStorm, churn, adaptation, cameraCost } as const;
+const scenarios = {
+  glassToGlass,
+  joinTime,
+  keyframeStorm,
+  churn,
+  adaptation,
+  cameraCost,
+  ingestLatency,
+  ingestCost,
+} as const;
 type Name = keyof typeof scenarios;
 
 const [name, json] = process.argv.slice(2);

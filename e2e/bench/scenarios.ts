@@ -58,46 +58,53 @@ export async function glassToGlass(opts: { seconds: number; width: number; heigh
     const { page } = await newPage(stage.browser, { width: 1280, height: 720 });
     await page.goto(`${stage.service.url}/watch/bench-g2g`);
     await page.locator('main[data-phase="live"]').waitFor({ timeout: 30_000 });
-    await page.evaluate(`globalThis.__readTimecode = ${readTimecode.toString()}`);
-    await page.evaluate(() => {
-      type Reader = (px: Uint8ClampedArray, w: number, h: number) => number | undefined;
-      const w = window as unknown as { __readTimecode: Reader; __ages: number[]; __misses: number };
-      w.__ages = [];
-      w.__misses = 0;
-      const video = document.querySelector('video.media-sink') as HTMLVideoElement;
-      const canvas = document.createElement('canvas');
-      canvas.width = 320;
-      canvas.height = 160;
-      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-      const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
-        ctx.drawImage(video, 0, 0, 320, 160);
-        const code = w.__readTimecode(ctx.getImageData(0, 0, 320, 160).data, 320, 160);
-        // When the frame is to be on screen, in the same wall clock the camera page drew with.
-        const shownAt = performance.timeOrigin + frame.expectedDisplayTime;
-        if (code === undefined) w.__misses++;
-        else w.__ages.push(((Math.round(shownAt) >>> 0) - code) >>> 0);
-        video.requestVideoFrameCallback(onFrame);
-      };
-      video.requestVideoFrameCallback(onFrame);
-    });
-    log(`glass-to-glass: reading time codes for ${opts.seconds} s`);
-    await sleep(opts.seconds * 1000);
-    const { ages, misses } = await page.evaluate(() => {
-      const w = window as unknown as { __ages: number[]; __misses: number };
-      return { ages: w.__ages, misses: w.__misses };
-    });
-    if (ages.length === 0) throw new Error(`no time code read from ${misses} decoded frames`);
-    return {
-      samples: ages.length,
-      unreadable: misses,
-      p50Ms: percentile(ages, 0.5),
-      p95Ms: percentile(ages, 0.95),
-      width: opts.width,
-      height: opts.height,
-    };
+    return { ...(await readGlassToGlass(page, opts.seconds, log)), width: opts.width, height: opts.height };
   } finally {
     await stage.close();
   }
+}
+
+/**
+ * Reads the time code of every frame the viewer page decodes, at the moment it is to be shown, for `seconds`:
+ * how old each frame's picture is (glass to glass), from whatever drew the time code (the camera page, or a
+ * bench source writing it into raw frames).
+ */
+export async function readGlassToGlass(page: Page, seconds: number, log: Log) {
+  await page.evaluate(`globalThis.__readTimecode = ${readTimecode.toString()}`);
+  await page.evaluate(() => {
+    type Reader = (px: Uint8ClampedArray, w: number, h: number) => number | undefined;
+    const w = window as unknown as { __readTimecode: Reader; __ages: number[]; __misses: number };
+    w.__ages = [];
+    w.__misses = 0;
+    const video = document.querySelector('video.media-sink') as HTMLVideoElement;
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 160;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
+      ctx.drawImage(video, 0, 0, 320, 160);
+      const code = w.__readTimecode(ctx.getImageData(0, 0, 320, 160).data, 320, 160);
+      // When the frame is to be on screen, in the same wall clock the camera page drew with.
+      const shownAt = performance.timeOrigin + frame.expectedDisplayTime;
+      if (code === undefined) w.__misses++;
+      else w.__ages.push(((Math.round(shownAt) >>> 0) - code) >>> 0);
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  });
+  log(`glass-to-glass: reading time codes for ${seconds} s`);
+  await sleep(seconds * 1000);
+  const { ages, misses } = await page.evaluate(() => {
+    const w = window as unknown as { __ages: number[]; __misses: number };
+    return { ages: w.__ages, misses: w.__misses };
+  });
+  if (ages.length === 0) throw new Error(`no time code read from ${misses} decoded frames`);
+  return {
+    samples: ages.length,
+    unreadable: misses,
+    p50Ms: percentile(ages, 0.5),
+    p95Ms: percentile(ages, 0.95),
+  };
 }
 
 /** Viewer pages opened one after another: join answered → first decoded frame, and page open → frame. */

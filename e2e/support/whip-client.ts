@@ -46,14 +46,20 @@ export async function startWhipClient(opts: {
   token?: string;
   video?: string;
   audio?: string;
+  /** Feeds the client's stdin from the start (a pipeline reading raw frames with `fdsrc fd=0`). */
+  feed?: (stdin: NodeJS.WritableStream) => void;
 }): Promise<WhipClient> {
   const args = ['-u', opts.url, '-l', '4', '-o'];
   if (opts.token) args.push('-t', opts.token);
   if (opts.audio) args.push('-A', opts.audio);
   if (opts.video) args.push('-V', opts.video);
   const child: ChildProcess = spawn('bash', [path.join(repo, 'infra/scripts/whip-client.sh'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.feed ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
+  if (child.stdin && opts.feed) {
+    child.stdin.on('error', () => {});
+    opts.feed(child.stdin);
+  }
   const logs: string[] = [];
   let resource = '';
   await new Promise<void>((resolve, reject) => {

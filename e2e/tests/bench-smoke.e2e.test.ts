@@ -25,7 +25,7 @@ function runBench(args: string[]): Promise<{ code: number | null; output: string
 }
 
 describe('npm run bench -- --smoke', () => {
-  it('runs every scenario and writes every figure', { timeout: 420_000 }, async () => {
+  it('runs every scenario and writes every figure', { timeout: 540_000 }, async () => {
     const started = Date.now();
     const { code, output } = await runBench(['--smoke']);
     console.log(
@@ -69,6 +69,12 @@ describe('npm run bench -- --smoke', () => {
       expect(c.cpuCores, c.resolution).toBeGreaterThan(0);
       expect(c.sent.length, `${c.resolution} ${c.layers}`).toBeGreaterThanOrEqual(1);
     }
+    // Every ingest path really carried time-coded frames to a viewer; the bridge's CPU was read both ways.
+    const paths = results.ingestLatency;
+    for (const p of [paths.browser, paths.whip, paths.rtmpCopy, paths.rtmpReencode])
+      expect(p.samples).toBeGreaterThan(0);
+    expect(results.ingestCost.map((c) => c.mode)).toEqual(['copy', 're-encode']);
+    for (const c of results.ingestCost) expect(c.cpuCores, `${c.size} ${c.mode}`).toBeGreaterThan(0);
     expect(results.churn.visits).toBeGreaterThanOrEqual(8);
     expect(results.churn.leaked).toEqual({ transports: 0, producers: 0, consumers: 0 });
 

@@ -28,6 +28,7 @@ const all = [
   'storm',
   'adaptation',
   'camera',
+  'ingest',
   'churn',
 ] as const;
 type Scenario = (typeof all)[number];
@@ -284,6 +285,17 @@ if (only.has('camera'))
     seconds: smoke ? 2 : 20,
     resolutions: ['HD 1920×960', '4K 3840×1920'],
   });
+if (only.has('ingest')) {
+  results.ingestLatency = await browser('ingestLatency', {
+    seconds: smoke ? 3 : 20,
+    width: 1920,
+    height: 960,
+  });
+  results.ingestCost = await browser('ingestCost', {
+    seconds: smoke ? 2 : 10,
+    sizes: smoke ? ['640x320'] : ['1920x960', '3840x1920'],
+  });
+}
 if (only.has('churn')) results.churn = await browser('churn', { seconds: churnSeconds, concurrent: 4 });
 results.durationS = Math.round((Date.now() - started) / 1000);
 

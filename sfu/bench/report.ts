@@ -102,6 +102,17 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       `3 layers ${three.cpuCores} cores (${describeSent(three)}); 1 layer ${one.cpuCores} (${describeSent(one)})`,
       '',
     ]);
+  if (r.ingestLatency) {
+    const l = r.ingestLatency;
+    const whipOverBrowser = l.whip.p50Ms / l.browser.p50Ms - 1;
+    rows.push([
+      `glass to glass by source, ${l.width}×${l.height} (p50 / p95)`,
+      `browser ${ms(l.browser.p50Ms)} / ${ms(l.browser.p95Ms)}; WHIP ${ms(l.whip.p50Ms)} / ${ms(l.whip.p95Ms)}; RTMP copy ${ms(l.rtmpCopy.p50Ms)} / ${ms(l.rtmpCopy.p95Ms)}; RTMP re-encode ${ms(l.rtmpReencode.p50Ms)} / ${ms(l.rtmpReencode.p95Ms)}`,
+      `RTMP copy − WHIP < 300 ms: ${goal(l.rtmpCopy.p50Ms - l.whip.p50Ms < 300)}; WHIP within 20 % of browser: ${goal(Math.abs(whipOverBrowser) <= 0.2)}`,
+    ]);
+  }
+  for (const c of r.ingestCost ?? [])
+    rows.push([`RTMP bridge CPU, ${c.size} ${c.mode}`, `${c.cpuCores} cores`, '']);
   if (r.churn)
     rows.push([
       `churn ${r.churn.seconds} s`,
@@ -144,6 +155,12 @@ export function markdownTable(r: BenchResults): string {
       `| One viewer's link at half the top layer (${a.simulcast.limitKbps} kbit/s) for ${a.narrowS} s: down a layer / stalled (longest; longest after the first 10 s) / top again when freed | **${maybeMs(a.simulcast.downMs)}** / ${ms(a.simulcast.stallTotalMs)} (${ms(a.simulcast.longestStallMs)}; **${ms(a.simulcast.longestStallAfterSwitchMs)}**) / ${maybeMs(a.simulcast.upMs)} | one layer: stalled ${ms(a.oneLayer.stallTotalMs)} (${ms(a.oneLayer.longestStallMs)}) | ≤ 10 s / no stall > 1 s after 10 s / ≤ 20 s |`,
     );
   }
+  const l = r.ingestLatency;
+  lines.push(
+    `| Glass to glass at ${l.width}×${l.height} by source, p50 / p95: browser camera · WHIP (GStreamer) · RTMP copied · RTMP re-encoded | ${ms(l.browser.p50Ms)} / ${ms(l.browser.p95Ms)} · **${ms(l.whip.p50Ms)}** / ${ms(l.whip.p95Ms)} · **${ms(l.rtmpCopy.p50Ms)}** / ${ms(l.rtmpCopy.p95Ms)} · ${ms(l.rtmpReencode.p50Ms)} / ${ms(l.rtmpReencode.p95Ms)} | | RTMP copy < WHIP + 300 ms; WHIP within 20 % of the browser |`,
+  );
+  for (const c of r.ingestCost)
+    lines.push(`| RTMP bridge (ffmpeg) CPU, ${c.size}, ${c.mode} | **${c.cpuCores} cores** | | |`);
   for (const [resolution, three, one] of cameraPairs(r.cameraCost))
     lines.push(
       `| Camera browser's CPU at ${resolution}, busy pattern: 3 layers / 1 layer (cores; layers sent) | **${three.cpuCores}** (${describeSent(three)}) | ${one.cpuCores} (${describeSent(one)}) | |`,

@@ -93,6 +93,19 @@ export const resultsSchema = z.object({
   /** The product's ladder with the host's UDP receive buffers raised (root only). */
   udpBuffersRaised: ladderSchema.optional(),
   glassToGlass: percentiles.extend({ width: num, height: num, unreadable: z.number().int().min(0) }),
+  /** Glass to glass through each ingest path in one run (e2e/bench/ingest.ts). */
+  ingestLatency: z.object({
+    width: num,
+    height: num,
+    browser: percentiles.extend({ unreadable: z.number().int().min(0) }),
+    whip: percentiles.extend({ unreadable: z.number().int().min(0) }),
+    rtmpCopy: percentiles.extend({ unreadable: z.number().int().min(0) }),
+    rtmpReencode: percentiles.extend({ unreadable: z.number().int().min(0) }),
+  }),
+  /** The RTMP bridge's CPU (cores) per picture size, copied and re-encoded. */
+  ingestCost: z
+    .array(z.object({ size: z.string(), mode: z.enum(['copy', 're-encode']), cpuCores: share }))
+    .min(1),
   /** Join answered → first decoded frame; pageOpen*: from opening the page. */
   joinTime: percentiles.extend({
     pageOpenP50Ms: share,
