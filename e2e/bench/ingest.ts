@@ -173,7 +173,7 @@ export async function ingestCost(opts: { seconds: number; sizes: string[] }, log
     TOKEN_SECRET: 'bench-ingest-secret-0123456789abcdefghijkl',
     OPERATOR_PASSWORD: PASSWORD,
   });
-  const out: { size: string; mode: 'copy' | 're-encode'; cpuCores: number }[] = [];
+  const out: { size: string; mode: 'copy' | 're-encode'; cpuCores: number; restarts: number }[] = [];
   try {
     const links = await operatorLinks(service, 'bench-cost');
     const rtmp = `${links.rtmp!.url.replace('//localhost:', '//127.0.0.1:')}/${links.rtmp!.key}`;
@@ -194,8 +194,10 @@ export async function ingestCost(opts: { seconds: number; sizes: string[] }, log
           await sleep(opts.seconds * 1000);
           const cpuCores = (ticks(pid) - t0) / TICKS_PER_SECOND / ((Date.now() - at) / 1000);
           const mode = kind === 'baseline' ? 'copy' : 're-encode';
-          log(`${size} ${mode}: bridge ${cpuCores.toFixed(2)} cores`);
-          out.push({ size, mode, cpuCores: Math.round(cpuCores * 100) / 100 });
+          // A bridge that falls behind its input is restarted (bridge.ts): none means it kept up.
+          const restarts = started() - before - 1;
+          log(`${size} ${mode}: bridge ${cpuCores.toFixed(2)} cores, ${restarts} restarts`);
+          out.push({ size, mode, cpuCores: Math.round(cpuCores * 100) / 100, restarts });
         } finally {
           await source.stop();
           await sleep(1500);

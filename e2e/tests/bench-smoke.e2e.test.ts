@@ -73,8 +73,11 @@ describe('npm run bench -- --smoke', () => {
     const paths = results.ingestLatency;
     for (const p of [paths.browser, paths.whip, paths.rtmpCopy, paths.rtmpReencode])
       expect(p.samples).toBeGreaterThan(0);
-    expect(results.ingestCost.map((c) => c.mode)).toEqual(['copy', 're-encode']);
-    for (const c of results.ingestCost) expect(c.cpuCores, `${c.size} ${c.mode}`).toBeGreaterThan(0);
+    const [copy, reencode] = results.ingestCost;
+    expect([copy?.mode, reencode?.mode]).toEqual(['copy', 're-encode']);
+    // Copying costs less than re-encoding (a copy of a small picture may not even show in 2 s of ticks).
+    expect(reencode!.cpuCores).toBeGreaterThan(copy!.cpuCores);
+    for (const c of results.ingestCost) expect(c.restarts, `${c.size} ${c.mode}`).toBe(0);
     expect(results.churn.visits).toBeGreaterThanOrEqual(8);
     expect(results.churn.leaked).toEqual({ transports: 0, producers: 0, consumers: 0 });
 

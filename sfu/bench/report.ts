@@ -112,7 +112,7 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
     ]);
   }
   for (const c of r.ingestCost ?? [])
-    rows.push([`RTMP bridge CPU, ${c.size} ${c.mode}`, `${c.cpuCores} cores`, '']);
+    rows.push([`RTMP bridge CPU, ${c.size} ${c.mode}`, `${c.cpuCores} cores, ${c.restarts} restarts`, '']);
   if (r.churn)
     rows.push([
       `churn ${r.churn.seconds} s`,
@@ -160,7 +160,9 @@ export function markdownTable(r: BenchResults): string {
     `| Glass to glass at ${l.width}×${l.height} by source, p50 / p95: browser camera · WHIP (GStreamer) · RTMP copied · RTMP re-encoded | ${ms(l.browser.p50Ms)} / ${ms(l.browser.p95Ms)} · **${ms(l.whip.p50Ms)}** / ${ms(l.whip.p95Ms)} · **${ms(l.rtmpCopy.p50Ms)}** / ${ms(l.rtmpCopy.p95Ms)} · ${ms(l.rtmpReencode.p50Ms)} / ${ms(l.rtmpReencode.p95Ms)} | | RTMP copy < WHIP + 300 ms; WHIP within 20 % of the browser |`,
   );
   for (const c of r.ingestCost)
-    lines.push(`| RTMP bridge (ffmpeg) CPU, ${c.size}, ${c.mode} | **${c.cpuCores} cores** | | |`);
+    lines.push(
+      `| RTMP bridge (ffmpeg) CPU, ${c.size}, ${c.mode} | **${c.cpuCores} cores** (${c.restarts} restarts) | | |`,
+    );
   for (const [resolution, three, one] of cameraPairs(r.cameraCost))
     lines.push(
       `| Camera browser's CPU at ${resolution}, busy pattern: 3 layers / 1 layer (cores; layers sent) | **${three.cpuCores}** (${describeSent(three)}) | ${one.cpuCores} (${describeSent(one)}) | |`,

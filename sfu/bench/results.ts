@@ -104,7 +104,15 @@ export const resultsSchema = z.object({
   }),
   /** The RTMP bridge's CPU (cores) per picture size, copied and re-encoded. */
   ingestCost: z
-    .array(z.object({ size: z.string(), mode: z.enum(['copy', 're-encode']), cpuCores: share }))
+    .array(
+      z.object({
+        size: z.string(),
+        mode: z.enum(['copy', 're-encode']),
+        cpuCores: share,
+        /** Bridge restarts while measured (one that falls behind its input is restarted): 0 = it kept up. */
+        restarts: z.number().int().min(0),
+      }),
+    )
     .min(1),
   /** Join answered → first decoded frame; pageOpen*: from opening the page. */
   joinTime: percentiles.extend({
