@@ -1,7 +1,7 @@
 // An RTMP or SRT camera nobody in this project wrote: Debian's ffmpeg pushing, in real time and looped, a clip
 // it generated first — an equirectangular (2:1) test picture with a 440 Hz tone in AAC, encoded either as
-// Baseline H264 (no B-frames: the bridge copies it) or as Main with B-frames (the bridge re-encodes it); or
-// the tone alone (a source with sound only).
+// Baseline H264 (no B-frames: the bridge copies it), as High without B-frames (copied too), or as Main with
+// B-frames (the bridge re-encodes it); or the tone alone (a source with sound only).
 // Killed and reaped by `stop`.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { runFfmpeg } from '../../sfu/src/test-support/ffmpeg-push.js';
 
-export type ClipKind = 'baseline' | 'bframes' | 'sound';
+export type ClipKind = 'baseline' | 'bframes' | 'high' | 'sound';
 
 export interface Encoder {
   exited: Promise<{ code: number | null; stderr: string }>;
@@ -24,8 +24,12 @@ const clipDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-clips-'));
 export async function makeClip(kind: ClipKind, size = '1280x640'): Promise<string> {
   const file = path.join(clipDir, `${kind}-${size}.mp4`);
   if (fs.existsSync(file)) return file;
-  const h264 =
-    kind === 'baseline' ? ['-profile:v', 'baseline'] : ['-profile:v', 'main', '-bf', '2', '-b_strategy', '0'];
+  const h264 = {
+    baseline: ['-profile:v', 'baseline'],
+    high: ['-profile:v', 'high', '-bf', '0'],
+    bframes: ['-profile:v', 'main', '-bf', '2', '-b_strategy', '0'],
+    sound: [],
+  }[kind];
   const sound = ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
   const inputs = kind === 'sound' ? sound : ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, ...sound];
   const video = ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-pix_fmt', 'yuv420p', ...h264];

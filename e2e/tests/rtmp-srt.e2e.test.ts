@@ -166,6 +166,23 @@ describe('RTMP from ffmpeg', () => {
   });
 });
 
+describe('a picture this browser cannot decode', () => {
+  it('High copied as sent: Debian Chromium (no High in its offers) plays the sound and says so', async () => {
+    const source = push(rtmpUrl(), await makeClip('high'));
+    for (const page of viewers) {
+      await expect.poll(() => phase(page), { timeout: 20_000 }).toBe('live');
+      await expect
+        .poll(() => page.getByRole('status').textContent(), { timeout: 10_000 })
+        .toContain('cannot decode the camera’s picture');
+      await expect.poll(() => audioLevel(page), { timeout: 5000 }).toBeGreaterThan(0.01);
+    }
+    expect(bridge().command).toContain('-c:v copy');
+    expect(service.logs.some((l) => l.includes('cannot_consume'))).toBe(true);
+    await source.stop();
+    for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
+  });
+});
+
 describe('SRT from ffmpeg', () => {
   it('routes streamid=<room>:<key>; three viewers see and hear it; a wrong key is rejected', async () => {
     const clip = await makeClip('baseline');

@@ -30,6 +30,8 @@ export interface ReceiverMedia {
 
 export class Receiver {
   private readonly consumers = new Map<ConsumerId, Received>();
+  /** Announced tracks the server said this device cannot decode (cannot_consume), e.g. H264 High here. */
+  private readonly undecodable = new Map<string, ProducerInfo>();
   /** Accepted announcements that arrived before there was media to receive them with. */
   private readonly pending = new Map<string, ProducerInfo>();
   private transport: Promise<types.Transport> | undefined;
@@ -79,6 +81,14 @@ export class Receiver {
     return [...this.consumers.values()];
   }
 
+  /**
+   * Tracks announced to this device that it cannot decode (their codec or profile is not among its own). They
+   * are never announced closed: the owner tells them apart by their peer (cleared on reset).
+   */
+  listUndecodable(): ProducerInfo[] {
+    return [...this.undecodable.values()];
+  }
+
   /** WebRTC statistics of the receive transport, if it is open. */
   async getStats(): Promise<RTCStatsReport | undefined> {
     const transport = await this.transport?.catch(() => undefined);
@@ -90,6 +100,7 @@ export class Receiver {
   reset(): void {
     for (const { consumer } of this.consumers.values()) consumer.close();
     this.consumers.clear();
+    this.undecodable.clear();
     this.pending.clear();
     const transport = this.transport;
     this.transport = undefined;
@@ -137,7 +148,13 @@ export class Receiver {
       performance.mark(`inclubit:consumed-${c.kind}`);
       this.opts.onChange();
     } catch (e) {
-      if (!(e instanceof RequestError && e.code === 'not_found')) console.warn('not received', producer, e);
+      if (e instanceof RequestError && e.code === 'cannot_consume') {
+        // Only the newest camera's count: older peers' entries go (the map stays small).
+        for (const [id, p] of this.undecodable) if (p.peerId !== producer.peerId) this.undecodable.delete(id);
+        this.undecodable.set(producer.producerId, producer);
+        this.opts.onChange();
+      } else if (!(e instanceof RequestError && e.code === 'not_found'))
+        console.warn('not received', producer, e);
     }
   }
 

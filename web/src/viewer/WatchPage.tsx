@@ -140,7 +140,10 @@ export function WatchPage({ room }: { room: RoomId }) {
       {state.phase === 'live' && state.media !== 'video+sound' && (
         <div className={state.media === 'sound' ? 'overlay' : 'overlay banner'} role="status">
           <p>
-            {state.media === 'sound' ? 'Sound only: the camera sends no picture' : 'No sound from the camera'}
+            {state.message ??
+              (state.media === 'sound'
+                ? 'Sound only: the camera sends no picture'
+                : 'No sound from the camera')}
           </p>
         </div>
       )}

@@ -208,6 +208,20 @@ export class ViewerConnection {
     // A camera without a picture is live all the same when it sends sound; a stalled picture is waiting.
     const live = (video || sound) && !this.stalled;
     const media = video && sound ? 'video+sound' : video ? 'video' : 'sound';
-    this.onChange({ phase: live ? 'live' : 'waiting', tracks, stream: this.stream, ...(live && { media }) });
+    // The camera's picture was announced but this device cannot decode it (its codec or profile is not one
+    // the browser offers): say so rather than "no picture". Only the current camera's count.
+    const cameraPeer = camera[0]?.producer.peerId;
+    const undecodable =
+      !video &&
+      this.receiver
+        .listUndecodable()
+        .some((p) => p.source === 'camera' && p.kind === 'video' && p.peerId === cameraPeer);
+    this.onChange({
+      phase: live ? 'live' : 'waiting',
+      tracks,
+      stream: this.stream,
+      ...(live && { media }),
+      ...(live && undecodable && { message: 'This device cannot decode the camera’s picture' }),
+    });
   }
 }
