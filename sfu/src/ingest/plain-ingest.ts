@@ -127,6 +127,8 @@ export class PlainIngest {
     for (const mediaKind of ['video', 'audio'] as const) {
       if (!plan[mediaKind]) continue;
       const transport = await room.createPlainTransport(this.peer, this.opts.listenIp);
+      // Closed from outside (the room closed, its worker died): nothing to bridge into any more.
+      transport.observer.once('close', () => this.end('the room closed'));
       this.tracks[mediaKind] = { transport, localPort: await freeUdpPortPair() };
     }
     if (this.ended) return;

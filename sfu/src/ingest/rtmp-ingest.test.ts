@@ -128,6 +128,17 @@ describe('RTMP ingest', () => {
     expect(objects?.transportIds ?? []).toEqual([]);
   });
 
+  it('a room that closes ends its ingest: the bridge exits, the encoder is told', async () => {
+    const source = push(await url());
+    await flowing('video');
+    const pid = stage.service.rtmp!.of(ROOM)!.pid!;
+    stage.service.rooms.get(ROOM)!.close('closed by an operator');
+    await until('the bridge to exit', () => !isAlive(pid));
+    const { code } = await source.exited;
+    expect(code).not.toBe(0);
+    expect(stage.service.rtmp!.of(ROOM)).toBeUndefined();
+  });
+
   it('takes audio-only and video-only sources', async () => {
     const audioOnly = push(await url(), { video: false });
     await flowing('audio');
