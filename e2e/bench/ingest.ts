@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
-import type { JoinLinks } from '@inclubit/sfu/protocol';
 import { TIMECODE_CELLS, TIMECODE_HEIGHT, timecodeCells } from '../../web/src/camera/timecode.js';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { makeClip, startEncoder } from '../support/encoder.js';
 import { startService, type RunningService } from '../support/service.js';
+import { operatorLinks } from '../support/network-stage.js';
 import { startWhipClient } from '../support/whip-client.js';
 import { readGlassToGlass, type Log } from './scenarios.js';
 
@@ -86,17 +86,6 @@ async function whipTimecodeSource(url: string, token: string, width: number, hei
   };
 }
 
-async function operatorLinks(service: RunningService, room: string): Promise<JoinLinks> {
-  const post = async (path: string, body: unknown, token?: string) =>
-    (await fetch(`${service.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-      body: JSON.stringify(body),
-    }).then((r) => r.json())) as Record<string, unknown>;
-  const { token } = (await post('/api/login', { password: PASSWORD })) as { token: string };
-  return (await post('/api/links', { room }, token)) as unknown as JoinLinks;
-}
-
 /** A viewer page's glass to glass while `start`'s source sends; the source is stopped after. */
 async function through(
   browser: Browser,
@@ -131,7 +120,7 @@ export async function ingestLatency(opts: { seconds: number; width: number; heig
   });
   const browser = await launchBrowser();
   try {
-    const links = await operatorLinks(service, 'bench-ingest');
+    const links = await operatorLinks(service.url, PASSWORD, 'bench-ingest');
     const room = links.room;
     const rtmp = `${links.rtmp!.url.replace('//localhost:', '//127.0.0.1:')}/${links.rtmp!.key}`;
     const cameraToken = links.cameraToken;
@@ -175,7 +164,7 @@ export async function ingestCost(opts: { seconds: number; sizes: string[] }, log
   });
   const out: { size: string; mode: 'copy' | 're-encode'; cpuCores: number; restarts: number }[] = [];
   try {
-    const links = await operatorLinks(service, 'bench-cost');
+    const links = await operatorLinks(service.url, PASSWORD, 'bench-cost');
     const rtmp = `${links.rtmp!.url.replace('//localhost:', '//127.0.0.1:')}/${links.rtmp!.key}`;
     for (const size of opts.sizes) {
       for (const kind of ['baseline', 'bframes'] as const) {

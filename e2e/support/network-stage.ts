@@ -1,6 +1,7 @@
 // The stage of a test across a network link: a namespace of this test's own (another device on the
 // network), the service, and browsers on either side — all stopped and removed after each test.
 import { afterEach } from 'vitest';
+import { IssuedToken, JoinLinks, type StreamInfo } from '@inclubit/sfu/protocol';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { chromiumIn, createNetns, type Netns } from './netns.js';
@@ -56,19 +57,23 @@ export function networkStagePerTest(): NetworkStage {
   };
 }
 
-/** Logs in as operator and makes the room's camera and viewer links, as the dashboard does. */
+/**
+ * Logs in as operator and makes the room's links, as the dashboard does: camera and viewer links, the WHIP/WHEP
+ * URLs, the RTMP/SRT ones with the room's key. `change` asks for a new key or an encoder layout on the way.
+ */
 export async function operatorLinks(
   baseUrl: string,
   password: string,
   room: string,
-): Promise<{ operator: string; camera: string; viewer: string }> {
+  change: { newKey?: true; encoderStream?: StreamInfo } = {},
+): Promise<JoinLinks & { operator: string }> {
   const post = (path: string, body: unknown, token?: string) =>
     fetch(`${baseUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
       body: JSON.stringify(body),
-    }).then((r) => r.json() as Promise<Record<string, string>>);
-  const { token } = await post('/api/login', { password });
-  const links = await post('/api/links', { room }, token);
-  return { operator: token!, camera: links.camera!, viewer: links.viewer! };
+    }).then((r) => r.json() as Promise<unknown>);
+  const { token } = IssuedToken.parse(await post('/api/login', { password }));
+  const links = JoinLinks.parse(await post('/api/links', { room, ...change }, token));
+  return { ...links, operator: token };
 }

@@ -9,6 +9,7 @@ import { launchBrowser } from '../support/browser.js';
 import { makeClip, startEncoder, type Encoder } from '../support/encoder.js';
 import { isAlive } from '../../sfu/src/test-support/ffmpeg-push.js';
 import { startService, type RunningService } from '../support/service.js';
+import { operatorLinks } from '../support/network-stage.js';
 import { openViewer } from '../support/viewer.js';
 import { audioLevel, inboundStreams, progressOver, waitForMediaFlow } from '../support/webrtc.js';
 
@@ -18,7 +19,6 @@ const PASSWORD = 'rtmp-test-operator-password';
 let service: RunningService;
 let browser: Browser;
 let links: JoinLinks;
-let operator: string;
 const viewers: Page[] = [];
 const encoders: Encoder[] = [];
 
@@ -30,15 +30,6 @@ function push(url: string, clip: string): Encoder {
   const e = startEncoder(url, clip);
   encoders.push(e);
   return e;
-}
-
-async function api<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${service.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as T;
 }
 
 /** The pid and command line of the newest bridge the service started. */
@@ -68,13 +59,7 @@ beforeAll(async () => {
     CAMERA_STALL_MS: '2000',
   });
   browser = await launchBrowser();
-  const login = await fetch(`${service.url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ password: PASSWORD }),
-  });
-  operator = ((await login.json()) as { token: string }).token;
-  links = await api<JoinLinks>('/api/links', { room: ROOM });
+  links = await operatorLinks(service.url, PASSWORD, ROOM);
 });
 
 // A failure shows what the service said about its ingests.
@@ -198,7 +183,7 @@ describe('SRT from ffmpeg', () => {
   });
 
   it('a new key replaces the old one', async () => {
-    const renewed = await api<JoinLinks>('/api/links', { room: ROOM, newKey: true });
+    const renewed = await operatorLinks(service.url, PASSWORD, ROOM, { newKey: true });
     expect(renewed.rtmp!.key).not.toBe(links.rtmp!.key);
     const old = await push(rtmpUrl(links.rtmp!.key), await makeClip('baseline')).exited;
     expect(old.stderr).toContain('wrong stream key');
