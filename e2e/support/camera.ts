@@ -13,6 +13,7 @@ export async function startCamera(
     maxBitrateMbps,
     codec,
     adaptive = true,
+    sound,
   }: {
     projection?: string;
     resolution?: string;
@@ -25,6 +26,8 @@ export async function startCamera(
     codec?: string;
     /** The camera's "Adaptive quality" setting (three layers); off sends one. */
     adaptive?: boolean;
+    /** The camera's "Sound source": the test tone or no sound; the page's own choice (the microphone) when not given. */
+    sound?: 'tone' | 'none';
   } = {},
 ): Promise<Page> {
   const { page } = await newPage(browser);
@@ -36,6 +39,7 @@ export async function startCamera(
   if (maxBitrateMbps) await page.getByTestId('max-bitrate').fill(String(maxBitrateMbps));
   if (codec) await page.getByTestId('codec').selectOption(codec);
   if (!adaptive) await page.getByTestId('adaptive-quality').uncheck();
+  if (sound) await page.getByTestId('audio-source').selectOption(sound);
   await page.getByRole('button', { name: 'Go live' }).click();
   try {
     await page.locator('main[data-status="live"]').waitFor({ timeout: 20_000 });

@@ -57,8 +57,12 @@ describe('one camera, three viewers', () => {
   it('camera goes live with the test pattern', async () => {
     ({ page: camera } = await newPage(browser));
     await openCamera(camera);
+    // The page lists the devices (one getUserMedia for their names), then opens the chosen microphone: on
+    // Chromium 156 its first samples come ~1 s after the page loads, past expect.poll's default second.
     await expect
-      .poll(() => camera.getByTestId('mic-level').evaluate((m: HTMLMeterElement) => m.value))
+      .poll(() => camera.getByTestId('mic-level').evaluate((m: HTMLMeterElement) => m.value), {
+        timeout: 5000,
+      })
       .toBeGreaterThan(0);
     await goLive(camera);
   });

@@ -4,15 +4,18 @@
 // by the busy test pattern; one with Adaptive quality off; the one a viewer gets follows its Quality menu.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { newPage } from '../support/browser.js';
 import { startCamera } from '../support/camera.js';
 import { metric } from '../support/metrics.js';
 import { stagePerTest } from '../support/stage.js';
 import {
   describeLayers,
   inboundStreams,
+  progressOver,
   receivedWidth,
   sentLayers,
   steadyLayers,
+  waitForMediaFlow,
   watchStalls,
 } from '../support/webrtc.js';
 import { openViewer, openViewerConnection } from '../support/viewer.js';
@@ -77,6 +80,30 @@ describe('camera settings while viewers watch', () => {
       await expect
         .poll(() => decodedVideo(v), { timeout: 10_000 })
         .toMatchObject({ width: 1920, height: 960, codec: next });
+  });
+
+  it('the sound follows the Sound source while live: none, then the test tone, then none again', async () => {
+    // A microphone often opens after the picture: a camera that went live first must still publish it.
+    const { service, browser } = await stage();
+    const camera = await startCamera(browser, `${service.url}/camera/sound`, { sound: 'none' });
+    const { page: viewer } = await newPage(browser, { width: 320, height: 180 });
+    await viewer.goto(`${service.url}/watch/sound`);
+    await viewer.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
+    const media = () => viewer.locator('main').getAttribute('data-media');
+    expect(await media()).toBe('video');
+    expect(await viewer.getByRole('status').textContent()).toBe('No sound from the camera');
+
+    const chosen = Date.now();
+    await camera.getByTestId('audio-source').selectOption('tone');
+    await expect.poll(media, { timeout: 10_000 }).toBe('video+sound');
+    const heard = await waitForMediaFlow(viewer, 'the viewer hearing the tone chosen while live', 10_000);
+    console.log(`[camera-settings] sound chosen while live: heard after ${Date.now() - chosen} ms`);
+    expect(heard.audioPackets).toBeGreaterThanOrEqual(10);
+
+    await camera.getByTestId('audio-source').selectOption('none');
+    await expect.poll(media, { timeout: 10_000 }).toBe('video');
+    expect((await progressOver(viewer, 1000)).audioPackets).toBe(0);
+    expect((await progressOver(viewer, 1000)).frames).toBeGreaterThan(0);
   });
 
   it('sends ¼, ½ and full width, the busy pattern filling each; one layer with Adaptive quality off', async () => {

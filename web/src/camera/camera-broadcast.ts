@@ -77,6 +77,7 @@ export class CameraBroadcast {
   private maxBitrate: number;
   private preferredCodec: string | undefined;
   private tracks: { video: MediaStreamTrack; audio: MediaStreamTrack | undefined };
+  private audioChange: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: BroadcastOptions) {
     this.stream = opts.stream;
@@ -112,11 +113,42 @@ export class CameraBroadcast {
     this.reset();
   }
 
-  /** Swaps a track without re-publishing, so viewers keep their consumers. */
-  async replaceTrack(kind: types.MediaKind, track: MediaStreamTrack): Promise<void> {
-    if (kind === 'video') this.tracks.video = track;
-    else this.tracks.audio = track;
-    await this.producers.get(kind)?.replaceTrack({ track });
+  /** Swaps the picture without re-publishing, so viewers keep their consumers. */
+  async replaceVideo(track: MediaStreamTrack): Promise<void> {
+    this.tracks.video = track;
+    await this.producers.get('video')?.replaceTrack({ track });
+  }
+
+  /**
+   * The sound to send, or none. A microphone may open after the camera went live (it often opens later than
+   * the picture), or be switched on or off while live: the published sound follows, and viewers with it.
+   */
+  setAudio(track: MediaStreamTrack | undefined): Promise<void> {
+    this.tracks.audio = track;
+    return this.syncAudio();
+  }
+
+  /** Makes the published sound match the chosen track; one change at a time, so it is published once. */
+  private syncAudio(): Promise<void> {
+    const run = this.audioChange.then(() => this.applyAudio());
+    this.audioChange = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyAudio(): Promise<void> {
+    const track = this.tracks.audio;
+    const producer = this.producers.get('audio');
+    const signaling = this.session.current;
+    if (producer && !producer.closed) {
+      if (track) return track === producer.track ? undefined : producer.replaceTrack({ track });
+      this.producers.delete('audio');
+      producer.close();
+      await signaling?.request('closeProducer', { producerId: producer.id as ProducerId });
+      return;
+    }
+    const transport = this.transport;
+    if (!track || !transport || transport.closed || !signaling) return;
+    this.producers.set('audio', await transport.produce({ track, stopTracks: false }));
   }
 
   async setStream(stream: StreamInfo): Promise<void> {
@@ -233,10 +265,7 @@ export class CameraBroadcast {
     this.session.watchIce(transport);
     await this.produceVideo(transport, device);
     performance.mark('inclubit:produced-video');
-    if (this.tracks.audio) {
-      const audio = await transport.produce({ track: this.tracks.audio, stopTracks: false });
-      this.producers.set('audio', audio);
-    }
+    await this.syncAudio();
     // Viewers who were talking before the camera (re)joined.
     await this.talkback.joined(signaling, this.media, joined.producers);
   }

@@ -59,10 +59,11 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
     live.current?.setAdaptive(adaptive).catch(console.error);
   }, [adaptive]);
   useEffect(() => {
-    if (video) live.current?.replaceTrack('video', video).catch(console.error);
+    if (video) live.current?.replaceVideo(video).catch(console.error);
   }, [video]);
   useEffect(() => {
-    if (audio) live.current?.replaceTrack('audio', audio).catch(console.error);
+    // Also a microphone that opens after Go live, or none: the published sound follows.
+    live.current?.setAudio(audio).catch(console.error);
   }, [audio]);
   useEffect(() => {
     live.current?.setStream(stream).catch(console.error);
