@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
 import { operatorLinks } from '../support/network-stage.js';
+import { operatorFeed } from '../support/operator-feed.js';
 import { openViewer } from '../support/viewer.js';
 import { inboundStreams, waitForMediaFlow } from '../support/webrtc.js';
 import { pipelines, startWhipClient, type WhipClient } from '../support/whip-client.js';
@@ -20,6 +21,7 @@ let service: RunningService;
 let browser: Browser;
 let cameraToken: string;
 let viewerToken: string;
+let operatorToken: string;
 const viewers: Page[] = [];
 const clients: WhipClient[] = [];
 
@@ -50,7 +52,23 @@ beforeAll(async () => {
   const links = await operatorLinks(service.url, PASSWORD, ROOM);
   cameraToken = new URL(links.camera).searchParams.get('t')!;
   viewerToken = new URL(links.viewer).searchParams.get('t')!;
+  operatorToken = links.operator;
 });
+
+/** The picture size the dashboard shows for the room's camera, once it shows one (read off the stream). */
+async function dashboardPictureSize(): Promise<string> {
+  const feed = await operatorFeed(service.url, operatorToken);
+  try {
+    const shown = () => {
+      const camera = feed.summaries.filter((s) => s.room.room === ROOM).at(-1)?.room.camera;
+      return camera?.width ? `${camera.source} ${camera.width}×${camera.height}` : undefined;
+    };
+    await expect.poll(shown, { timeout: 10_000 }).toBeDefined();
+    return shown()!;
+  } finally {
+    feed.close();
+  }
+}
 
 afterAll(async () => {
   for (const c of clients) await c.kill();
@@ -71,6 +89,7 @@ describe('WHIP from simple-whip-client', () => {
     const started = service.logs.find((l) => l.includes('WHIP tracks'));
     expect(started).toContain('video:video/H264');
     expect(started).toMatch(/audio:audio\/opus/i);
+    expect(await dashboardPictureSize()).toBe('whip 1280×640');
 
     await client.stop(); // SIGTERM: the client DELETEs its session
     for (const page of viewers) await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('waiting');
@@ -84,6 +103,7 @@ describe('WHIP from simple-whip-client', () => {
       await waitForMediaFlow(page, `viewer ${i + 1} decoding the VP8 WHIP camera`);
       expect(await videoCodecs(page)).toEqual(['video/VP8']);
     }
+    expect(await dashboardPictureSize()).toBe('whip 1280×640');
     await client.stop();
   });
 });

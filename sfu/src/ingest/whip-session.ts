@@ -1,9 +1,13 @@
 // One WHIP publication: the room's camera, arriving over HTTP. It joins as the camera (so the room's one-source
 // rule, its viewers and the dashboard treat it as any camera; a second source gets camera_taken), produces what
 // the offer sends, and sets the stream's projection the ingest URL named.
+import { probePictureSize } from '../media/picture/picture-probe.js';
 import type { StreamInfo } from '../protocol/index.js';
 import { HttpSession, type HttpSessionOptions } from './http-session.js';
 import { writeAnswer, type PublishOffer } from './publish-offer.js';
+
+/** How long a publication's first key frame may take to show its picture size. */
+const PICTURE_PROBE_MS = 10_000;
 
 export class WhipSession extends HttpSession {
   protected readonly what = 'WHIP publication';
@@ -33,6 +37,7 @@ export class WhipSession extends HttpSession {
       });
     }
     if (this.stream) this.room.setStream(this.peer, this.stream);
+    void this.measurePicture();
     this.peer.log.info(
       {
         session: this.id,
@@ -41,5 +46,20 @@ export class WhipSession extends HttpSession {
       'WHIP tracks',
     );
     return writeAnswer(this.publish, transport);
+  }
+
+  /** An encoder does not report its picture size as the camera page does: read it off the stream. */
+  private async measurePicture(): Promise<void> {
+    const video = this.peer.listProducers().find((p) => p.kind === 'video');
+    if (!video) return;
+    try {
+      const size = await probePictureSize(this.room.home.router, video, PICTURE_PROBE_MS);
+      if (!size)
+        return this.peer.log.warn({ session: this.id }, 'WHIP picture size unknown: no key frame seen');
+      this.peer.stats = { ...this.peer.stats, ...size };
+      this.peer.log.info({ session: this.id, ...size }, 'WHIP picture size');
+    } catch (e) {
+      this.peer.log.warn({ err: e, session: this.id }, 'WHIP picture size not measured');
+    }
   }
 }
