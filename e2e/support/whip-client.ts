@@ -20,7 +20,12 @@ export interface WhipClient {
   thaw(): void;
 }
 
-export type VideoCodec = 'h264-high' | 'vp8';
+/**
+ * 'h264': x264enc behind webrtcbin, which offers and sends Constrained Baseline (42e01f) whatever profile a caps
+ * filter asks for (measured: the SPS says profile 66, constraint flags c0). High through the router is proven
+ * by the RTMP copy test and the offer fixture (publish-offer.test.ts).
+ */
+export type VideoCodec = 'h264' | 'vp8';
 
 /**
  * A moving test picture at `width`×`height`, 15 fps, a keyframe every second; and a 440 Hz tone. VP8 carries a
@@ -32,7 +37,7 @@ export function pipelines(codec: VideoCodec, width = 1280, height = 640): { vide
   const encode =
     codec === 'vp8'
       ? 'vp8enc deadline=1 keyframe-max-dist=15 target-bitrate=1500000 ! rtpvp8pay picture-id-mode=15-bit pt=96 ssrc=2 ! queue ! application/x-rtp,media=video,encoding-name=VP8,payload=96'
-      : 'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 bitrate=1500 ! video/x-h264,profile=high ! rtph264pay config-interval=-1 pt=96 ssrc=2 ! queue ! application/x-rtp,media=video,encoding-name=H264,payload=96';
+      : 'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 bitrate=1500 ! rtph264pay config-interval=-1 pt=96 ssrc=2 ! queue ! application/x-rtp,media=video,encoding-name=H264,payload=96';
   return {
     video: `${raw} ! ${encode}`,
     audio:

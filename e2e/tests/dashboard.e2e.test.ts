@@ -140,7 +140,7 @@ describe('operator dashboard', () => {
     const encoder = await startWhipClient({
       url: whipUrl,
       token: (await dashboard.getByTestId('whip-token').textContent())!,
-      ...pipelines('h264-high', 640, 320),
+      ...pipelines('h264', 640, 320),
     });
     try {
       await waitForMediaFlow(page, 'viewer of the encoder');

@@ -41,7 +41,12 @@ export class WhipSession extends HttpSession {
     this.peer.log.info(
       {
         session: this.id,
-        tracks: this.publish.tracks.map((t) => `${t.kind}:${t.rtpParameters.codecs[0]?.mimeType}`),
+        // With H264's profile-level-id as declared: which profiles a viewer's browser must decode.
+        tracks: this.publish.tracks.map((t) => {
+          const codec = t.rtpParameters.codecs[0];
+          const profile = codec?.parameters?.['profile-level-id'];
+          return `${t.kind}:${codec?.mimeType}${typeof profile === 'string' ? ` ${profile}` : ''}`;
+        }),
       },
       'WHIP tracks',
     );
