@@ -102,8 +102,9 @@ describe('camera settings while viewers watch', () => {
 
     await camera.getByTestId('audio-source').selectOption('none');
     await expect.poll(media, { timeout: 10_000 }).toBe('video');
-    expect((await progressOver(viewer, 1000)).audioPackets).toBe(0);
-    expect((await progressOver(viewer, 1000)).frames).toBeGreaterThan(0);
+    const after = await progressOver(viewer, 1000);
+    expect(after.audioPackets).toBe(0);
+    expect(after.frames).toBeGreaterThan(0);
   });
 
   it('sends ¼, ½ and full width, the busy pattern filling each; one layer with Adaptive quality off', async () => {

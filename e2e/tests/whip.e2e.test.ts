@@ -11,7 +11,7 @@ import { operatorLinks } from '../support/network-stage.js';
 import { operatorFeed } from '../support/operator-feed.js';
 import { openViewer } from '../support/viewer.js';
 import { inboundStreams, waitForMediaFlow } from '../support/webrtc.js';
-import { pipelines, startWhipClient, type WhipClient } from '../support/whip-client.js';
+import { pipelines, startWhipClient, type VideoCodec, type WhipClient } from '../support/whip-client.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROOM = 'e2e-whip';
@@ -28,7 +28,7 @@ const clients: WhipClient[] = [];
 const phase = (page: Page) => page.locator('main').getAttribute('data-phase');
 const whipUrl = () => `${service.url}/whip/${ROOM}`;
 
-async function publish(codec: 'h264' | 'vp8'): Promise<WhipClient> {
+async function publish(codec: VideoCodec): Promise<WhipClient> {
   const client = await startWhipClient({ url: whipUrl(), token: cameraToken, ...pipelines(codec) });
   clients.push(client);
   return client;
