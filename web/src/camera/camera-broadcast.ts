@@ -15,6 +15,7 @@ import type {
 import type { SignalingClient } from '../lib/signaling';
 import { createTransport, loadDevice, relayOnlyRequested } from '../lib/mediasoup';
 import { RoomSession, type SessionPhase } from '../lib/room-session';
+import { PublishedAudio } from './published-audio';
 import { TalkbackReceiver, type Voice } from './talkback-receiver';
 import { layerBitrate, layerPlan, videoEncodings, type LayerPlan } from './video-layers';
 import { readSender, topLayer, type ByteCounts, type LayerStats } from './sender-stats';
@@ -76,15 +77,19 @@ export class CameraBroadcast {
   private stream: StreamInfo;
   private maxBitrate: number;
   private preferredCodec: string | undefined;
-  private tracks: { video: MediaStreamTrack; audio: MediaStreamTrack | undefined };
-  private audioChange: Promise<void> = Promise.resolve();
+  private tracks: { video: MediaStreamTrack };
+  private readonly audio: PublishedAudio;
 
   constructor(private readonly opts: BroadcastOptions) {
     this.stream = opts.stream;
     this.maxBitrate = opts.maxVideoBitrate;
     this.adaptive = opts.adaptive;
     this.preferredCodec = opts.videoCodec;
-    this.tracks = { video: opts.video, audio: opts.audio };
+    this.tracks = { video: opts.video };
+    this.audio = new PublishedAudio(opts.audio, () => ({
+      transport: this.transport,
+      signaling: this.session.current,
+    }));
     this.session = new RoomSession(
       { room: opts.room, role: 'camera' },
       {
@@ -119,36 +124,9 @@ export class CameraBroadcast {
     await this.producers.get('video')?.replaceTrack({ track });
   }
 
-  /**
-   * The sound to send, or none. A microphone may open after the camera went live (it often opens later than
-   * the picture), or be switched on or off while live: the published sound follows, and viewers with it.
-   */
+  /** The sound to send, or none: what is published follows, also while live (published-audio.ts). */
   setAudio(track: MediaStreamTrack | undefined): Promise<void> {
-    this.tracks.audio = track;
-    return this.syncAudio();
-  }
-
-  /** Makes the published sound match the chosen track; one change at a time, so it is published once. */
-  private syncAudio(): Promise<void> {
-    const run = this.audioChange.then(() => this.applyAudio());
-    this.audioChange = run.catch(() => undefined);
-    return run;
-  }
-
-  private async applyAudio(): Promise<void> {
-    const track = this.tracks.audio;
-    const producer = this.producers.get('audio');
-    const signaling = this.session.current;
-    if (producer && !producer.closed) {
-      if (track) return track === producer.track ? undefined : producer.replaceTrack({ track });
-      this.producers.delete('audio');
-      producer.close();
-      await signaling?.request('closeProducer', { producerId: producer.id as ProducerId });
-      return;
-    }
-    const transport = this.transport;
-    if (!track || !transport || transport.closed || !signaling) return;
-    this.producers.set('audio', await transport.produce({ track, stopTracks: false }));
+    return this.audio.set(track);
   }
 
   async setStream(stream: StreamInfo): Promise<void> {
@@ -265,7 +243,7 @@ export class CameraBroadcast {
     this.session.watchIce(transport);
     await this.produceVideo(transport, device);
     performance.mark('inclubit:produced-video');
-    await this.syncAudio();
+    await this.audio.sync();
     // Viewers who were talking before the camera (re)joined.
     await this.talkback.joined(signaling, this.media, joined.producers);
   }
@@ -281,6 +259,7 @@ export class CameraBroadcast {
     this.talkback.reset();
     for (const p of this.producers.values()) p.close();
     this.producers.clear();
+    this.audio.reset();
     this.transport?.close();
     this.transport = undefined;
     this.sentBytes.clear();
