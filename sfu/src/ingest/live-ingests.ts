@@ -58,7 +58,7 @@ export class LiveIngests {
       if (!opts.settings.check(target.room, target.key)) {
         throw new ServiceError('unauthorized', `wrong stream key for room ${target.room}`);
       }
-      const room = await opts.rooms.acquire(target.room);
+      const room = await opts.rooms.acquire(target.room, 'camera');
       try {
         const ingest = PlainIngest.start({
           room,

@@ -37,7 +37,7 @@ export const whipRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, op
     create: async ({ req, room: roomId, offer, onEnd }) => {
       const query = parse(PublishQuery, req.query, 'query');
       await authorize(req, opts, roomId, 'camera');
-      const room = await opts.rooms.acquire(roomId);
+      const room = await opts.rooms.acquire(roomId, 'camera');
       try {
         return await WhipSession.start({
           room,

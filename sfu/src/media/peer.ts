@@ -17,6 +17,8 @@ import { throwNotFound } from '../errors.js';
 import type { QualityChoice } from './layers.js';
 
 export type Notify = (event: AnyEvent) => void;
+/** A transport that is not a browser's: a local bridge's plain RTP, or a pipe from another node. */
+export type LocalTransport = types.PlainTransport | types.PipeTransport;
 export type DisconnectReason = 'kicked' | 'replaced';
 
 /** The connection a peer is reached through; it changes when the peer resumes on a new connection. */
@@ -58,8 +60,11 @@ export class Peer {
   /** The picture a viewer asked for (kept across its tracks and the camera's comings and goings). */
   quality: QualityChoice = { quality: 'auto' };
   private readonly transports = new Map<TransportId, types.WebRtcTransport>();
-  /** RTP from a local bridge (an RTMP or SRT ingest's ffmpeg): no ICE, no DTLS, never a page's. */
-  private readonly plainTransports = new Map<TransportId, types.PlainTransport>();
+  /**
+   * RTP from a local bridge (an RTMP or SRT ingest's ffmpeg) or a pipe from another node: no ICE, no DTLS,
+   * never a page's.
+   */
+  private readonly plainTransports = new Map<TransportId, LocalTransport>();
   private readonly producers = new Map<ProducerId, types.Producer>();
   private readonly consumers = new Map<ConsumerId, types.Consumer>();
   private closed = false;
@@ -112,14 +117,14 @@ export class Peer {
     transport.observer.once('close', () => this.transports.delete(id));
   }
 
-  addPlainTransport(transport: types.PlainTransport): void {
+  addPlainTransport(transport: LocalTransport): void {
     const id = transport.id as TransportId;
     this.plainTransports.set(id, transport);
-    transport.observer.once('close', () => this.plainTransports.delete(id));
+    (transport as types.Transport).observer.once('close', () => this.plainTransports.delete(id));
   }
 
   /** A transport of either kind, to produce on. */
-  producingTransport(id: TransportId): types.WebRtcTransport | types.PlainTransport {
+  producingTransport(id: TransportId): types.WebRtcTransport | LocalTransport {
     return this.transports.get(id) ?? this.plainTransports.get(id) ?? throwNotFound('transport', id);
   }
 
@@ -161,7 +166,7 @@ export class Peer {
     return [...this.consumers.values()];
   }
 
-  listTransports(): (types.WebRtcTransport | types.PlainTransport)[] {
+  listTransports(): (types.WebRtcTransport | LocalTransport)[] {
     return [...this.transports.values(), ...this.plainTransports.values()];
   }
 

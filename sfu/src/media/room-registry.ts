@@ -1,11 +1,21 @@
 // All open rooms. Creation is serialised per room id, so two people arriving at once share one router.
 import type { FastifyBaseLogger } from 'fastify';
-import type { PeerId, RoomId } from '../protocol/index.js';
+import type { PeerId, Role, RoomId } from '../protocol/index.js';
 import type { Peer } from './peer.js';
 import { Room } from './room.js';
 import type { WorkerPool } from './worker-pool.js';
 
+/**
+ * Decides whether a peer may come in before it joins, and prepares the room for it: with several nodes, a
+ * camera must not be on two nodes at once, and a viewer on a node without the camera needs it piped in.
+ * Throws a ServiceError to refuse. Without a gate every join is let in as it is.
+ */
+export interface RoomGate {
+  admit(room: Room, role: Role): Promise<void>;
+}
+
 export class RoomRegistry {
+  private gate: RoomGate | undefined;
   private readonly rooms = new Map<RoomId, Room>();
   private readonly creating = new Map<RoomId, Promise<Room>>();
 
@@ -21,13 +31,31 @@ export class RoomRegistry {
     },
   ) {}
 
-  /** Gets or creates the room and holds it open; the caller must `release()` it after joining. */
-  async acquire(id: RoomId): Promise<Room> {
+  /** Set once, by the cluster when there is one. */
+  setGate(gate: RoomGate): void {
+    this.gate = gate;
+  }
+
+  /**
+   * Gets or creates the room, lets the gate admit `role`, and holds the room open; the caller must
+   * `release()` it after joining.
+   */
+  async acquire(id: RoomId, role: Role): Promise<Room> {
     for (;;) {
       const room = this.rooms.get(id) ?? (await this.create(id));
       // A room can close while we awaited its creation (its worker died); then make a new one.
       if (room.isClosed) continue;
       room.hold();
+      try {
+        await this.gate?.admit(room, role);
+      } catch (error) {
+        room.release();
+        throw error;
+      }
+      if (room.isClosed) {
+        room.release();
+        continue;
+      }
       return room;
     }
   }

@@ -33,7 +33,7 @@ import { producerOptions } from './forwarding.js';
 import { RoomRouters, type Placement } from './room-routers.js';
 import { LayeredConsumers } from './layered-consumers.js';
 import type { QualityChoice } from './layers.js';
-import { Peer, type PeerLink } from './peer.js';
+import { Peer, type LocalTransport, type PeerLink } from './peer.js';
 import { StallWatch } from './stall-watch.js';
 import { TalkbackRules, producerInfo, type Track } from './talkback.js';
 import type { MediaWorker } from './worker-pool.js';
@@ -55,6 +55,17 @@ export interface RoomOptions {
   onClose: (room: Room) => void;
 }
 
+/**
+ * Something that follows the room's camera from outside the room (a pipe to another node, a recorder): told
+ * of each track the camera publishes and of each new description. Adding one does not change the room.
+ */
+export interface RoomListener {
+  cameraTrack?(producer: types.Producer, camera: Peer): void;
+  streamChanged?(info: StreamInfo): void;
+  cameraLeft?(camera: Peer): void;
+  closed?(): void;
+}
+
 export class Room {
   readonly id: RoomId;
   readonly createdAt = Date.now();
@@ -69,6 +80,7 @@ export class Room {
   private readonly rules: TalkbackRules;
   private emptyTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly listeners = new Set<RoomListener>();
 
   private readonly routers: RoomRouters;
   /** Viewers' choices over a camera's layers (simulcast, SVC); the top layer's width is what it reports. */
@@ -144,6 +156,22 @@ export class Room {
   /** Every router the room uses (home first): what observe/ reads for dumps. */
   routerList(): types.Router[] {
     return this.routers.routers();
+  }
+
+  /** Follows the camera until the returned function is called or the room closes. */
+  watch(listener: RoomListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell<K extends keyof RoomListener>(event: K, ...args: Parameters<NonNullable<RoomListener[K]>>) {
+    for (const l of [...this.listeners]) {
+      try {
+        (l[event] as ((...a: typeof args) => void) | undefined)?.(...args);
+      } catch (error) {
+        this.log.error({ err: error, event }, 'a room listener failed');
+      }
+    }
   }
 
   /** Keeps the room open while someone is on the way in (between lookup and join). */
@@ -231,8 +259,10 @@ export class Room {
     peer.close();
     this.routers.release(peer.id);
     // The description belongs to the camera that gave it; the next camera announces its own.
-    if (peer.role === 'camera') this.streamInfo = defaultStreamInfo;
-    else this.rules.announceAudience();
+    if (peer.role === 'camera') {
+      this.streamInfo = defaultStreamInfo;
+      this.tell('cameraLeft', peer);
+    } else this.rules.announceAudience();
     peer.log.info({ peers: this.peers.size }, 'peer left');
     this.scheduleCloseIfEmpty();
   }
@@ -270,6 +300,7 @@ export class Room {
     this.streamInfo = info;
     peer.log.info(info, 'stream description set');
     for (const viewer of this.viewers()) viewer.notify({ event: 'streamChanged', data: info });
+    this.tell('streamChanged', info);
   }
 
   get talkback(): Talkback {
@@ -327,15 +358,43 @@ export class Room {
    * A transport for RTP sent by a bridge on this host (comedia: the first packets' source is where it comes
    * from; RTCP on a port of its own, so ffmpeg's sender reports keep audio and video in sync). The camera's.
    */
-  async createPlainTransport(peer: Peer, ip: string): Promise<types.PlainTransport> {
-    if (peer.role !== 'camera') throw new ServiceError('forbidden', 'only a camera sends plain RTP');
+  createPlainTransport(peer: Peer, ip: string): Promise<types.PlainTransport> {
+    return this.localTransport(peer, (router) =>
+      router.createPlainTransport({
+        listenIp: { ip },
+        rtcpMux: false,
+        comedia: true,
+        appData: { direction: 'send' },
+      }),
+    );
+  }
+
+  /**
+   * A transport to another node of the cluster (mediasoup PipeTransport, SRTP and RTX on: the link may be a
+   * lossy WAN). The camera's when the camera is on another node: this node's copy of its tracks arrives on it.
+   */
+  createPipeTransport(
+    peer: Peer,
+    listen: { ip: string; announcedIp?: string },
+  ): Promise<types.PipeTransport> {
+    return this.localTransport(peer, (router) =>
+      router.createPipeTransport({
+        listenIp: listen,
+        enableSrtp: true,
+        enableRtx: true,
+        appData: { direction: 'send' },
+      }),
+    );
+  }
+
+  /** A camera's transport that is no browser's, made on its router by `make`. */
+  private async localTransport<T extends LocalTransport>(
+    peer: Peer,
+    make: (router: types.Router) => Promise<T>,
+  ): Promise<T> {
+    if (peer.role !== 'camera') throw new ServiceError('forbidden', 'only a camera sends on this transport');
     const { router } = await this.routers.place(peer.id, peer.role);
-    const transport = await router.createPlainTransport({
-      listenIp: { ip },
-      rtcpMux: false,
-      comedia: true,
-      appData: { direction: 'send' },
-    });
+    const transport = await make(router);
     if (peer.isClosed) {
       transport.close();
       throw new ServiceError('invalid_state', 'peer left');
@@ -387,6 +446,7 @@ export class Room {
     });
     this.announce(info);
     if (peer.role === 'viewer') this.rules.announceAudience();
+    else this.tell('cameraTrack', producer, peer);
     return info.producerId;
   }
 
@@ -512,6 +572,8 @@ export class Room {
     this.graceTimers.clear();
     this.routers.close();
     this.log.info({ reason }, 'room closed');
+    this.tell('closed');
+    this.listeners.clear();
     this.opts.onClose(this);
   }
 

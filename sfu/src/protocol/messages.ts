@@ -150,7 +150,8 @@ export const ViewerSummary = Figures.extend({
 export type ViewerSummary = z.infer<typeof ViewerSummary>;
 
 /** How the room's camera arrives: a browser page, a WHIP client, or an RTMP / SRT push bridged by the server. */
-export const SourceKind = z.enum(['browser', 'whip', 'rtmp', 'srt']);
+/** How the room's camera arrives here; `origin`: relayed from the node that has the camera (a cluster). */
+export const SourceKind = z.enum(['browser', 'whip', 'rtmp', 'srt', 'origin']);
 export type SourceKind = z.infer<typeof SourceKind>;
 
 export const RoomSummary = z.object({

@@ -65,7 +65,7 @@ export class SignalingSession {
     this.member = undefined;
     // Checked before the room is touched: a refused join creates nothing.
     authorizeJoin(this.opts.policy, this.opts.grant, params.room, params.role);
-    const room = await this.opts.rooms.acquire(params.room);
+    const room = await this.opts.rooms.acquire(params.room, params.role);
     try {
       if (this.closed) throw new ServiceError('invalid_state', 'connection closed');
       const peer = room.join({

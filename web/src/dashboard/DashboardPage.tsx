@@ -12,6 +12,7 @@ const sourceNames: Record<SourceKind, string> = {
   whip: 'WHIP encoder',
   rtmp: 'RTMP encoder',
   srt: 'SRT encoder',
+  origin: 'relayed from another node',
 };
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbps`;
 const uptime = (since: number) => {
