@@ -7,6 +7,7 @@ import type { RoomId } from '../protocol/index.js';
 import { roomObjects } from '../test-support/service.js';
 import { stagePerTest } from '../test-support/stage.js';
 import { isAlive, startPush, type Push, type PushOptions } from '../test-support/ffmpeg-push.js';
+import { until } from '../test-support/until.js';
 
 const ROOM = 'rtmp-room' as RoomId;
 const stage = stagePerTest({ CAMERA_STALL_MS: '0' });
@@ -25,20 +26,6 @@ function push(target: string, o: PushOptions = {}): Push {
   const p = startPush(target, o);
   pushes.push(p);
   return p;
-}
-
-async function until<T>(
-  what: string,
-  get: () => Promise<T | undefined> | T | undefined,
-  ms = 15_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Bytes the camera's producer of `kind` has received so far. */

@@ -6,6 +6,7 @@ import type { RoomId } from '../protocol/index.js';
 import { roomObjects } from '../test-support/service.js';
 import { stagePerTest } from '../test-support/stage.js';
 import { startPush, type Push, type PushOptions } from '../test-support/ffmpeg-push.js';
+import { until } from '../test-support/until.js';
 
 const ROOM = 'srt-room' as RoomId;
 const stage = stagePerTest({ CAMERA_STALL_MS: '0' });
@@ -24,14 +25,6 @@ function push(target: string, o: PushOptions = {}): Push {
   const p = startPush(target, o);
   pushes.push(p);
   return p;
-}
-
-async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function received(kind: 'audio' | 'video'): Promise<number> {
@@ -76,7 +69,9 @@ describe('SRT ingest', () => {
     const source = push(await url(), { seconds: 7 });
     await flowing('video');
     await source.exited;
-    await until('the camera to leave', () => stage.service.rooms.get(ROOM)?.camera === undefined, 20_000);
+    await until('the camera to leave', () => stage.service.rooms.get(ROOM)?.camera === undefined, {
+      ms: 20_000,
+    });
     expect(stage.service.srt!.of(ROOM)).toBeUndefined();
     expect((await roomObjects(stage.service, ROOM))?.transportIds ?? []).toEqual([]);
   });
