@@ -7,7 +7,7 @@
 #   run   — what the service runs besides itself: ffmpeg (the RTMP/SRT ingest bridge), srt-tools (SRT)
 #   build — what the offline mediasoup worker build needs (see build-mediasoup-worker.sh)
 #   test  — run + build + the real servers, clients and browser the tests drive (chromium, coturn, caddy, ffmpeg,
-#           simple-whip-client), and the Docker engine, Compose v1 and debootstrap for the deployment test
+#           simple-whip-client, redis-server), and the Docker engine, Compose v1 and debootstrap for the deployment test
 #           (see start-docker.sh)
 set -euo pipefail
 
@@ -39,6 +39,8 @@ declare -A why=(
   [simple-whip-client]='a real WHIP client (GStreamer + libnice) that publishes to the service in the ingest tests'
   [gstreamer1.0-plugins-good]='VP8 and RTP payloaders for the WHIP client'
   [gstreamer1.0-plugins-ugly]='x264 (H264) for the WHIP client'
+  [redis-server]='the real Redis the multi-node tests coordinate through'
+  [iptables]='random packet loss between test hosts (this kernel has no netem)'
   [iproute2]='network namespaces and veth links for network tests'
   [procps]='process tools the tests use'
   [docker.io]='the Docker engine for the deployment test'
@@ -49,7 +51,7 @@ build_pkgs=(build-essential pkg-config ninja-build python3 libssl-dev libuv1-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 patchelf dpkg-dev)
 run_pkgs=(ffmpeg srt-tools)
 test_pkgs=(chromium chromium-driver coturn caddy simple-whip-client gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-ugly iproute2 procps docker.io docker-compose debootstrap)
+  gstreamer1.0-plugins-ugly redis-server iptables iproute2 procps docker.io docker-compose debootstrap)
 
 pkgs=("${run_pkgs[@]}")
 [[ $want != run ]] && pkgs+=("${build_pkgs[@]}")

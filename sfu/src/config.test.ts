@@ -104,6 +104,48 @@ describe('loadConfig', () => {
     );
   });
 
+  describe('several nodes (CLUSTER_REDIS_URL)', () => {
+    it('uses no Redis at all unless told', () => {
+      expect(loadConfig({}).cluster).toBeUndefined();
+    });
+
+    it('names the node and where pages and pipes reach it', () => {
+      const config = loadConfig({
+        CLUSTER_REDIS_URL: 'redis://127.0.0.1:6379',
+        NODE_ID: 'edge-2',
+        PORT: '3100',
+        RTC_LISTEN_IP: '10.1.0.5',
+        HOST: '127.0.0.1',
+      });
+      expect(config.cluster).toEqual({
+        redisUrl: 'redis://127.0.0.1:6379',
+        nodeId: 'edge-2',
+        nodeUrl: 'http://127.0.0.1:3100',
+        maxViewers: 1000,
+        pipe: { ip: '10.1.0.5' },
+        heartbeatMs: 1000,
+      });
+      const behindNat = loadConfig({
+        CLUSTER_REDIS_URL: 'redis://127.0.0.1:6379',
+        CLUSTER_PIPE_IP: '10.1.0.5',
+        CLUSTER_PIPE_ANNOUNCED_IP: '203.0.113.9',
+        NODE_URL: 'https://edge-2.school.example',
+      });
+      expect(behindNat.cluster).toMatchObject({
+        nodeUrl: 'https://edge-2.school.example',
+        pipe: { ip: '10.1.0.5', announcedIp: '203.0.113.9' },
+      });
+      expect(behindNat.cluster?.nodeId).toMatch(/^[A-Za-z0-9._-]+$/);
+    });
+
+    it('wants a password for a Redis on another machine, and a redis:// URL', () => {
+      expect(() => loadConfig({ CLUSTER_REDIS_URL: 'redis://10.0.0.5:6379' })).toThrow(/needs a password/);
+      expect(loadConfig({ CLUSTER_REDIS_URL: 'redis://:s3cret-long@10.0.0.5:6379' }).cluster).toBeDefined();
+      expect(() => loadConfig({ CLUSTER_REDIS_URL: 'http://10.0.0.5' })).toThrow(/CLUSTER_REDIS_URL/);
+      expect(() => loadConfig({ CLUSTER_REDIS_URL: 'redis://x', NODE_ID: 'no spaces' })).toThrow(/NODE_ID/);
+    });
+  });
+
   describe('NODE_ENV=production', () => {
     const safe = {
       NODE_ENV: 'production',

@@ -100,6 +100,25 @@ export const schema = z.object({
   TURN_TLS_PORT: port.default(5349),
   TURN_TRANSPORTS: list.pipe(z.array(z.enum(['udp', 'tcp', 'tls'])).min(1)).default(['udp', 'tcp', 'tls']),
   TURN_CREDENTIAL_TTL_S: positiveInt.default(6 * 3600),
+
+  // Several nodes sharing rooms (README "Several servers"): set on every node; unset, the node is alone.
+  CLUSTER_REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'expected redis://[:password@]host:port or rediss://…' })
+    .optional(),
+  // This node's name in the cluster (dashboard, logs); unique per node.
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dots, dashes or underscores (1-64)')
+    .optional(),
+  // Where pages reach this node (its own origin); PUBLIC_URL or http://HOST:PORT when not set.
+  NODE_URL: z.url().optional(),
+  // Viewers this node serves before it sends new ones to a less loaded node.
+  NODE_MAX_VIEWERS: positiveInt.default(1000),
+  // Where pipes from other nodes arrive (this node's address on the network between nodes), and the address
+  // the other nodes are told when it differs (NAT). Default: RTC_LISTEN_IP and RTC_ANNOUNCED_IP.
+  CLUSTER_PIPE_IP: ip.optional(),
+  CLUSTER_PIPE_ANNOUNCED_IP: z.string().min(1).optional(),
+  CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(10_000).default(1000),
 });
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1']);
@@ -178,8 +197,21 @@ export interface Config {
     srtLiveTransmit: string;
     reencodeKbps: number;
   };
+  /** Several nodes sharing rooms through Redis; undefined: this node is alone (no Redis at all). */
+  cluster: ClusterOptions | undefined;
   /** Single process on a loopback address without a token secret: the frictionless local default. */
   embedded: boolean;
+}
+
+export interface ClusterOptions {
+  redisUrl: string;
+  nodeId: string;
+  /** Where pages reach this node. */
+  nodeUrl: string;
+  maxViewers: number;
+  /** Where pipes from other nodes arrive, and the address they are told. */
+  pipe: { ip: string; announcedIp?: string };
+  heartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +258,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
   if (unspecifiedAddresses.has(e.RTC_LISTEN_IP) && !e.RTC_ANNOUNCED_IP && !lan)
     problems.push(
       `  RTC_ANNOUNCED_IP: required when RTC_LISTEN_IP is ${e.RTC_LISTEN_IP} (browsers need the server's public address; PUBLIC_IP in compose)`,
+    );
+  if (e.CLUSTER_REDIS_URL && redisNeedsPassword(e.CLUSTER_REDIS_URL))
+    problems.push(
+      '  CLUSTER_REDIS_URL: a Redis off this machine needs a password (redis://:PASSWORD@host:6379); see README "Several servers"',
     );
   // Everything wrong is named at once, so one edit of .env fixes it.
   const unsafe = production ? productionProblems(e) : [];
@@ -308,8 +344,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
       srtLiveTransmit: e.SRT_LIVE_TRANSMIT_PATH,
       reencodeKbps: e.INGEST_REENCODE_KBPS,
     },
+    cluster: e.CLUSTER_REDIS_URL
+      ? {
+          redisUrl: e.CLUSTER_REDIS_URL,
+          nodeId: e.NODE_ID ?? `${os.hostname()}-${e.PORT}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64),
+          nodeUrl: e.NODE_URL ?? e.PUBLIC_URL ?? `http://${host}:${e.PORT}`,
+          maxViewers: e.NODE_MAX_VIEWERS,
+          pipe: {
+            ip: e.CLUSTER_PIPE_IP ?? e.RTC_LISTEN_IP,
+            ...((e.CLUSTER_PIPE_ANNOUNCED_IP ?? e.RTC_ANNOUNCED_IP) && {
+              announcedIp: e.CLUSTER_PIPE_ANNOUNCED_IP ?? e.RTC_ANNOUNCED_IP,
+            }),
+          },
+          heartbeatMs: e.CLUSTER_HEARTBEAT_MS,
+        }
+      : undefined,
     embedded,
   };
+}
+
+/** A Redis reached over a network, with no password in its URL. */
+function redisNeedsPassword(url: string): boolean {
+  const u = new URL(url);
+  return !u.password && !loopbackHosts.has(u.hostname.replace(/^\[|\]$/g, ''));
 }
 
 /** The host names of every address the service is configured to be reached at. */

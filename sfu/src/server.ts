@@ -26,6 +26,7 @@ import { whepRoutes } from './ingest/whep.js';
 import { IngestSettings } from './ingest/ingest-settings.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
 import { SrtIngest } from './ingest/srt-ingest.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -41,6 +42,8 @@ export interface Service {
   /** The SRT listener; undefined with SRT_PORT=off. */
   srt: SrtIngest | undefined;
   ingestLinks: IngestLinks;
+  /** This node's membership of a cluster; undefined when it is alone (no CLUSTER_REDIS_URL). */
+  cluster: ClusterNode | undefined;
 }
 
 export interface BuildOptions {
@@ -102,7 +105,18 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   const metrics = new Metrics(pool, rooms);
   const watcher = new RoomWatcher({ rooms, log: app.log, intervalMs: config.signaling.dashboardIntervalMs });
   const passwordHash = await operatorPasswordHash(config.auth, app.log);
-  app.addHook('onClose', () => {
+  const cluster = config.cluster
+    ? await ClusterNode.start({
+        config: config.cluster,
+        rooms,
+        pool,
+        log: app.log,
+        idleMs: config.rooms.emptyCloseMs,
+      })
+    : undefined;
+  if (cluster) rooms.setGate(cluster);
+  app.addHook('onClose', async () => {
+    await cluster?.close();
     watcher.close();
     rooms.closeAll('server shutting down');
     pool.close();
@@ -188,5 +202,5 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     operatorTokenTtlS: config.auth.operatorTokenTtlS,
   });
   await app.register(webAppRoutes, { dir: config.webDistDir, caCert: classroom?.certificate.caCert });
-  return { app, pool, rooms, tokens, metrics, watcher, classroom, rtmp, srt, ingestLinks };
+  return { app, pool, rooms, tokens, metrics, watcher, classroom, rtmp, srt, ingestLinks, cluster };
 }

@@ -1,0 +1,303 @@
+// This node as a member of a cluster (CLUSTER_REDIS_URL set): it keeps its record and its rooms' origin
+// claims fresh in Redis, answers other nodes on the bus, and is the rooms' gate — a camera may join only on
+// the node that holds (or takes) the room's origin claim; a viewer on a node without the camera gets it
+// piped in from the origin, once per room per node (EdgeSource), and the origin keeps one OriginLink per
+// edge. A node that stops heartbeating is left: its pipes close, its edges wait for the camera elsewhere.
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClusterOptions } from '../config.js';
+import { ServiceError } from '../errors.js';
+import type { RoomGate, RoomRegistry } from '../media/room-registry.js';
+import type { Room } from '../media/room.js';
+import type { WorkerPool } from '../media/worker-pool.js';
+import type { Role, RoomId } from '../protocol/index.js';
+import { Bus, type BusHandlers } from './bus.js';
+import { EdgeSource } from './edge-source.js';
+import type { BusMessageOf, NodeId, NodeRecord } from './messages.js';
+import { NodeLoad } from './node-load.js';
+import { NodeRegistry } from './node-registry.js';
+import { OriginLink } from './origin-link.js';
+import { RedisLink } from './redis-link.js';
+
+export interface ClusterNodeOptions {
+  config: ClusterOptions;
+  rooms: RoomRegistry;
+  pool: WorkerPool;
+  log: FastifyBaseLogger;
+  /** How long an edge keeps its pipe after its last viewer left (the rooms' empty-close delay). */
+  idleMs: number;
+}
+
+/** A viewer's join waits this long for the camera's pipe before it goes on without (the tracks follow). */
+const pipeWaitMs = 3000;
+/** An edge's pipe that no viewer ever used (the join that opened it failed) closes after this. */
+const unusedPipeMs = 10_000;
+
+export class ClusterNode implements RoomGate {
+  readonly id: NodeId;
+  private readonly redis: RedisLink;
+  private readonly bus: Bus;
+  private readonly registry: NodeRegistry;
+  private readonly load: NodeLoad;
+  private readonly edges = new Map<RoomId, EdgeSource>();
+  private readonly opening = new Map<RoomId, Promise<EdgeSource>>();
+  private readonly links = new Map<RoomId, Map<NodeId, OriginLink>>();
+  private readonly watched = new WeakSet<Room>();
+  private readonly startedAt = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> | undefined;
+  private lastNodes: NodeRecord[] = [];
+  private closed = false;
+
+  private constructor(private readonly opts: ClusterNodeOptions) {
+    const { config, log } = opts;
+    this.id = config.nodeId as NodeId;
+    this.redis = new RedisLink(config.redisUrl, log);
+    this.bus = new Bus(this.redis, this.id, log);
+    this.registry = new NodeRegistry(this.redis, this.id, 3 * config.heartbeatMs, log);
+    this.load = new NodeLoad(opts.pool, opts.rooms, config.maxViewers, () =>
+      [...this.links.values()].flatMap((m) => [...m.values()].map((l) => l.transport)),
+    );
+  }
+
+  static async start(opts: ClusterNodeOptions): Promise<ClusterNode> {
+    const node = new ClusterNode(opts);
+    node.bus.start(node.handlers());
+    node.redis.onReady(() => void node.heartbeat());
+    await node.redis.start();
+    node.timer = setInterval(() => void node.heartbeat(), opts.config.heartbeatMs);
+    opts.log.info(
+      { nodeId: node.id, nodeUrl: opts.config.nodeUrl, pipe: opts.config.pipe },
+      'cluster node started',
+    );
+    return node;
+  }
+
+  get redisConnected(): boolean {
+    return this.redis.connected;
+  }
+
+  /** The nodes seen at the last heartbeat. */
+  get nodes(): readonly NodeRecord[] {
+    return this.lastNodes;
+  }
+
+  /** The origin's pipes to edges for `room` (one per edge node). */
+  originLinks(room: RoomId): OriginLink[] {
+    return [...(this.links.get(room)?.values() ?? [])];
+  }
+
+  edgeSource(room: RoomId): EdgeSource | undefined {
+    return this.edges.get(room);
+  }
+
+  // --- the gate ---------------------------------------------------------------------------------------
+
+  async admit(room: Room, role: Role): Promise<void> {
+    this.follow(room);
+    if (role === 'camera') return this.admitCamera(room);
+    if (room.camera) return;
+    const origin = await this.registry.originOf(room.id).catch(() => undefined);
+    if (!origin || origin === this.id) return;
+    const piping = this.pipeFrom(room, origin);
+    const waited = await Promise.race([
+      piping.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), pipeWaitMs).unref()),
+    ]);
+    if (!waited)
+      this.opts.log.warn({ roomId: room.id, origin }, 'pipe from origin slow; the viewer joins without it');
+  }
+
+  private async admitCamera(room: Room): Promise<void> {
+    let claimed: boolean;
+    try {
+      claimed = await this.registry.claimOrigin(room.id);
+    } catch (error) {
+      // Redis away: the node carries on alone; the heartbeat claims the room once Redis is back.
+      this.opts.log.warn({ roomId: room.id, err: (error as Error).message }, 'camera admitted without Redis');
+      return;
+    }
+    if (!claimed) {
+      const holder = await this.registry.originOf(room.id).catch(() => undefined);
+      throw new ServiceError(
+        'camera_taken',
+        `room ${room.id} already has a camera (on node ${holder ?? '?'})`,
+      );
+    }
+    // The camera is here now: a pipe from where it was is stale.
+    this.edges.get(room.id)?.end('a camera joined on this node');
+    await this.bus.broadcast({ type: 'originMoved', room: room.id });
+  }
+
+  /** Watches each room once: its camera leaving gives up the claim; its closing drops its pipes. */
+  private follow(room: Room): void {
+    if (this.watched.has(room)) return;
+    this.watched.add(room);
+    room.watch({
+      cameraLeft: (camera) => {
+        if (camera.source === 'origin') return;
+        void this.registry.releaseOrigin(room.id).catch(() => undefined);
+      },
+      closed: () => {
+        this.edges.get(room.id)?.end('the room closed');
+      },
+    });
+  }
+
+  private pipeFrom(room: Room, origin: NodeId): Promise<EdgeSource> {
+    const current = this.edges.get(room.id);
+    if (current && !current.isEnded && current.origin === origin) return Promise.resolve(current);
+    let pending = this.opening.get(room.id);
+    if (pending) return pending;
+    current?.end(`the camera moved to node ${origin}`);
+    pending = EdgeSource.open({
+      room,
+      origin,
+      bus: this.bus,
+      listen: this.opts.config.pipe,
+      idleMs: this.opts.idleMs,
+      unusedMs: unusedPipeMs,
+      onEnd: (source) => {
+        if (this.edges.get(room.id) === source) this.edges.delete(room.id);
+      },
+    })
+      .then((source) => {
+        if (!source.isEnded) this.edges.set(room.id, source);
+        return source;
+      })
+      .catch((error: unknown) => {
+        this.opts.log.warn(
+          { roomId: room.id, origin, err: (error as Error).message },
+          'could not pipe the camera in',
+        );
+        throw error;
+      })
+      .finally(() => this.opening.delete(room.id));
+    this.opening.set(room.id, pending);
+    pending.catch(() => undefined);
+    return pending;
+  }
+
+  // --- the bus ----------------------------------------------------------------------------------------
+
+  private handlers(): BusHandlers {
+    const toEdge = (m: BusMessageOf<'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream'>) =>
+      this.edges.get(m.room)?.handle(m);
+    return {
+      pipeOpen: (m) => this.openLink(m),
+      pipeTrackAdded: toEdge,
+      pipeTrackState: toEdge,
+      pipeStream: toEdge,
+      pipeClose: (m) => {
+        const edge = this.edges.get(m.room);
+        if (edge?.origin === m.from) edge.handle(m);
+        this.links.get(m.room)?.get(m.from)?.close(`the edge closed it: ${m.reason}`, false);
+      },
+      originMoved: (m) => {
+        const room = this.opts.rooms.get(m.room);
+        if (!room || room.isClosed || room.viewers().length === 0) return;
+        if (room.camera && room.camera.source !== 'origin') {
+          room.camera.log.warn({ node: m.from }, "another node took this room's camera claim");
+          return;
+        }
+        void this.pipeFrom(room, m.from).catch(() => undefined);
+      },
+    };
+  }
+
+  private async openLink(m: BusMessageOf<'pipeOpen'>): Promise<void> {
+    const reply = (result: BusMessageOf<'pipeOpened'>['result']) =>
+      this.bus.send(m.from, { type: 'pipeOpened', rid: m.rid, room: m.room, result });
+    const room = this.opts.rooms.get(m.room);
+    if (!room || room.isClosed || room.camera?.source === 'origin') {
+      await reply({ ok: false, reason: `room ${m.room} has no camera on node ${this.id}` });
+      return;
+    }
+    const links = this.links.get(room.id) ?? new Map<NodeId, OriginLink>();
+    this.links.set(room.id, links);
+    // The edge asks again (it restarted, or lost its end): its old pipe is of no use.
+    links.get(m.from)?.close('the edge opened a new pipe', false);
+    try {
+      const { link, end, tracks } = await OriginLink.open(
+        {
+          room,
+          edge: m.from,
+          bus: this.bus,
+          listen: this.opts.config.pipe,
+          log: this.opts.log.child({ roomId: room.id }),
+          onClose: (l) => {
+            if (links.get(l.edge) === l) links.delete(l.edge);
+            if (links.size === 0 && this.links.get(room.id) === links) this.links.delete(room.id);
+          },
+        },
+        m.end,
+      );
+      links.set(m.from, link);
+      await reply({ ok: true, end, stream: room.stream, tracks });
+    } catch (error) {
+      await reply({ ok: false, reason: (error as Error).message });
+    }
+  }
+
+  // --- the heartbeat ----------------------------------------------------------------------------------
+
+  private heartbeat(): Promise<void> {
+    // One at a time: a slow Redis must not pile heartbeats up.
+    this.beating ??= this.beat().finally(() => (this.beating = undefined));
+    return this.beating;
+  }
+
+  private async beat(): Promise<void> {
+    if (this.closed || !this.redis.connected) return;
+    try {
+      const rooms = this.opts.rooms.list().filter((r) => !r.isClosed);
+      const origins = rooms.filter((r) => r.camera && r.camera.source !== 'origin');
+      await this.registry.publish({
+        id: this.id,
+        httpUrl: this.opts.config.nodeUrl,
+        mediaIp: this.opts.config.pipe.announcedIp ?? this.opts.config.pipe.ip,
+        startedAt: this.startedAt,
+        load: await this.load.measure(),
+        rooms: rooms.map((r) => ({ room: r.id, viewers: r.viewers().length, origin: origins.includes(r) })),
+      });
+      for (const room of origins)
+        if (!(await this.registry.claimOrigin(room.id)))
+          room.camera?.log.warn("another node holds this room's camera claim");
+      this.lastNodes = await this.registry.nodes();
+      this.leaveTheDead(new Set(this.lastNodes.map((n) => n.id)));
+    } catch (error) {
+      this.opts.log.debug({ err: (error as Error).message }, 'heartbeat missed');
+    }
+  }
+
+  /** Pipes to or from a node whose record expired are closed: nothing flows on them any more. */
+  private leaveTheDead(alive: Set<string>): void {
+    for (const edge of this.edges.values())
+      if (!alive.has(edge.origin)) edge.end(`origin node ${edge.origin} is gone`, false);
+    for (const links of this.links.values())
+      for (const link of links.values())
+        if (!alive.has(link.edge)) link.close(`edge node ${link.edge} is gone`, false);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const edge of this.edges.values()) edge.end('node shutting down');
+    for (const links of this.links.values())
+      for (const link of links.values()) link.close('node shutting down');
+    await this.beating;
+    await Promise.allSettled([this.registry.withdraw(), ...this.releaseAll()]);
+    this.bus.close();
+    this.redis.close();
+  }
+
+  private releaseAll(): Promise<void>[] {
+    return this.opts.rooms
+      .list()
+      .filter((r) => r.camera && r.camera.source !== 'origin')
+      .map((r) => this.registry.releaseOrigin(r.id));
+  }
+}

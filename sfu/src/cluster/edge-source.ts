@@ -1,0 +1,166 @@
+// An edge node's copy of a room's camera: the room's source when the camera is on another node (the origin).
+// It joins the local room as its camera (source "origin"), opens a PipeTransport on the room's home router,
+// asks the origin for the other end, and produces each camera track it is told of — once per room on this
+// node, whatever the number of local viewers; they consume it as they would a camera here. It ends when the
+// room has had no viewers for `idleMs`, when the origin closes the pipe or goes away, or when a camera joins
+// here; ending closes the pipe on both sides.
+import type { types } from 'mediasoup';
+import type { Peer } from '../media/peer.js';
+import type { Room } from '../media/room.js';
+import type { AnyEvent, ProducerId, StreamInfo, TransportId } from '../protocol/index.js';
+import type { Bus } from './bus.js';
+import type { BusMessageOf, NodeId, PipedTrack, SrtpParameters } from './messages.js';
+
+export interface EdgeSourceOptions {
+  room: Room;
+  origin: NodeId;
+  bus: Bus;
+  listen: { ip: string; announcedIp?: string };
+  /** With no viewer left in the room this long, the pipe closes. */
+  idleMs: number;
+  /** A pipe no viewer ever came to closes after this. */
+  unusedMs: number;
+  onEnd: (source: EdgeSource) => void;
+}
+
+export class EdgeSource {
+  readonly peer: Peer;
+  private transport: types.PipeTransport | undefined;
+  /** The origin's producer id → this node's producer of the same track. */
+  private readonly tracks = new Map<ProducerId, ProducerId>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private watched = false;
+  private ended = false;
+  /** Track changes that arrive while the pipe is opening wait for it. */
+  private queue: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly opts: EdgeSourceOptions) {
+    this.peer = opts.room.join({
+      role: 'camera',
+      source: 'origin',
+      displayName: undefined,
+      device: `node ${opts.origin}`,
+      link: {
+        owner: this,
+        notify: (event) => this.heard(event),
+        disconnect: (reason) => this.end(`removed: ${reason}`),
+      },
+    });
+    if (!this.watched) this.idleTimer = setTimeout(() => this.end('no viewer came'), opts.unusedMs);
+  }
+
+  /** Joins the room as its camera and opens the pipe from the origin; the tracks follow. */
+  static async open(opts: EdgeSourceOptions): Promise<EdgeSource> {
+    const source = new EdgeSource(opts);
+    source.queue = source.connect();
+    try {
+      await source.queue;
+    } catch (error) {
+      source.end(`opening failed: ${(error as Error).message}`);
+      throw error;
+    }
+    return source;
+  }
+
+  get origin(): NodeId {
+    return this.opts.origin;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  get log() {
+    return this.peer.log;
+  }
+
+  /** A message from the origin about this room's pipe. */
+  handle(message: BusMessageOf<'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose'>): void {
+    if (message.from !== this.opts.origin) return;
+    this.queue = this.queue.then(async () => {
+      if (this.ended) return;
+      switch (message.type) {
+        case 'pipeTrackAdded':
+          return this.produce(message.track);
+        case 'pipeTrackState':
+          return this.trackState(message.producerId, message.state);
+        case 'pipeStream':
+          return this.describe(message.stream);
+        case 'pipeClose':
+          return this.end(`origin closed the pipe: ${message.reason}`, false);
+      }
+    });
+    this.queue.catch((error: unknown) => this.log.warn({ err: error }, 'pipe message failed'));
+  }
+
+  /** Idempotent. Leaves the room (closing the pipe transport and its producers) and tells the origin. */
+  end(reason: string, tellOrigin = true): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.idleTimer);
+    this.log.info({ origin: this.opts.origin, reason }, 'pipe from origin node closed');
+    this.opts.room.leave(this.peer);
+    if (tellOrigin)
+      void this.opts.bus.send(this.opts.origin, { type: 'pipeClose', room: this.opts.room.id, reason });
+    this.opts.onEnd(this);
+  }
+
+  private async connect(): Promise<void> {
+    const { room, bus, listen } = this.opts;
+    const transport = (this.transport = await room.createPipeTransport(this.peer, listen));
+    const answer = await bus.request(this.opts.origin, {
+      type: 'pipeOpen',
+      room: room.id,
+      end: {
+        ip: listen.announcedIp ?? listen.ip,
+        port: transport.tuple.localPort,
+        srtp: transport.srtpParameters as SrtpParameters,
+      },
+    });
+    if (!answer.result.ok) throw new Error(answer.result.reason);
+    const { end, stream, tracks } = answer.result;
+    await transport.connect({ ip: end.ip, port: end.port, srtpParameters: end.srtp });
+    this.log.info(
+      { origin: this.opts.origin, port: transport.tuple.localPort, tracks: tracks.length },
+      'pipe from origin node opened',
+    );
+    this.describe(stream);
+    for (const track of tracks) await this.produce(track);
+  }
+
+  private async produce(track: PipedTrack): Promise<void> {
+    if (!this.transport || this.tracks.has(track.producerId)) return;
+    const local = await this.opts.room.produce(this.peer, {
+      transportId: this.transport.id as TransportId,
+      kind: track.kind,
+      rtpParameters: track.rtpParameters,
+    });
+    this.tracks.set(track.producerId, local);
+    if (track.paused) await this.opts.room.pauseProducer(this.peer, local);
+  }
+
+  private async trackState(origin: ProducerId, state: 'paused' | 'resumed' | 'closed'): Promise<void> {
+    const local = this.tracks.get(origin);
+    if (!local) return;
+    if (state === 'closed') {
+      this.tracks.delete(origin);
+      this.opts.room.closeProducer(this.peer, local);
+    } else if (state === 'paused') await this.opts.room.pauseProducer(this.peer, local);
+    else await this.opts.room.resumeProducer(this.peer, local);
+  }
+
+  private describe(stream: StreamInfo): void {
+    this.opts.room.setStream(this.peer, stream);
+  }
+
+  /** What the room tells its camera: here, only whether anyone still watches. */
+  private heard(event: AnyEvent): void {
+    if (event.event !== 'audience' || this.ended) return;
+    const watching = event.data.viewers.length > 0;
+    if (!watching && !this.watched) return; // not yet: the unused-pipe timer runs
+    this.watched = true;
+    clearTimeout(this.idleTimer);
+    if (!watching)
+      this.idleTimer = setTimeout(() => this.end('no viewers left on this node'), this.opts.idleMs);
+  }
+}

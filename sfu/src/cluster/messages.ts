@@ -1,0 +1,124 @@
+// What nodes say to each other through Redis, as data: the node record every node keeps fresh, and the bus
+// messages (pipe offers, answers, track changes, closes). Everything read from Redis is parsed with these
+// schemas first; what does not parse is somebody else's message or garbage, and is dropped with a log line.
+import { z } from 'zod';
+import { ProducerId, RoomId, RtpParameters, StreamInfo, MediaKind } from '../protocol/index.js';
+
+export const NodeId = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'node id: 1-64 letters, digits, dots, dashes or underscores')
+  .brand<'NodeId'>();
+export type NodeId = z.infer<typeof NodeId>;
+
+/** A node as the cluster sees it: where to reach it and how busy it is. Rewritten at every heartbeat. */
+export const NodeRecord = z.object({
+  id: NodeId,
+  /** Where pages reach this node (its own origin: https://edge-2.school.example). */
+  httpUrl: z.string().max(512),
+  /** The address other nodes send pipe media to. */
+  mediaIp: z.string().max(64),
+  startedAt: z.number(),
+  load: z.object({
+    viewers: z.number().int().nonnegative(),
+    maxViewers: z.number().int().nonnegative(),
+    /** Bytes per second this node sends (viewers and pipes). */
+    egressBps: z.number().nonnegative(),
+    /** The busiest worker's CPU share over the last interval, 0..1. */
+    cpu: z.number().nonnegative(),
+  }),
+  /** The rooms open here, with their local viewers, and the rooms whose camera is here. */
+  rooms: z.array(z.object({ room: RoomId, viewers: z.number().int().nonnegative(), origin: z.boolean() })),
+});
+export type NodeRecord = z.infer<typeof NodeRecord>;
+
+export const SrtpParameters = z.object({
+  cryptoSuite: z.enum([
+    'AEAD_AES_256_GCM',
+    'AEAD_AES_128_GCM',
+    'AES_CM_128_HMAC_SHA1_80',
+    'AES_CM_128_HMAC_SHA1_32',
+  ]),
+  keyBase64: z.string().max(128),
+});
+export type SrtpParameters = z.infer<typeof SrtpParameters>;
+
+/** One end of a pipe: where its transport listens and the key it sends with. */
+export const PipeEnd = z.object({
+  ip: z.string().max(64),
+  port: z.number().int().min(1).max(65535),
+  srtp: SrtpParameters,
+});
+export type PipeEnd = z.infer<typeof PipeEnd>;
+
+/** One of the camera's tracks as the origin sends it down a pipe (its pipe consumer's parameters). */
+export const PipedTrack = z.object({
+  producerId: ProducerId,
+  kind: MediaKind,
+  rtpParameters: RtpParameters,
+  paused: z.boolean(),
+});
+export type PipedTrack = z.infer<typeof PipedTrack>;
+
+const from = { from: NodeId };
+
+/** An edge asks the room's origin for a pipe; the origin answers with its end and the camera's tracks. */
+export const PipeOpen = z.object({
+  type: z.literal('pipeOpen'),
+  ...from,
+  rid: z.string().max(64),
+  room: RoomId,
+  end: PipeEnd,
+});
+export const PipeOpened = z.object({
+  type: z.literal('pipeOpened'),
+  ...from,
+  rid: z.string().max(64),
+  room: RoomId,
+  result: z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), end: PipeEnd, stream: StreamInfo, tracks: z.array(PipedTrack).max(16) }),
+    z.object({ ok: z.literal(false), reason: z.string().max(512) }),
+  ]),
+});
+/** Origin → edge: the camera added a track (a new camera, or its sound turned on). */
+export const PipeTrackAdded = z.object({
+  type: z.literal('pipeTrackAdded'),
+  ...from,
+  room: RoomId,
+  track: PipedTrack,
+});
+/** Origin → edge: a track paused, resumed or ended. */
+export const PipeTrackState = z.object({
+  type: z.literal('pipeTrackState'),
+  ...from,
+  room: RoomId,
+  producerId: ProducerId,
+  state: z.enum(['paused', 'resumed', 'closed']),
+});
+/** Origin → edge: the camera described its stream anew. */
+export const PipeStream = z.object({
+  type: z.literal('pipeStream'),
+  ...from,
+  room: RoomId,
+  stream: StreamInfo,
+});
+/** Either way: this end closed the room's pipe (the edge has no viewers left; the origin lost its camera). */
+export const PipeClose = z.object({
+  type: z.literal('pipeClose'),
+  ...from,
+  room: RoomId,
+  reason: z.string().max(256),
+});
+/** To every node: the room's camera is now on `from` (edges serving the room pipe from there). */
+export const OriginMoved = z.object({ type: z.literal('originMoved'), ...from, room: RoomId });
+
+export const BusMessage = z.discriminatedUnion('type', [
+  PipeOpen,
+  PipeOpened,
+  PipeTrackAdded,
+  PipeTrackState,
+  PipeStream,
+  PipeClose,
+  OriginMoved,
+]);
+export type BusMessage = z.infer<typeof BusMessage>;
+export type BusMessageOf<T extends BusMessage['type']> = Extract<BusMessage, { type: T }>;

@@ -1,0 +1,118 @@
+// The origin's end of one room's pipe to one edge node: a PipeTransport on the room's home router (SRTP and
+// RTX on), and one pipe consumer per camera track, however many viewers the edge serves. It follows the
+// camera: a new track is piped and announced, a pause/resume/close is told, a new description is passed on.
+// Keyframe requests need no message: the edge's PipeProducer sends them as RTCP over the pipe itself.
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Room } from '../media/room.js';
+import type { ProducerId } from '../protocol/index.js';
+import type { Bus, Outgoing } from './bus.js';
+import type { NodeId, PipeEnd, PipedTrack, SrtpParameters } from './messages.js';
+
+type OriginMessage = Outgoing<'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose'>;
+
+export interface OriginLinkOptions {
+  room: Room;
+  edge: NodeId;
+  bus: Bus;
+  listen: { ip: string; announcedIp?: string };
+  log: FastifyBaseLogger;
+  onClose: (link: OriginLink) => void;
+}
+
+export class OriginLink {
+  private readonly consumers = new Map<ProducerId, types.Consumer>();
+  private readonly unwatch: () => void;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: OriginLinkOptions,
+    readonly transport: types.PipeTransport,
+  ) {
+    const { room } = opts;
+    this.unwatch = room.watch({
+      cameraTrack: (producer) =>
+        void this.pipe(producer).then(
+          (track) => track && this.send({ type: 'pipeTrackAdded', room: room.id, track }),
+          (error: unknown) => opts.log.warn({ err: error, edge: opts.edge }, 'could not pipe a new track'),
+        ),
+      streamChanged: (stream) => void this.send({ type: 'pipeStream', room: room.id, stream }),
+      closed: () => this.close('the room closed on its origin node'),
+    });
+    transport.observer.once('close', () => this.close('pipe transport closed'));
+  }
+
+  /** Opens the pipe towards `edgeEnd`; returns the link and this end, with the camera's tracks piped. */
+  static async open(
+    opts: OriginLinkOptions,
+    edgeEnd: PipeEnd,
+  ): Promise<{ link: OriginLink; end: PipeEnd; tracks: PipedTrack[] }> {
+    const transport = await opts.room.home.router.createPipeTransport({
+      listenIp: opts.listen,
+      enableSrtp: true,
+      enableRtx: true,
+      appData: { edge: opts.edge },
+    });
+    const link = new OriginLink(opts, transport);
+    try {
+      await transport.connect({ ip: edgeEnd.ip, port: edgeEnd.port, srtpParameters: edgeEnd.srtp });
+      const producers = opts.room.camera?.listProducers() ?? [];
+      const tracks = (await Promise.all(producers.map((p) => link.pipe(p)))).filter((t) => t !== undefined);
+      const end = {
+        ip: opts.listen.announcedIp ?? opts.listen.ip,
+        port: transport.tuple.localPort,
+        srtp: transport.srtpParameters as SrtpParameters,
+      };
+      opts.log.info({ edge: opts.edge, port: end.port, tracks: tracks.length }, 'pipe to edge node opened');
+      return { link, end, tracks };
+    } catch (error) {
+      link.close('opening failed');
+      throw error;
+    }
+  }
+
+  get edge(): NodeId {
+    return this.opts.edge;
+  }
+
+  /** The pipe consumers (one per camera track): what tests and the dashboard count. */
+  pipeConsumers(): types.Consumer[] {
+    return [...this.consumers.values()];
+  }
+
+  /** Idempotent: closes the transport (and its consumers); the edge is told unless it asked. */
+  close(reason: string, tellEdge = true): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unwatch();
+    this.transport.close();
+    if (tellEdge) void this.send({ type: 'pipeClose', room: this.opts.room.id, reason });
+    this.opts.log.info({ edge: this.opts.edge, reason }, 'pipe to edge node closed');
+    this.opts.onClose(this);
+  }
+
+  private async pipe(producer: types.Producer): Promise<PipedTrack | undefined> {
+    if (this.closed || producer.closed) return undefined;
+    const producerId = producer.id as ProducerId;
+    if (this.consumers.has(producerId)) return undefined;
+    const consumer = await this.transport.consume({ producerId });
+    this.consumers.set(producerId, consumer);
+    consumer.observer.once('close', () => this.consumers.delete(producerId));
+    const room = this.opts.room.id;
+    const state = (state: 'paused' | 'resumed' | 'closed') => () =>
+      void this.send({ type: 'pipeTrackState', room, producerId, state });
+    consumer.on('producerpause', state('paused'));
+    consumer.on('producerresume', state('resumed'));
+    consumer.on('producerclose', state('closed'));
+    return {
+      producerId,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      paused: consumer.producerPaused,
+    };
+  }
+
+  private send(message: OriginMessage): Promise<boolean> {
+    return this.opts.bus.send(this.opts.edge, message);
+  }
+}
