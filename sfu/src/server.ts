@@ -27,6 +27,7 @@ import { IngestSettings } from './ingest/ingest-settings.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
 import { SrtIngest } from './ingest/srt-ingest.js';
 import { ClusterNode } from './cluster/cluster-node.js';
+import { clusterRoutes } from './cluster/cluster-routes.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -201,6 +202,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     linkTokenTtlS: config.auth.linkTokenTtlS,
     operatorTokenTtlS: config.auth.operatorTokenTtlS,
   });
+  await app.register(clusterRoutes, { tokens, cluster });
   await app.register(webAppRoutes, { dir: config.webDistDir, caCert: classroom?.certificate.caCert });
   return { app, pool, rooms, tokens, metrics, watcher, classroom, rtmp, srt, ingestLinks, cluster };
 }

@@ -55,7 +55,7 @@ export class ClusterNode implements RoomGate {
     this.bus = new Bus(this.redis, this.id, log);
     this.registry = new NodeRegistry(this.redis, this.id, 3 * config.heartbeatMs, log);
     this.load = new NodeLoad(opts.pool, opts.rooms, config.maxViewers, () =>
-      [...this.links.values()].flatMap((m) => [...m.values()].map((l) => l.transport)),
+      this.allOriginLinks().map((l) => l.transport),
     );
   }
 
@@ -88,6 +88,14 @@ export class ClusterNode implements RoomGate {
 
   edgeSource(room: RoomId): EdgeSource | undefined {
     return this.edges.get(room);
+  }
+
+  allOriginLinks(): OriginLink[] {
+    return [...this.links.values()].flatMap((m) => [...m.values()]);
+  }
+
+  allEdgeSources(): EdgeSource[] {
+    return [...this.edges.values()];
   }
 
   // --- the gate ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RoomId } from '../protocol/index.js';
+import { ClusterView, type RoomId } from '../protocol/index.js';
 import { startTestService, type TestService } from '../test-support/service.js';
 import { startRedis, type TestRedis } from '../test-support/redis.js';
 import { liveCamera, watchingViewer } from '../test-support/stage.js';
@@ -104,6 +104,12 @@ describe('nodes sharing a room through Redis', () => {
     expect(pipe.consumerIds).toHaveLength(2);
     expect(b.rooms.get(ROOM)?.viewers()).toHaveLength(4);
     expect(b.rooms.get(ROOM)?.camera?.listProducers()).toHaveLength(2);
+
+    // What an operator reads: A pipes both tracks to B, once; B receives both from A.
+    const fromA = await view(a);
+    expect(fromA.toEdges.map((l) => [l.room, l.edge, l.consumers.length])).toEqual([[ROOM, 'node-b', 2]]);
+    const fromB = await view(b);
+    expect(fromB.fromOrigins.map((l) => [l.room, l.origin, l.tracks.length])).toEqual([[ROOM, 'node-a', 2]]);
   });
 
   it('carries the camera’s changes: pause, resume, a track that ends, the description', async () => {
@@ -273,6 +279,13 @@ describe('nodes sharing a room through Redis', () => {
     expect(logged('node-a')).toContain('Redis connected');
   });
 });
+
+async function view(s: TestService): Promise<ClusterView> {
+  const { token } = await s.tokens.issue({ role: 'operator' }, 60);
+  const res = await fetch(`${s.httpUrl}/api/cluster`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return ClusterView.parse(await res.json());
+}
 
 async function redisValue(key: string): Promise<string | null> {
   const r = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });

@@ -7,7 +7,7 @@
 import type { types } from 'mediasoup';
 import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
-import type { AnyEvent, ProducerId, StreamInfo, TransportId } from '../protocol/index.js';
+import type { AnyEvent, ProducerId, RoomId, StreamInfo, TransportId } from '../protocol/index.js';
 import type { Bus } from './bus.js';
 import type { BusMessageOf, NodeId, PipedTrack, SrtpParameters } from './messages.js';
 
@@ -25,7 +25,7 @@ export interface EdgeSourceOptions {
 
 export class EdgeSource {
   readonly peer: Peer;
-  private transport: types.PipeTransport | undefined;
+  private pipe: types.PipeTransport | undefined;
   /** The origin's producer id → this node's producer of the same track. */
   private readonly tracks = new Map<ProducerId, ProducerId>();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -64,6 +64,24 @@ export class EdgeSource {
 
   get origin(): NodeId {
     return this.opts.origin;
+  }
+
+  get room(): RoomId {
+    return this.opts.room.id;
+  }
+
+  /** The pipe's transport on this node, once made. */
+  get transport(): types.PipeTransport | undefined {
+    return this.pipe;
+  }
+
+  /** Each piped track: the origin's producer id and this node's producer of it. */
+  pipedTracks(): { origin: ProducerId; local: types.Producer }[] {
+    const mine = new Map(this.peer.listProducers().map((p) => [p.id, p]));
+    return [...this.tracks].flatMap(([origin, local]) => {
+      const producer = mine.get(local);
+      return producer ? [{ origin, local: producer }] : [];
+    });
   }
 
   get isEnded(): boolean {
@@ -107,7 +125,7 @@ export class EdgeSource {
 
   private async connect(): Promise<void> {
     const { room, bus, listen } = this.opts;
-    const transport = (this.transport = await room.createPipeTransport(this.peer, listen));
+    const transport = (this.pipe = await room.createPipeTransport(this.peer, listen));
     const answer = await bus.request(this.opts.origin, {
       type: 'pipeOpen',
       room: room.id,
@@ -129,9 +147,9 @@ export class EdgeSource {
   }
 
   private async produce(track: PipedTrack): Promise<void> {
-    if (!this.transport || this.tracks.has(track.producerId)) return;
+    if (!this.pipe || this.tracks.has(track.producerId)) return;
     const local = await this.opts.room.produce(this.peer, {
-      transportId: this.transport.id as TransportId,
+      transportId: this.pipe.id as TransportId,
       kind: track.kind,
       rtpParameters: track.rtpParameters,
     });

@@ -2,34 +2,21 @@
 // messages (pipe offers, answers, track changes, closes). Everything read from Redis is parsed with these
 // schemas first; what does not parse is somebody else's message or garbage, and is dropped with a log line.
 import { z } from 'zod';
-import { ProducerId, RoomId, RtpParameters, StreamInfo, MediaKind } from '../protocol/index.js';
+import {
+  ClusterNodeInfo,
+  MediaKind,
+  NodeId,
+  ProducerId,
+  RoomId,
+  RtpParameters,
+  StreamInfo,
+} from '../protocol/index.js';
 
-export const NodeId = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'node id: 1-64 letters, digits, dots, dashes or underscores')
-  .brand<'NodeId'>();
-export type NodeId = z.infer<typeof NodeId>;
+export { NodeId };
 
 /** A node as the cluster sees it: where to reach it and how busy it is. Rewritten at every heartbeat. */
-export const NodeRecord = z.object({
-  id: NodeId,
-  /** Where pages reach this node (its own origin: https://edge-2.school.example). */
-  httpUrl: z.string().max(512),
-  /** The address other nodes send pipe media to. */
-  mediaIp: z.string().max(64),
-  startedAt: z.number(),
-  load: z.object({
-    viewers: z.number().int().nonnegative(),
-    maxViewers: z.number().int().nonnegative(),
-    /** Bytes per second this node sends (viewers and pipes). */
-    egressBps: z.number().nonnegative(),
-    /** The busiest worker's CPU share over the last interval, 0..1. */
-    cpu: z.number().nonnegative(),
-  }),
-  /** The rooms open here, with their local viewers, and the rooms whose camera is here. */
-  rooms: z.array(z.object({ room: RoomId, viewers: z.number().int().nonnegative(), origin: z.boolean() })),
-});
-export type NodeRecord = z.infer<typeof NodeRecord>;
+export const NodeRecord = ClusterNodeInfo;
+export type NodeRecord = ClusterNodeInfo;
 
 export const SrtpParameters = z.object({
   cryptoSuite: z.enum([

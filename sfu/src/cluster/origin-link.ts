@@ -5,7 +5,7 @@
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../media/room.js';
-import type { ProducerId } from '../protocol/index.js';
+import type { ProducerId, RoomId } from '../protocol/index.js';
 import type { Bus, Outgoing } from './bus.js';
 import type { NodeId, PipeEnd, PipedTrack, SrtpParameters } from './messages.js';
 
@@ -73,6 +73,10 @@ export class OriginLink {
 
   get edge(): NodeId {
     return this.opts.edge;
+  }
+
+  get room(): RoomId {
+    return this.opts.room.id;
   }
 
   /** The pipe consumers (one per camera track): what tests and the dashboard count. */

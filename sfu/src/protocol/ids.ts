@@ -20,3 +20,10 @@ export type ProducerId = z.infer<typeof ProducerId>;
 
 export const ConsumerId = opaqueId.brand<'ConsumerId'>();
 export type ConsumerId = z.infer<typeof ConsumerId>;
+
+/** A node of a cluster (NODE_ID). */
+export const NodeId = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'node id: 1-64 letters, digits, dots, dashes or underscores')
+  .brand<'NodeId'>();
+export type NodeId = z.infer<typeof NodeId>;
