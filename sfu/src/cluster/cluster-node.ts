@@ -46,6 +46,8 @@ export class ClusterNode implements RoomGate {
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private lastNodes: NodeRecord[] = [];
+  /** When each node's record was last seen: a node is gone once unseen for a whole lease. */
+  private readonly lastSeen = new Map<NodeId, number>();
   private closed = false;
 
   private constructor(private readonly opts: ClusterNodeOptions) {
@@ -62,7 +64,12 @@ export class ClusterNode implements RoomGate {
   static async start(opts: ClusterNodeOptions): Promise<ClusterNode> {
     const node = new ClusterNode(opts);
     node.bus.start(node.handlers());
-    node.redis.onReady(() => void node.heartbeat());
+    node.redis.onReady(() => {
+      // Redis was away (or restarted empty): records missing now say nothing of the nodes yet.
+      const now = Date.now();
+      for (const id of node.lastSeen.keys()) node.lastSeen.set(id, now);
+      void node.heartbeat();
+    });
     await node.redis.start();
     node.timer = setInterval(() => void node.heartbeat(), opts.config.heartbeatMs);
     opts.log.info(
@@ -274,19 +281,32 @@ export class ClusterNode implements RoomGate {
         if (!(await this.registry.claimOrigin(room.id)))
           room.camera?.log.warn("another node holds this room's camera claim");
       this.lastNodes = await this.registry.nodes();
-      this.leaveTheDead(new Set(this.lastNodes.map((n) => n.id)));
+      const now = Date.now();
+      for (const n of this.lastNodes) this.lastSeen.set(n.id, now);
+      this.leaveTheDead(now);
     } catch (error) {
       this.opts.log.debug({ err: (error as Error).message }, 'heartbeat missed');
     }
   }
 
-  /** Pipes to or from a node whose record expired are closed: nothing flows on them any more. */
-  private leaveTheDead(alive: Set<string>): void {
+  /**
+   * Pipes to or from a node unseen for a whole lease are closed: its record expired and was not written
+   * again, so nothing flows on them any more. (A Redis restart empties Redis, but every live node writes its
+   * record again within a heartbeat; see onReady.)
+   */
+  private leaveTheDead(now: number): void {
+    const gone = (id: NodeId) => {
+      const seen = this.lastSeen.get(id);
+      // A node met first through a pipe (before its record was read) is timed from now.
+      if (seen === undefined) this.lastSeen.set(id, now);
+      return seen !== undefined && now - seen > this.registry.leaseMs;
+    };
     for (const edge of this.edges.values())
-      if (!alive.has(edge.origin)) edge.end(`origin node ${edge.origin} is gone`, false);
-    for (const links of this.links.values())
-      for (const link of links.values())
-        if (!alive.has(link.edge)) link.close(`edge node ${link.edge} is gone`, false);
+      if (gone(edge.origin)) edge.end(`origin node ${edge.origin} is gone`, false);
+    for (const link of this.allOriginLinks())
+      if (gone(link.edge)) link.close(`edge node ${link.edge} is gone`, false);
+    for (const [id, seen] of this.lastSeen)
+      if (now - seen > 10 * this.registry.leaseMs) this.lastSeen.delete(id);
   }
 
   async close(): Promise<void> {
