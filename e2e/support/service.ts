@@ -15,12 +15,19 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** `args` are the command line after `npm start --` (e.g. `--lan`); an empty env value unsets a default. */
+/**
+ * `args` are the command line after `npm start --` (e.g. `--lan`); an empty env value unsets a default.
+ * `netns`: run inside that network namespace (another host of a multi-host test).
+ */
 export async function startService(
   env: Record<string, string> = {},
   args: string[] = [],
+  { netns }: { netns?: string } = {},
 ): Promise<RunningService> {
-  const child = spawn(process.execPath, [path.join(repo, 'sfu/dist/main.js'), ...args], {
+  const command = [process.execPath, path.join(repo, 'sfu/dist/main.js'), ...args];
+  // `ip netns exec` execs the command: the child's pid is the service's own, for signals.
+  const [file, ...argv] = netns ? ['ip', 'netns', 'exec', netns, ...command] : command;
+  const child = spawn(file!, argv, {
     env: {
       ...process.env,
       PORT: '0',
