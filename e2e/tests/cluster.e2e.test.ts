@@ -13,8 +13,9 @@ import { startCamera } from '../support/camera.js';
 import { createLan, type Lan, type LanHost } from '../support/lan.js';
 import { operatorLinks } from '../support/network-stage.js';
 import { startService, type RunningService } from '../support/service.js';
-import { openViewerConnection } from '../support/viewer.js';
-import { watchStalls } from '../support/webrtc.js';
+import { openViewer, openViewerConnection } from '../support/viewer.js';
+import { audioLevel as voiceLevel, watchStalls } from '../support/webrtc.js';
+import { writeVoiceWav } from '../support/voice.js';
 
 const SUBNET = 90;
 const PASSWORD = 'cluster-operator-password';
@@ -34,6 +35,7 @@ const nodes: Record<'a' | 'b' | 'c', Node> = {} as Record<'a' | 'b' | 'c', Node>
 const browsers: Browser[] = [];
 let links: JoinLinks & { operator: string };
 const viewers: { node: 'a' | 'b' | 'c'; page: Page }[] = [];
+let cameraPage: Page;
 
 async function startNode(id: 'a' | 'b' | 'c', n: number): Promise<Node> {
   const host = await lan.addHost(id, n);
@@ -113,7 +115,7 @@ afterAll(async () => {
 
 describe('one room over three nodes on separate hosts', () => {
   it('viewers on A, B and C decode; A pipes each track once to each edge, however many watch there', async () => {
-    await startCamera(browsers[0]!, links.camera, { sound: 'tone', source: 'pattern-busy' });
+    cameraPage = await startCamera(browsers[0]!, links.camera, { sound: 'tone', source: 'pattern-busy' });
     for (const id of ['a', 'b', 'b', 'c'] as const) await addViewer(id);
 
     const camera = (await clusterOf('a')).nodes.find((n) => n.id === 'node-a');
@@ -184,5 +186,25 @@ describe('one room over three nodes on separate hosts', () => {
     expect(whole).toBeGreaterThanOrEqual(0);
     expect(whole).toBeLessThan(5000);
     for (const ms of worst) expect(ms).toBeLessThan(1000);
+  });
+
+  it('talkback: a viewer on C talks, the camera on A hears her and lists her by name', async () => {
+    await cameraPage.getByTestId('talkback-mode').selectOption('open');
+    const voice = `--use-file-for-fake-audio-capture=${await writeVoiceWav()}`;
+    const secure = `--unsafely-treat-insecure-origin-as-secure=${nodes.c.url}`;
+    const talker = await launchBrowser({ args: [secure, voice] });
+    browsers.push(talker);
+    const page = await openViewer(talker, viewerUrl('c'), { width: 480, height: 270 });
+    await page.getByTestId('display-name').fill('Cleo');
+    await page.getByTestId('display-name').press('Enter');
+    const listed = cameraPage.locator('.audience li[data-name="Cleo"]');
+    await listed.waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="talk"][data-mode="open"]').waitFor();
+    await page.getByTestId('talk').click();
+    await expect.poll(() => voiceLevel(cameraPage), { timeout: 15_000, interval: 50 }).toBeGreaterThan(0.01);
+    await listed.and(cameraPage.locator('[data-talkback="live"]')).waitFor();
+    await expect
+      .poll(async () => Number(await listed.getAttribute('data-level')), { timeout: 5000 })
+      .toBeGreaterThan(0.01);
   });
 });

@@ -198,21 +198,33 @@ export class ClusterNode implements RoomGate {
   // --- the bus ----------------------------------------------------------------------------------------
 
   private handlers(): BusHandlers {
-    const toEdge = (m: BusMessageOf<'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream'>) =>
+    const toEdge = (m: BusMessageOf<'pipeTrackAdded' | 'pipeStream' | 'pipeVoiceMuted' | 'pipeTalkback'>) =>
       this.edges.get(m.room)?.handle(m);
+    const link = (m: { room: RoomId; from: NodeId }) => this.links.get(m.room)?.get(m.from);
     return {
       pipeOpen: (m) => this.openLink(m),
       pipeTrackAdded: toEdge,
-      pipeTrackState: toEdge,
       pipeStream: toEdge,
+      pipeVoiceMuted: toEdge,
+      pipeTalkback: toEdge,
+      // The camera's tracks come from the origin; voices from an edge.
+      pipeTrackState: async (m) => {
+        const edge = this.edges.get(m.room);
+        if (edge?.origin === m.from) return edge.handle(m);
+        await link(m)?.viewers.voice(m.producerId, m.state);
+      },
+      pipeViewer: async (m) => {
+        await link(m)?.viewers.seen(m);
+      },
+      pipeViewerLeft: (m) => link(m)?.viewers.left(m.peerId),
       pipeClose: (m) => {
         const edge = this.edges.get(m.room);
         if (edge?.origin === m.from) edge.handle(m);
-        this.links.get(m.room)?.get(m.from)?.close(`the edge closed it: ${m.reason}`, false);
+        link(m)?.close(`the edge closed it: ${m.reason}`, false);
       },
       originMoved: (m) => {
         const room = this.opts.rooms.get(m.room);
-        if (!room || room.isClosed || room.viewers().length === 0) return;
+        if (!room || room.isClosed || room.localViewers === 0) return;
         if (room.camera && room.camera.source !== 'origin') {
           room.camera.log.warn({ node: m.from }, "another node took this room's camera claim");
           return;
@@ -250,7 +262,7 @@ export class ClusterNode implements RoomGate {
         m.end,
       );
       links.set(m.from, link);
-      await reply({ ok: true, end, stream: room.stream, tracks });
+      await reply({ ok: true, end, stream: room.stream, talkback: room.talkback, tracks });
     } catch (error) {
       await reply({ ok: false, reason: (error as Error).message });
     }
@@ -275,7 +287,7 @@ export class ClusterNode implements RoomGate {
         mediaIp: this.opts.config.pipe.announcedIp ?? this.opts.config.pipe.ip,
         startedAt: this.startedAt,
         load: await this.load.measure(),
-        rooms: rooms.map((r) => ({ room: r.id, viewers: r.viewers().length, origin: origins.includes(r) })),
+        rooms: rooms.map((r) => ({ room: r.id, viewers: r.localViewers, origin: origins.includes(r) })),
       });
       for (const room of origins)
         if (!(await this.registry.claimOrigin(room.id)))

@@ -11,6 +11,8 @@ import { startRedis, type TestRedis } from '../test-support/redis.js';
 import { liveCamera, watchingViewer } from '../test-support/stage.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { startPush, type Push } from '../test-support/ffmpeg-push.js';
+import { cameraAudio } from '../test-support/media.js';
+import { audienceMember } from '../media/talkback.js';
 import type { ClusterNode } from './cluster-node.js';
 import { until } from '../test-support/until.js';
 
@@ -144,9 +146,59 @@ describe('nodes sharing a room through Redis', () => {
     await camera.request('produce', {
       transportId: cam.transportId,
       kind: 'audio',
-      rtpParameters: (await import('../test-support/media.js')).cameraAudio,
+      rtpParameters: cameraAudio,
     });
     expect((await added).data.kind).toBe('audio');
+  });
+
+  it('carries talkback back: a viewer on B is heard and listed on A, and the camera’s rules reach B', async () => {
+    const a = await node('node-a');
+    const b = await node('node-b');
+    const camera = await connect(a);
+    await liveCamera(camera, ROOM);
+    const viewer = await connect(b);
+    await watchingViewer(viewer, ROOM, { displayName: 'Maija' });
+    // The camera's audience (what its page lists) has her at once, though she watches on B.
+    const onA = () => a.rooms.get(ROOM)!.viewers().map(audienceMember);
+    await until('Maija listed on A', () => onA()[0]?.displayName === 'Maija');
+    expect(onA()).toEqual([expect.objectContaining({ talkback: 'none' })]);
+    const { transportId } = await viewer.request('createTransport', { direction: 'send' });
+    const heard = camera.waitForEvent('producerAdded');
+    const { producerId: voice } = await viewer.request('produce', {
+      transportId,
+      kind: 'audio',
+      rtpParameters: cameraAudio,
+    });
+    const track = (await heard).data;
+    expect(track).toMatchObject({ kind: 'audio', source: 'talkback' });
+    // The camera can consume the relayed voice, and lists the viewer by name.
+    await camera.request('createTransport', { direction: 'recv' });
+    const consumed = await camera.request('consume', {
+      producerId: track.producerId,
+      rtpCapabilities: a.rooms.get(ROOM)!.rtpCapabilities,
+    });
+    expect(consumed.kind).toBe('audio');
+    expect(onA()).toEqual([expect.objectContaining({ displayName: 'Maija', talkback: 'live' })]);
+    // Muted by the camera on A: the viewer on B is told and its own producer paused.
+    const muted = viewer.waitForEvent('talkbackMuted');
+    await camera.request('muteViewer', { peerId: track.peerId });
+    await muted;
+    expect(
+      b.rooms
+        .get(ROOM)!
+        .peerList()
+        .flatMap((p) => p.listProducers())
+        .find((p) => p.id === voice)?.paused,
+    ).toBe(true);
+    // The camera turns talkback off on A: B's viewers hear of it.
+    const changed = viewer.waitForEvent('talkbackChanged');
+    await camera.request('setTalkback', { mode: 'off', viewersHearEachOther: false });
+    expect((await changed).data.mode).toBe('off');
+    // The voice ends on B: the camera lists her without it; she leaves B: she leaves A's list.
+    await viewer.request('closeProducer', { producerId: voice });
+    await until('voice gone on A', () => onA()[0]?.talkback === 'none');
+    await viewer.close();
+    await until('stand-in gone', () => a.rooms.get(ROOM)!.viewers().length === 0);
   });
 
   it('refuses a second camera on another node while the first is live, and lets it in after', async () => {

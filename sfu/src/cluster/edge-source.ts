@@ -7,7 +7,15 @@
 import type { types } from 'mediasoup';
 import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
-import type { AnyEvent, ProducerId, RoomId, StreamInfo, TransportId } from '../protocol/index.js';
+import type {
+  AnyEvent,
+  AudienceMember,
+  PeerId,
+  ProducerId,
+  RoomId,
+  StreamInfo,
+  TransportId,
+} from '../protocol/index.js';
 import type { Bus } from './bus.js';
 import type { BusMessageOf, NodeId, PipedTrack, SrtpParameters } from './messages.js';
 
@@ -30,6 +38,13 @@ export class EdgeSource {
   private readonly tracks = new Map<ProducerId, ProducerId>();
   private idleTimer: NodeJS.Timeout | undefined;
   private watched = false;
+  private connected = false;
+  /** The room's viewers as last told, and what the origin has been told of each (name, voice). */
+  private audience: AudienceMember[] = [];
+  private readonly relayed = new Map<
+    PeerId,
+    { displayName: string | undefined; voice?: { producerId: ProducerId; consumer: types.Consumer } }
+  >();
   private ended = false;
   /** Track changes that arrive while the pipe is opening wait for it. */
   private queue: Promise<void> = Promise.resolve();
@@ -93,7 +108,11 @@ export class EdgeSource {
   }
 
   /** A message from the origin about this room's pipe. */
-  handle(message: BusMessageOf<'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose'>): void {
+  handle(
+    message: BusMessageOf<
+      'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose' | 'pipeVoiceMuted' | 'pipeTalkback'
+    >,
+  ): void {
     if (message.from !== this.opts.origin) return;
     this.queue = this.queue.then(async () => {
       if (this.ended) return;
@@ -104,6 +123,10 @@ export class EdgeSource {
           return this.trackState(message.producerId, message.state);
         case 'pipeStream':
           return this.describe(message.stream);
+        case 'pipeTalkback':
+          return this.opts.room.setTalkback(this.peer, message.talkback);
+        case 'pipeVoiceMuted':
+          return this.opts.room.muteViewer(this.peer, message.peerId);
         case 'pipeClose':
           return this.end(`origin closed the pipe: ${message.reason}`, false);
       }
@@ -136,14 +159,17 @@ export class EdgeSource {
       },
     });
     if (!answer.result.ok) throw new Error(answer.result.reason);
-    const { end, stream, tracks } = answer.result;
+    const { end, stream, talkback, tracks } = answer.result;
     await transport.connect({ ip: end.ip, port: end.port, srtpParameters: end.srtp });
     this.log.info(
       { origin: this.opts.origin, port: transport.tuple.localPort, tracks: tracks.length },
       'pipe from origin node opened',
     );
     this.describe(stream);
+    await this.opts.room.setTalkback(this.peer, talkback);
     for (const track of tracks) await this.produce(track);
+    this.connected = true;
+    this.queue = this.queue.then(() => this.relayViewers());
   }
 
   private async produce(track: PipedTrack): Promise<void> {
@@ -167,13 +193,77 @@ export class EdgeSource {
     else await this.opts.room.resumeProducer(this.peer, local);
   }
 
+  /**
+   * The origin's camera lists every viewer, wherever it watches: each viewer here is reported to the origin
+   * (again when its name changes), and its voice, when it speaks, piped there once; pause, resume and end of
+   * a voice follow from its pipe consumer. A viewer that left is reported too.
+   */
+  private async relayViewers(): Promise<void> {
+    const pipe = this.pipe;
+    // Not before the origin has its end of the pipe: a report sent earlier would find no link there.
+    if (!pipe || !this.connected || this.ended) return;
+    const { room, bus, origin } = this.opts;
+    const present = new Set<PeerId>();
+    for (const viewer of this.audience) {
+      present.add(viewer.peerId);
+      const known = this.relayed.get(viewer.peerId);
+      const newVoice = viewer.producerId !== undefined && known?.voice?.producerId !== viewer.producerId;
+      if (known && known.displayName === viewer.displayName && !newVoice) continue;
+      const entry = { displayName: viewer.displayName, voice: known?.voice };
+      if (newVoice && viewer.producerId) entry.voice = await this.pipeVoice(pipe, viewer.producerId);
+      this.relayed.set(viewer.peerId, entry);
+      await bus.send(origin, {
+        type: 'pipeViewer',
+        room: room.id,
+        peerId: viewer.peerId,
+        ...(viewer.displayName !== undefined && { displayName: viewer.displayName }),
+        ...(entry.voice && {
+          voice: {
+            producerId: entry.voice.producerId,
+            kind: 'audio' as const,
+            rtpParameters: entry.voice.consumer.rtpParameters,
+            paused: entry.voice.consumer.producerPaused,
+          },
+        }),
+      });
+    }
+    for (const peerId of [...this.relayed.keys()]) {
+      if (present.has(peerId)) continue;
+      this.relayed.delete(peerId);
+      await bus.send(origin, { type: 'pipeViewerLeft', room: room.id, peerId });
+    }
+  }
+
+  /** Pipes a viewer's voice to the origin (once); its pause, resume and end are told as they happen. */
+  private async pipeVoice(
+    pipe: types.PipeTransport,
+    producerId: ProducerId,
+  ): Promise<{ producerId: ProducerId; consumer: types.Consumer }> {
+    const { room, bus, origin } = this.opts;
+    await room.atHome(producerId);
+    const consumer = await pipe.consume({ producerId });
+    const state = (state: 'paused' | 'resumed' | 'closed') => () =>
+      void bus.send(origin, { type: 'pipeTrackState', room: room.id, producerId, state });
+    consumer.on('producerpause', state('paused'));
+    consumer.on('producerresume', state('resumed'));
+    consumer.on('producerclose', state('closed'));
+    return { producerId, consumer };
+  }
+
   private describe(stream: StreamInfo): void {
     this.opts.room.setStream(this.peer, stream);
   }
 
-  /** What the room tells its camera: here, only whether anyone still watches. */
+  /** What the room tells its camera: whether anyone still watches, and who speaks. */
   private heard(event: AnyEvent): void {
     if (event.event !== 'audience' || this.ended) return;
+    this.audience = event.data.viewers;
+    if (this.pipe)
+      this.queue = this.queue
+        .then(() => this.relayViewers())
+        .catch((error: unknown) => {
+          this.log.warn({ err: error }, 'could not relay a voice to the origin');
+        });
     const watching = event.data.viewers.length > 0;
     if (!watching && !this.watched) return; // not yet: the unused-pipe timer runs
     this.watched = true;

@@ -8,8 +8,10 @@ import {
   NodeId,
   ProducerId,
   RoomId,
+  PeerId,
   RtpParameters,
   StreamInfo,
+  Talkback,
 } from '../protocol/index.js';
 
 export { NodeId };
@@ -62,7 +64,13 @@ export const PipeOpened = z.object({
   rid: z.string().max(64),
   room: RoomId,
   result: z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), end: PipeEnd, stream: StreamInfo, tracks: z.array(PipedTrack).max(16) }),
+    z.object({
+      ok: z.literal(true),
+      end: PipeEnd,
+      stream: StreamInfo,
+      talkback: Talkback,
+      tracks: z.array(PipedTrack).max(16),
+    }),
     z.object({ ok: z.literal(false), reason: z.string().max(512) }),
   ]),
 });
@@ -73,7 +81,7 @@ export const PipeTrackAdded = z.object({
   room: RoomId,
   track: PipedTrack,
 });
-/** Origin → edge: a track paused, resumed or ended. */
+/** Either way: a track paused, resumed or ended (origin → edge: the camera's; edge → origin: a voice). */
 export const PipeTrackState = z.object({
   type: z.literal('pipeTrackState'),
   ...from,
@@ -95,6 +103,38 @@ export const PipeClose = z.object({
   room: RoomId,
   reason: z.string().max(256),
 });
+/** Edge → origin: a viewer watches there (sent again when its name changes or it starts to speak). */
+export const PipeViewer = z.object({
+  type: z.literal('pipeViewer'),
+  ...from,
+  room: RoomId,
+  /** The viewer on the edge. */
+  peerId: PeerId,
+  displayName: z.string().max(64).optional(),
+  /** Its voice (talkback), piped: the edge's producer id and the pipe consumer's parameters. */
+  voice: PipedTrack.optional(),
+});
+/** Edge → origin: that viewer left. */
+export const PipeViewerLeft = z.object({
+  type: z.literal('pipeViewerLeft'),
+  ...from,
+  room: RoomId,
+  peerId: PeerId,
+});
+/** Origin → edge: the camera muted that viewer. */
+export const PipeVoiceMuted = z.object({
+  type: z.literal('pipeVoiceMuted'),
+  ...from,
+  room: RoomId,
+  peerId: PeerId,
+});
+/** Origin → edge: the camera set the room's talkback. */
+export const PipeTalkback = z.object({
+  type: z.literal('pipeTalkback'),
+  ...from,
+  room: RoomId,
+  talkback: Talkback,
+});
 /** To every node: the room's camera is now on `from` (edges serving the room pipe from there). */
 export const OriginMoved = z.object({ type: z.literal('originMoved'), ...from, room: RoomId });
 
@@ -105,6 +145,10 @@ export const BusMessage = z.discriminatedUnion('type', [
   PipeTrackState,
   PipeStream,
   PipeClose,
+  PipeViewer,
+  PipeViewerLeft,
+  PipeVoiceMuted,
+  PipeTalkback,
   OriginMoved,
 ]);
 export type BusMessage = z.infer<typeof BusMessage>;

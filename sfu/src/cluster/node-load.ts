@@ -21,7 +21,7 @@ export class NodeLoad {
   ) {}
 
   viewers(): number {
-    return this.rooms.list().reduce((n, r) => n + (r.isClosed ? 0 : r.viewers().length), 0);
+    return this.rooms.list().reduce((n, r) => n + (r.isClosed ? 0 : r.localViewers), 0);
   }
 
   async measure(): Promise<Load> {

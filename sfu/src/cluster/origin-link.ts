@@ -7,9 +7,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../media/room.js';
 import type { ProducerId, RoomId } from '../protocol/index.js';
 import type { Bus, Outgoing } from './bus.js';
+import { RelayedViewers } from './relayed-viewers.js';
 import type { NodeId, PipeEnd, PipedTrack, SrtpParameters } from './messages.js';
 
-type OriginMessage = Outgoing<'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose'>;
+type OriginMessage = Outgoing<
+  'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose' | 'pipeVoiceMuted' | 'pipeTalkback'
+>;
 
 export interface OriginLinkOptions {
   room: Room;
@@ -23,6 +26,8 @@ export interface OriginLinkOptions {
 export class OriginLink {
   private readonly consumers = new Map<ProducerId, types.Consumer>();
   private readonly unwatch: () => void;
+  /** The edge's viewers, standing in this room (the camera lists them and hears them speak). */
+  readonly viewers: RelayedViewers;
   private closed = false;
 
   private constructor(
@@ -37,9 +42,16 @@ export class OriginLink {
           (error: unknown) => opts.log.warn({ err: error, edge: opts.edge }, 'could not pipe a new track'),
         ),
       streamChanged: (stream) => void this.send({ type: 'pipeStream', room: room.id, stream }),
+      talkbackChanged: (talkback) => void this.send({ type: 'pipeTalkback', room: room.id, talkback }),
       closed: () => this.close('the room closed on its origin node'),
     });
     transport.observer.once('close', () => this.close('pipe transport closed'));
+    this.viewers = new RelayedViewers({
+      room,
+      edge: opts.edge,
+      transport,
+      muted: (peerId) => void this.send({ type: 'pipeVoiceMuted', room: room.id, peerId }),
+    });
   }
 
   /** Opens the pipe towards `edgeEnd`; returns the link and this end, with the camera's tracks piped. */
@@ -89,6 +101,7 @@ export class OriginLink {
     if (this.closed) return;
     this.closed = true;
     this.unwatch();
+    this.viewers.endAll();
     this.transport.close();
     if (tellEdge) void this.send({ type: 'pipeClose', room: this.opts.room.id, reason });
     this.opts.log.info({ edge: this.opts.edge, reason }, 'pipe to edge node closed');

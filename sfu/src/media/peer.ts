@@ -170,10 +170,14 @@ export class Peer {
     return [...this.transports.values(), ...this.plainTransports.values()];
   }
 
-  /** Idempotent. Closing the transports closes their producers and consumers too. */
+  /**
+   * Idempotent. Closing the transports closes their producers and consumers too; a producer the peer holds
+   * on a transport that is not its own (a voice relayed from another node) is closed by itself.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.listTransports()) t.close();
+    for (const p of this.listProducers()) p.close();
   }
 }

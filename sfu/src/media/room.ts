@@ -62,6 +62,7 @@ export interface RoomOptions {
 export interface RoomListener {
   cameraTrack?(producer: types.Producer, camera: Peer): void;
   streamChanged?(info: StreamInfo): void;
+  talkbackChanged?(policy: Talkback): void;
   cameraLeft?(camera: Peer): void;
   closed?(): void;
 }
@@ -206,7 +207,8 @@ export class Room {
     if (opts.role === 'camera' && this.camera) {
       throw new ServiceError('camera_taken', `room ${this.id} already has a camera (${this.camera.source})`);
     }
-    if (opts.role === 'viewer' && this.viewers().length >= this.viewerCap) {
+    // A viewer on another node whose voice is relayed here is watching there, not here.
+    if (opts.role === 'viewer' && opts.source !== 'origin' && this.localViewers >= this.viewerCap) {
       throw new ServiceError('room_full', `room ${this.id} has its maximum of ${this.viewerCap} viewers`);
     }
     const id = randomUUID() as PeerId;
@@ -430,6 +432,21 @@ export class Room {
         ...producerOptions(params.kind, this.opts.keyFrameMinIntervalMs),
       }),
     );
+    return this.adopt(peer, producer);
+  }
+
+  /**
+   * A viewer's voice that arrived on a pipe from another node (the viewer is there; `peer` stands for it
+   * here): the camera hears it, and sees the viewer in its audience, as if the viewer were on this node.
+   */
+  adoptVoice(peer: Peer, producer: types.Producer): ProducerId {
+    if (peer.role !== 'viewer' || peer.source !== 'origin' || producer.kind !== 'audio')
+      throw new ServiceError('forbidden', 'only a relayed viewer voice is adopted');
+    return this.adopt(peer, producer);
+  }
+
+  /** Makes `producer` the peer's track: kept, announced to whoever may receive it, followed to its end. */
+  private adopt(peer: Peer, producer: types.Producer): ProducerId {
     peer.addProducer(producer);
     if (peer.role === 'camera' && producer.kind === 'video' && this.opts.cameraStallMs > 0)
       this.watchStalls(peer, producer);
@@ -448,6 +465,17 @@ export class Room {
     if (peer.role === 'viewer') this.rules.announceAudience();
     else this.tell('cameraTrack', producer, peer);
     return info.producerId;
+  }
+
+  /**
+   * Makes a track of the room consumable on the home router, where the pipes to other nodes are (a viewer's
+   * voice may be on another worker's router); returns it.
+   */
+  async atHome(producerId: ProducerId): Promise<types.Producer> {
+    const track = this.tracks().find((t) => t.info.producerId === producerId);
+    if (!track) throw notFound('producer', producerId);
+    await this.routers.reach(track.producer, this.routers.placementOf(track.owner.id), this.routers.home);
+    return track.producer;
   }
 
   /** Tells everyone who may receive the track that it exists. */
@@ -469,8 +497,9 @@ export class Room {
     if (peer.role === 'viewer') this.rules.announceAudience();
   }
 
-  setTalkback(peer: Peer, policy: Talkback): Promise<void> {
-    return this.rules.set(peer, policy);
+  async setTalkback(peer: Peer, policy: Talkback): Promise<void> {
+    await this.rules.set(peer, policy);
+    this.tell('talkbackChanged', policy);
   }
 
   muteViewer(peer: Peer, viewerId: PeerId): Promise<void> {
@@ -575,6 +604,13 @@ export class Room {
     this.tell('closed');
     this.listeners.clear();
     this.opts.onClose(this);
+  }
+
+  /** The viewers connected to this node (not those on other nodes whose voice is relayed here). */
+  get localViewers(): number {
+    let n = 0;
+    for (const p of this.peers.values()) if (p.role === 'viewer' && p.source !== 'origin') n++;
+    return n;
   }
 
   viewers(): Peer[] {
