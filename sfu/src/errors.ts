@@ -1,6 +1,6 @@
 // Errors the service raises on purpose (media, auth, HTTP and signaling alike). Each carries a protocol code;
 // anything else is `internal` and its details stay in the log.
-import type { ErrorCode } from './protocol/index.js';
+import type { ErrorCode, NodeId } from './protocol/index.js';
 
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';
@@ -9,6 +9,16 @@ export class ServiceError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** This node is full: the viewer is sent to another node of the cluster (`node_full` with where to go). */
+export class MovedError extends ServiceError {
+  constructor(
+    message: string,
+    readonly moved: { node: NodeId; url: string; ticket: string },
+  ) {
+    super('node_full', message);
   }
 }
 

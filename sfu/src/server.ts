@@ -113,6 +113,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
         pool,
         log: app.log,
         idleMs: config.rooms.emptyCloseMs,
+        tokens,
       })
     : undefined;
   if (cluster) rooms.setGate(cluster);
@@ -146,7 +147,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   });
   await app.register(errorHandler);
   await app.register(hostGuard, { hosts });
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { connectTo: () => cluster?.origins() ?? [] });
   await app.register(healthRoutes, { pool, metrics });
   await app.register(signalingRoutes, {
     rooms,
@@ -157,6 +158,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     turn: config.turn,
     metrics,
     resumeGraceMs: config.signaling.resumeGraceMs,
+    cluster,
   });
   const ingestSettings = await IngestSettings.open(config.auth.dataDir);
   const ingest = {

@@ -13,6 +13,8 @@ export const Grant = z.discriminatedUnion('role', [
 ]);
 export type Grant = z.infer<typeof Grant>;
 
+const Ticket = z.object({ typ: z.literal('ticket'), room: RoomId, node: z.string() });
+
 export type VerifiedGrant = Grant & { jti: string; exp: number };
 
 const ISSUER = 'inclubit-360';
@@ -55,6 +57,29 @@ export class Tokens {
     }
     if (this.revoked.has(jti)) throw new ServiceError('unauthorized', 'token revoked');
     return { ...grant.data, jti, exp };
+  }
+
+  /**
+   * A ticket for a viewer a full node sends to node `node` of its cluster: that node lets the viewer in past
+   * its own limit, so a viewer is moved once and never bounced on. Not a grant: it opens nothing by itself.
+   */
+  async issueTicket(ticket: { room: RoomId; node: string }, ttlS: number): Promise<string> {
+    return new SignJWT({ typ: 'ticket', ...ticket })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlS)
+      .sign(this.key);
+  }
+
+  /** The ticket's room and node, or undefined when it is not a valid, unexpired ticket. */
+  async verifyTicket(ticket: string): Promise<{ room: RoomId; node: string } | undefined> {
+    try {
+      const { payload } = await jwtVerify(ticket, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const parsed = Ticket.safeParse(payload);
+      return parsed.success ? { room: parsed.data.room, node: parsed.data.node } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   revoke(grant: VerifiedGrant): void {

@@ -5,7 +5,9 @@
 // edge. A node that stops heartbeating is left: its pipes close, its edges wait for the camera elsewhere.
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterOptions } from '../config.js';
-import { ServiceError } from '../errors.js';
+import { MovedError, ServiceError } from '../errors.js';
+import type { Tokens } from '../auth/tokens.js';
+import type { NodeDirectory } from '../signaling/session.js';
 import type { RoomGate, RoomRegistry } from '../media/room-registry.js';
 import type { Room } from '../media/room.js';
 import type { WorkerPool } from '../media/worker-pool.js';
@@ -25,14 +27,20 @@ export interface ClusterNodeOptions {
   log: FastifyBaseLogger;
   /** How long an edge keeps its pipe after its last viewer left (the rooms' empty-close delay). */
   idleMs: number;
+  /** Signs the tickets that send a viewer from a full node to another. */
+  tokens: Tokens;
 }
 
 /** A viewer's join waits this long for the camera's pipe before it goes on without (the tracks follow). */
 const pipeWaitMs = 3000;
 /** An edge's pipe that no viewer ever used (the join that opened it failed) closes after this. */
 const unusedPipeMs = 10_000;
+/** A node whose busiest worker is this busy takes no more viewers while another node has room. */
+const busyCpu = 0.9;
+/** How long a ticket to another node is good for (the page follows it at once). */
+const ticketTtlS = 60;
 
-export class ClusterNode implements RoomGate {
+export class ClusterNode implements RoomGate, NodeDirectory {
   readonly id: NodeId;
   private readonly redis: RedisLink;
   private readonly bus: Bus;
@@ -46,6 +54,9 @@ export class ClusterNode implements RoomGate {
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private lastNodes: NodeRecord[] = [];
+  private lastLoad: NodeRecord['load'] | undefined;
+  /** Page origins of every node seen lately, dead ones too: their pages come here when they die. */
+  private readonly knownOrigins = new Map<string, number>();
   /** When each node's record was last seen: a node is gone once unseen for a whole lease. */
   private readonly lastSeen = new Map<NodeId, number>();
   private closed = false;
@@ -103,6 +114,47 @@ export class ClusterNode implements RoomGate {
 
   allEdgeSources(): EdgeSource[] {
     return [...this.edges.values()];
+  }
+
+  // --- where pages go ---------------------------------------------------------------------------------
+
+  members(): { node: NodeId; nodes: { id: NodeId; url: string }[] } {
+    const nodes = this.lastNodes.map((n) => ({ id: n.id, url: n.httpUrl }));
+    if (!nodes.some((n) => n.id === this.id)) nodes.unshift({ id: this.id, url: this.opts.config.nodeUrl });
+    return { node: this.id, nodes };
+  }
+
+  /**
+   * The other nodes' page origins, of the last day: pages from there may come here (a page whose node died
+   * comes on here, so a node gone a moment ago counts), and pages from here may go there.
+   */
+  origins(): string[] {
+    const own = new URL(this.opts.config.nodeUrl).origin;
+    return [...this.knownOrigins.keys()].filter((o) => o !== own);
+  }
+
+  async placeViewer(room: RoomId, ticket: string | undefined): Promise<void> {
+    const full = this.load.viewers() >= this.opts.config.maxViewers || (this.lastLoad?.cpu ?? 0) >= busyCpu;
+    if (!full) return;
+    if (ticket) {
+      const sent = await this.opts.tokens.verifyTicket(ticket);
+      if (sent?.node === this.id && sent.room === room) return;
+    }
+    const hasRoom = (n: NodeRecord) => n.load.viewers < n.load.maxViewers && n.load.cpu < busyCpu;
+    const share = (n: NodeRecord) => n.load.viewers / Math.max(1, n.load.maxViewers);
+    const target = this.lastNodes
+      .filter((n) => n.id !== this.id && hasRoom(n))
+      .reduce<NodeRecord | undefined>((best, n) => (!best || share(n) < share(best) ? n : best), undefined);
+    if (!target) {
+      this.opts.log.warn({ roomId: room }, 'node full and no other node has room; the viewer stays here');
+      return;
+    }
+    this.opts.log.info({ roomId: room, to: target.id }, 'node full: viewer sent to another node');
+    throw new MovedError(`node ${this.id} is full; continue on node ${target.id}`, {
+      node: target.id,
+      url: target.httpUrl,
+      ticket: await this.opts.tokens.issueTicket({ room, node: target.id }, ticketTtlS),
+    });
   }
 
   // --- the gate ---------------------------------------------------------------------------------------
@@ -286,19 +338,33 @@ export class ClusterNode implements RoomGate {
         httpUrl: this.opts.config.nodeUrl,
         mediaIp: this.opts.config.pipe.announcedIp ?? this.opts.config.pipe.ip,
         startedAt: this.startedAt,
-        load: await this.load.measure(),
+        load: (this.lastLoad = await this.load.measure()),
         rooms: rooms.map((r) => ({ room: r.id, viewers: r.localViewers, origin: origins.includes(r) })),
       });
-      for (const room of origins)
-        if (!(await this.registry.claimOrigin(room.id)))
-          room.camera?.log.warn("another node holds this room's camera claim");
+      for (const room of origins) await this.renewClaim(room);
       this.lastNodes = await this.registry.nodes();
       const now = Date.now();
-      for (const n of this.lastNodes) this.lastSeen.set(n.id, now);
+      for (const n of this.lastNodes) {
+        this.lastSeen.set(n.id, now);
+        const origin = URL.canParse(n.httpUrl) ? new URL(n.httpUrl).origin : undefined;
+        if (origin) this.knownOrigins.set(origin, now);
+      }
+      for (const [origin, seen] of this.knownOrigins)
+        if (now - seen > 86_400_000) this.knownOrigins.delete(origin);
       this.leaveTheDead(now);
     } catch (error) {
       this.opts.log.debug({ err: (error as Error).message }, 'heartbeat missed');
     }
+  }
+
+  /** Renews the room's origin claim while its camera is here; one that left meanwhile gives it up again. */
+  private async renewClaim(room: Room): Promise<void> {
+    const here = () => !room.isClosed && room.camera !== undefined && room.camera.source !== 'origin';
+    if (!here()) return;
+    const held = await this.registry.claimOrigin(room.id);
+    if (!held) room.camera?.log.warn("another node holds this room's camera claim");
+    // The camera left while the claim was on its way: its release may have come first.
+    else if (!here()) await this.registry.releaseOrigin(room.id);
   }
 
   /**

@@ -201,6 +201,33 @@ describe('nodes sharing a room through Redis', () => {
     await until('stand-in gone', () => a.rooms.get(ROOM)!.viewers().length === 0);
   });
 
+  it('sends a viewer from a full node to the least loaded one, with a ticket that node honours', async () => {
+    const a = await node('node-a', { NODE_MAX_VIEWERS: '1' });
+    const b = await node('node-b');
+    await liveCamera(await connect(a), ROOM);
+    const first = await watchingViewer(await connect(a), ROOM);
+    // Every join answer lists the cluster's nodes, to go on at if this one dies.
+    expect(first.joined.cluster?.node).toBe('node-a');
+    await until('both nodes known on A', () => clusterOf(a).nodes.length === 2);
+    const refused = await (await connect(a)).rawRequest('join', { room: ROOM, role: 'viewer' });
+    expect(refused.error?.code).toBe('node_full');
+    const moved = refused.error?.moved;
+    expect(moved).toMatchObject({ node: 'node-b', url: b.config.cluster?.nodeUrl });
+    // On B with the ticket: in, and watching the camera piped from A.
+    const there = await connect(b);
+    const joined = await there.request('join', { room: ROOM, role: 'viewer', ticket: moved!.ticket });
+    expect(joined.producers).toHaveLength(2);
+    expect(joined.cluster?.nodes.map((n) => n.id).sort()).toEqual(['node-a', 'node-b']);
+    // A ticket is for its node and room only; one for A lets a viewer into full A.
+    expect(
+      await (await connect(a)).expectError('join', { room: ROOM, role: 'viewer', ticket: moved!.ticket }),
+    ).toBe('node_full');
+    const forA = await a.tokens.issueTicket({ room: ROOM, node: 'node-a' }, 60);
+    await (await connect(a)).request('join', { room: ROOM, role: 'viewer', ticket: forA });
+    // And a ticket is no token.
+    await expect(TestClient.connect(`${a.wsUrl}?token=${forA}`)).rejects.toThrow();
+  });
+
   it('refuses a second camera on another node while the first is live, and lets it in after', async () => {
     const a = await node('node-a');
     const b = await node('node-b');

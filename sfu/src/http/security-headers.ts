@@ -32,9 +32,26 @@ export const securityHeaderValues: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-const plugin: FastifyPluginAsync = async (app) => {
+/**
+ * The policy when pages may also reach `origins` (the other nodes of a cluster, where a page goes on when
+ * its node dies or is full): their pages' origins and their WebSocket equivalents join 'self' in connect-src.
+ */
+export function policyConnectingTo(origins: string[]): string {
+  if (!origins.length) return contentSecurityPolicy;
+  const sources = origins.flatMap((o) => [o, o.replace(/^http/, 'ws')]);
+  return contentSecurityPolicy.replace("connect-src 'self'", `connect-src 'self' ${sources.join(' ')}`);
+}
+
+export interface SecurityHeadersOptions {
+  /** Other origins pages may connect to (a cluster's nodes), asked at each response. */
+  connectTo?: () => string[];
+}
+
+const plugin: FastifyPluginAsync<SecurityHeadersOptions> = async (app, { connectTo }) => {
   app.addHook('onRequest', async (_req, reply) => {
     reply.headers(securityHeaderValues);
+    const others = connectTo?.() ?? [];
+    if (others.length) reply.header('content-security-policy', policyConnectingTo(others));
   });
 };
 

@@ -1,5 +1,6 @@
 // Error codes every client can branch on. Messages are for humans; codes are the contract.
 import { z } from 'zod';
+import { NodeId } from './ids.js';
 
 export const ErrorCode = z.enum([
   'bad_json', // not JSON, or not a request envelope
@@ -17,6 +18,7 @@ export const ErrorCode = z.enum([
   'precondition_failed', // an HTTP If-Match that does not match the session's ETag (WHIP/WHEP)
   'unauthorized', // no token where one is needed, or a bad / expired one
   'room_full', // the room's viewer cap is reached
+  'node_full', // this node of a cluster serves all it can: `moved` names the node to join instead
   'talkback_off', // the room does not allow viewers to speak now
   'rate_limited', // too many messages (or login attempts); the connection is closed after this
   'too_large', // message over the size limit; the connection is closed after this
@@ -25,7 +27,12 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const ProtocolErrorBody = z.object({ code: ErrorCode, message: z.string() });
+export const ProtocolErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** With `node_full`: join again there, with this ticket (it admits the viewer past that node's own limit). */
+  moved: z.object({ node: NodeId, url: z.url(), ticket: z.string().max(2048) }).optional(),
+});
 export type ProtocolErrorBody = z.infer<typeof ProtocolErrorBody>;
 
 /** WebSocket close codes the server uses after a typed error, so clients know not to retry blindly. */

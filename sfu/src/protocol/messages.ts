@@ -1,7 +1,7 @@
 // The signaling protocol as data: one schema per request (params and result) and per server event.
 // Both the SFU and the web app import these; types are inferred from the schemas, never written twice.
 import { z } from 'zod';
-import { ConsumerId, PeerId, ProducerId, RoomId, TransportId } from './ids.js';
+import { ConsumerId, NodeId, PeerId, ProducerId, RoomId, TransportId } from './ids.js';
 import {
   DtlsParameters,
   IceCandidate,
@@ -181,6 +181,8 @@ export const methods = {
       room: RoomId,
       role: Role,
       displayName: DisplayName.optional(),
+      /** From a `node_full` answer's `moved`: this node admits the viewer it was sent. */
+      ticket: z.string().max(2048).optional(),
     }),
     result: z.object({
       peerId: PeerId,
@@ -195,6 +197,10 @@ export const methods = {
       iceServers: z.array(IceServer),
       /** Proof of being this peer, for `resume` on a new connection after this one drops. */
       resumeToken: ResumeToken,
+      /** In a cluster: this node, and every live node's page address, to go on at if this one dies. */
+      cluster: z
+        .object({ node: NodeId, nodes: z.array(z.object({ id: NodeId, url: z.url() })).max(256) })
+        .optional(),
     }),
   },
   /**

@@ -19,6 +19,14 @@ import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { RoomWatcher } from '../observe/room-watcher.js';
 
+/** The cluster as signaling sees it: where else a page can go, and whether this node takes a viewer. */
+export interface NodeDirectory {
+  /** This node and every live node's page address (the join answer's list to go on at). */
+  members(): NonNullable<Result<'join'>['cluster']>;
+  /** Throws a MovedError when this node is full and another has room; a ticket for this node lets one in. */
+  placeViewer(room: RoomId, ticket: string | undefined): Promise<void>;
+}
+
 export interface SessionOptions {
   rooms: RoomRegistry;
   log: FastifyBaseLogger;
@@ -35,6 +43,8 @@ export interface SessionOptions {
   resumeGraceMs: number;
   /** Every room's summary, for operators' dashboards. */
   watcher: RoomWatcher;
+  /** The cluster, when this node is in one. */
+  cluster?: NodeDirectory | undefined;
 }
 
 export class SignalingSession {
@@ -65,6 +75,7 @@ export class SignalingSession {
     this.member = undefined;
     // Checked before the room is touched: a refused join creates nothing.
     authorizeJoin(this.opts.policy, this.opts.grant, params.room, params.role);
+    if (params.role === 'viewer') await this.opts.cluster?.placeViewer(params.room, params.ticket);
     const room = await this.opts.rooms.acquire(params.room, params.role);
     try {
       if (this.closed) throw new ServiceError('invalid_state', 'connection closed');
@@ -84,6 +95,7 @@ export class SignalingSession {
         talkback: room.talkback,
         iceServers: this.opts.iceServersFor(peer.id),
         resumeToken: peer.resumeToken,
+        ...(this.opts.cluster && { cluster: this.opts.cluster.members() }),
       };
     } finally {
       room.release();

@@ -11,7 +11,7 @@ import {
   type ServerMessage,
   tokenFromSubprotocols,
 } from '../protocol/index.js';
-import { ServiceError } from '../errors.js';
+import { MovedError, ServiceError } from '../errors.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { AccessPolicy } from '../auth/access.js';
 import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
@@ -19,7 +19,7 @@ import type { Metrics } from '../observe/metrics.js';
 import { iceServersFor, type TurnOptions } from '../auth/turn.js';
 import type { RoomWatcher } from '../observe/room-watcher.js';
 import { dispatch } from './handlers.js';
-import { SignalingSession } from './session.js';
+import { SignalingSession, type NodeDirectory } from './session.js';
 import { TokenBucket } from './rate-limit.js';
 import { describeDevice } from './device.js';
 
@@ -44,6 +44,8 @@ export interface SignalingOptions {
   resumeGraceMs: number;
   /** Proxies drop idle connections; a ping keeps them open and finds dead clients. */
   heartbeatMs?: number;
+  /** The cluster, when this node is in one: its nodes' pages may open /ws here too (a page moving over). */
+  cluster?: (NodeDirectory & { origins(): string[] }) | undefined;
 }
 
 declare module 'fastify' {
@@ -53,9 +55,10 @@ declare module 'fastify' {
 }
 
 /** The Origin header must be one we serve: by default the page's own host (cross-site WebSocket hijacking). */
-function originAllowed(req: FastifyRequest, allowed: string[] | undefined): boolean {
+function originAllowed(req: FastifyRequest, allowed: string[] | undefined, cluster: string[]): boolean {
   const origin = req.headers.origin;
   if (!origin) return true; // not a browser: the token is what protects the service
+  if (cluster.includes(origin)) return true;
   if (allowed) return allowed.includes(origin);
   try {
     return new URL(origin).host === req.headers.host;
@@ -76,7 +79,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
       websocket: true,
       // Before the upgrade: a refused connection never becomes a WebSocket.
       preValidation: async (req, reply) => {
-        if (!originAllowed(req, limits.allowedOrigins)) {
+        if (!originAllowed(req, limits.allowedOrigins, opts.cluster?.origins() ?? [])) {
           return reply.code(403).send(refuse('forbidden', `origin ${req.headers.origin} is not allowed`));
         }
         // Pages send their token as a subprotocol (never in a URL); scripts may use ?token=.
@@ -94,9 +97,14 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
       const send = (msg: ServerMessage): void => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
       };
-      const fail = (id: number | null, code: ErrorCode, message: string): void => {
+      const fail = (
+        id: number | null,
+        code: ErrorCode,
+        message: string,
+        moved?: MovedError['moved'],
+      ): void => {
         opts.metrics.signalingError(code);
-        send({ type: 'response', id, ok: false, error: { code, message } });
+        send({ type: 'response', id, ok: false, error: { code, message, ...(moved && { moved }) } });
       };
       // Closed by us for breaking a limit: its peer leaves at once, it does not get to resume.
       let refused = false;
@@ -117,6 +125,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         // After the events already queued (e.g. `kicked`) have gone out.
         disconnect: (reason) => setImmediate(() => socket.close(CloseCode[reason], reason)),
         resumeGraceMs: opts.resumeGraceMs,
+        cluster: opts.cluster,
       });
 
       const handleFrame = async (raw: string): Promise<void> => {
@@ -133,7 +142,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         } catch (error) {
           if (error instanceof ServiceError) {
             session.log.info({ method, code: error.code, detail: error.message }, 'request refused');
-            fail(id, error.code, error.message);
+            fail(id, error.code, error.message, error instanceof MovedError ? error.moved : undefined);
           } else {
             session.log.error({ method, err: error }, 'request failed');
             fail(id, 'internal', 'internal error');

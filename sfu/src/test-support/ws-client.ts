@@ -7,6 +7,7 @@ import {
   decodeServerMessage,
   type AnyEvent,
   type ErrorCode,
+  type ProtocolErrorBody,
   type Method,
   type Params,
   type Result,
@@ -37,7 +38,7 @@ export class RequestFailed extends Error {
 interface Reply {
   ok: boolean;
   data?: unknown;
-  error?: { code: ErrorCode; message: string };
+  error?: ProtocolErrorBody;
 }
 
 export class TestClient {
