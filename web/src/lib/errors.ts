@@ -1,7 +1,7 @@
 // The one error type of the page's calls to the service, signaling or HTTP: a protocol error code the page
 // can branch on, or what went wrong on the way (no connection, no answer in time, an answer not in the
 // protocol's shape).
-import type { ErrorCode } from '@inclubit/sfu/protocol';
+import type { ErrorCode, ProtocolErrorBody } from '@inclubit/sfu/protocol';
 
 export type ClientErrorCode = ErrorCode | 'disconnected' | 'timeout' | 'bad_response';
 
@@ -10,6 +10,8 @@ export class RequestError extends Error {
   constructor(
     readonly code: ClientErrorCode,
     message: string,
+    /** With `node_full`: the cluster's node to go on at, and the ticket that lets the page in there. */
+    readonly moved?: ProtocolErrorBody['moved'],
   ) {
     super(message);
   }

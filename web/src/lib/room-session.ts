@@ -3,6 +3,8 @@
 // stopped); when that is no longer possible (grace period over, server restarted, the room's media server
 // died) it joins afresh and the owner rebuilds its media. Only a kick, an operator closing the room, or a
 // refused link end it. The camera and the viewer are both owners of one of these.
+// In a cluster the join answer lists every node: when this page's node cannot be reached again, the session
+// goes on at the next one (joining afresh there); a full node sends it to another with a ticket it follows.
 import type { types } from 'mediasoup-client';
 import type { Params, Result, TransportId } from '@inclubit/sfu/protocol';
 import { RequestError } from './errors';
@@ -34,6 +36,11 @@ export class RoomSession {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** The cluster's nodes (page addresses) from the last join answer, and the one used now (undefined: this
+   * page's own); a ticket from a full node that sent this session on. */
+  private nodes: string[] = [];
+  private node: string | undefined;
+  private ticket: string | undefined;
   /** Transports whose ICE this session keeps alive (watchIce), until they close. */
   private readonly transports = new Set<types.Transport>();
   /** Transports with an ICE restart under way (a resume and a disconnect timer can both ask for one). */
@@ -107,7 +114,7 @@ export class RoomSession {
   private async connect(): Promise<void> {
     let signaling: SignalingClient | undefined;
     try {
-      signaling = await SignalingClient.connect();
+      signaling = await SignalingClient.connect(undefined, undefined, this.node);
       if (this.stopped) return signaling.close();
       this.signaling = signaling;
       signaling.keepAlive();
@@ -151,7 +158,20 @@ export class RoomSession {
 
   private async joinAfresh(signaling: SignalingClient): Promise<void> {
     this.owner.reset();
-    const joined = await signaling.request('join', this.join);
+    let joined: Result<'join'>;
+    try {
+      joined = await signaling.request('join', { ...this.join, ...(this.ticket && { ticket: this.ticket }) });
+    } catch (e) {
+      if (e instanceof RequestError && e.moved) {
+        // This node is full: go on at the one it names, where the ticket lets us in.
+        this.node = new URL(e.moved.url).origin;
+        this.ticket = e.moved.ticket;
+        this.attempt = 0;
+      }
+      throw e;
+    }
+    this.ticket = undefined;
+    if (joined.cluster) this.nodes = joined.cluster.nodes.map((n) => new URL(n.url).origin);
     this.peer = { peerId: joined.peerId, resumeToken: joined.resumeToken };
     await this.owner.joined(signaling, joined);
     this.connected();
@@ -174,8 +194,14 @@ export class RoomSession {
     if (code === 'bad_request' || code === 'forbidden' || code === 'unauthorized')
       return this.end('error', (error as Error).message);
     this.owner.phase('reconnecting', error instanceof Error ? error.message : String(error));
+    // Its node once more (a blip), then the cluster's next node at each try: a dead node is left at once.
+    if (this.attempt >= 1 && this.nodes.length > 1 && !(error instanceof RequestError && error.moved)) {
+      const at = this.nodes.indexOf(this.node ?? location.origin);
+      this.node = this.nodes[(at + 1) % this.nodes.length];
+    }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), backoffMs(this.attempt++));
+    const delay = error instanceof RequestError && error.moved ? 0 : backoffMs(this.attempt++);
+    this.timer = setTimeout(() => void this.connect(), delay);
   }
 
   private end(phase: 'removed' | 'closed' | 'error', message: string): void {

@@ -22,9 +22,11 @@ export function pageToken(): string | undefined {
   return new URLSearchParams(location.search).get('t') ?? undefined;
 }
 
-export function signalingUrl(): string {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws`;
+/** The /ws address of the node at `base` (a page address, e.g. another node of the cluster), or of this page's. */
+export function signalingUrl(base: string = location.origin): string {
+  const url = new URL('/ws', base);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
 }
 
 export class SignalingClient {
@@ -67,10 +69,13 @@ export class SignalingClient {
     }, intervalMs);
   }
 
-  /** Connects with `token` (the page's own by default) as a subprotocol: it never appears in a URL. */
-  static async connect(token = pageToken(), timeoutMs = 10_000): Promise<SignalingClient> {
+  /**
+   * Connects with `token` (the page's own by default) as a subprotocol: it never appears in a URL. `node`:
+   * the page address of the node to connect to, when not this page's own (a cluster's other node).
+   */
+  static async connect(token = pageToken(), timeoutMs = 10_000, node?: string): Promise<SignalingClient> {
     try {
-      return await SignalingClient.open(signalingUrl(), token, timeoutMs);
+      return await SignalingClient.open(signalingUrl(node), token, timeoutMs);
     } catch (error) {
       // A refused upgrade looks like a network error to a page; ask the server what it thinks of our token.
       if (token) {
@@ -173,6 +178,6 @@ export class SignalingClient {
     this.pending.delete(msg.id);
     if (!pending) return;
     if (msg.ok) pending.resolve(msg.data);
-    else pending.reject(new RequestError(msg.error.code, msg.error.message));
+    else pending.reject(new RequestError(msg.error.code, msg.error.message, msg.error.moved));
   }
 }
