@@ -76,7 +76,7 @@ export async function startService(
     logs,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const kill = setTimeout(() => {
           console.warn(
             `[service] no exit 8 s after SIGTERM; killing. Last log lines:\n${logs.slice(-15).join('\n')}`,

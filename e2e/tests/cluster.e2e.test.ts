@@ -14,7 +14,7 @@ import { createLan, type Lan, type LanHost } from '../support/lan.js';
 import { operatorLinks } from '../support/network-stage.js';
 import { startService, type RunningService } from '../support/service.js';
 import { openViewer, openViewerConnection } from '../support/viewer.js';
-import { audioLevel as voiceLevel, watchStalls } from '../support/webrtc.js';
+import { audioLevel as voiceLevel, progressOver, watchStalls } from '../support/webrtc.js';
 import { writeVoiceWav } from '../support/voice.js';
 
 const SUBNET = 90;
@@ -37,8 +37,13 @@ let links: JoinLinks & { operator: string };
 const viewers: { node: 'a' | 'b' | 'c'; page: Page }[] = [];
 let cameraPage: Page;
 
-async function startNode(id: 'a' | 'b' | 'c', n: number): Promise<Node> {
-  const host = await lan.addHost(id, n);
+async function startNode(
+  id: 'a' | 'b' | 'c',
+  n: number,
+  env: Record<string, string> = {},
+  existing?: LanHost,
+): Promise<Node> {
+  const host = existing ?? (await lan.addHost(id, n));
   const url = `http://${host.ip}:3000`;
   const service = await startService(
     {
@@ -55,6 +60,7 @@ async function startNode(id: 'a' | 'b' | 'c', n: number): Promise<Node> {
       CLUSTER_REDIS_URL: redis.url,
       NODE_ID: `node-${id}`,
       CLUSTER_HEARTBEAT_MS: '500',
+      ...env,
     },
     [],
     { netns: host.name },
@@ -87,6 +93,28 @@ async function pipeConsumersPerTrack(): Promise<Record<string, Record<string, nu
     for (const c of link.consumers) perTrack[c.producerId] = (perTrack[c.producerId] ?? 0) + 1;
   }
   return out;
+}
+
+/** Milliseconds from `since` until `page` decodes video again (frames in a quarter second). */
+async function decodingAgainAfter(page: Page, since: number, what: string): Promise<number> {
+  for (;;) {
+    if ((await progressOver(page, 250)).frames >= 2) return Date.now() - since;
+    if (Date.now() - since > 20_000) throw new Error(`${what}: no video 20 s on`);
+  }
+}
+
+/** The node whose /api/cluster says it has the room's camera, once one does. */
+async function originNode(): Promise<{ id: string; at: number }> {
+  const start = Date.now();
+  for (;;) {
+    for (const id of ['a', 'b', 'c'] as const) {
+      const view = await clusterOf(id).catch(() => undefined);
+      const here = view?.nodes.find((n) => n.id === view.node)?.rooms.find((r) => r.room === ROOM);
+      if (here?.origin) return { id, at: Date.now() };
+    }
+    if (Date.now() - start > 20_000) throw new Error('no node has the camera');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 beforeAll(async () => {
@@ -206,5 +234,58 @@ describe('one room over three nodes on separate hosts', () => {
     await expect
       .poll(async () => Number(await listed.getAttribute('data-level')), { timeout: 5000 })
       .toBeGreaterThan(0.01);
+  });
+
+  it('kill -9 node B: its viewers watch again on C within 5 s', async () => {
+    const onB = viewers.filter((v) => v.node === 'b');
+    const killedAt = Date.now();
+    nodes.b.service.process.kill('SIGKILL');
+    const back = await Promise.all(onB.map((v) => decodingAgainAfter(v.page, killedAt, 'viewer of B')));
+    console.log(`[cluster] node B killed: its viewers decode again after ${back.join(', ')} ms`);
+    for (const ms of back) expect(ms).toBeLessThan(5000);
+    for (const v of onB) {
+      expect(new URL(await v.page.evaluate(() => location.href)).host).toBe(`${nodes.b.host.ip}:3000`);
+      v.node = 'c';
+    }
+    const onC = (await clusterOf('c')).nodes
+      .find((n) => n.id === 'node-c')
+      ?.rooms.find((r) => r.room === ROOM);
+    expect(onC?.viewers).toBeGreaterThanOrEqual(1 + onB.length);
+  });
+
+  it('kill -9 node A (the origin): the camera moves to another node, every viewer is back within 5 s of it', async () => {
+    const killedAt = Date.now();
+    nodes.a.service.process.kill('SIGKILL');
+    const origin = await originNode();
+    console.log(
+      `[cluster] node A killed: the camera is live on node ${origin.id} after ${origin.at - killedAt} ms`,
+    );
+    expect(origin.id).not.toBe('a');
+    const back = await Promise.all(
+      viewers.map((v) => decodingAgainAfter(v.page, origin.at, `viewer of ${v.node}`)),
+    );
+    console.log(`[cluster] viewers decode again ${back.join(', ')} ms after the camera`);
+    for (const ms of back) expect(ms).toBeLessThan(5000);
+  });
+
+  it('a node at capacity sends a new viewer to another node, where it decodes', async () => {
+    // B comes back, taking one viewer.
+    nodes.b = await startNode('b', 12, { NODE_MAX_VIEWERS: '1' }, nodes.b.host);
+    await expect.poll(async () => (await clusterOf('b')).nodes.length, { timeout: 10_000 }).toBe(2);
+    await addViewer('b');
+    const first = viewers.at(-1)!.page;
+    expect(new URL(first.url()).host).toBe(`${nodes.b.host.ip}:3000`);
+    await expect
+      .poll(async () => (await clusterOf('b')).nodes.find((n) => n.id === 'node-b')?.load.viewers, {
+        timeout: 5000,
+      })
+      .toBe(1);
+    // The next one opens B's link too, is sent on to C with a ticket, and decodes there.
+    await addViewer('b');
+    const logs = nodes.b.service.logs.join('\n');
+    expect(logs).toContain('node full: viewer sent to another node');
+    const onC = (await clusterOf('c')).nodes.find((n) => n.id === 'node-c');
+    const cViewers = onC?.rooms.find((r) => r.room === ROOM)?.viewers ?? 0;
+    expect(cViewers).toBeGreaterThanOrEqual(viewers.filter((v) => v.node === 'c').length + 1);
   });
 });
