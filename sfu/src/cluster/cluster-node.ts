@@ -5,9 +5,8 @@
 // edge. A node that stops heartbeating is left: its pipes close, its edges wait for the camera elsewhere.
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterOptions } from '../config.js';
-import { MovedError, ServiceError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import type { Tokens } from '../auth/tokens.js';
-import type { NodeDirectory } from '../signaling/session.js';
 import type { RoomGate, RoomRegistry } from '../media/room-registry.js';
 import type { Room } from '../media/room.js';
 import type { WorkerPool } from '../media/worker-pool.js';
@@ -16,8 +15,10 @@ import { Bus, type BusHandlers } from './bus.js';
 import { EdgeSource } from './edge-source.js';
 import type { BusMessageOf, NodeId, NodeRecord } from './messages.js';
 import { NodeLoad } from './node-load.js';
+import { NodePlacement } from './node-placement.js';
 import { NodeRegistry } from './node-registry.js';
-import { OriginLink } from './origin-link.js';
+import type { OriginLink } from './origin-link.js';
+import { OriginLinks } from './origin-links.js';
 import { RedisLink } from './redis-link.js';
 
 export interface ClusterNodeOptions {
@@ -35,28 +36,23 @@ export interface ClusterNodeOptions {
 const pipeWaitMs = 3000;
 /** An edge's pipe that no viewer ever used (the join that opened it failed) closes after this. */
 const unusedPipeMs = 10_000;
-/** A node whose busiest worker is this busy takes no more viewers while another node has room. */
-const busyCpu = 0.9;
-/** How long a ticket to another node is good for (the page follows it at once). */
-const ticketTtlS = 60;
 
-export class ClusterNode implements RoomGate, NodeDirectory {
+export class ClusterNode implements RoomGate {
   readonly id: NodeId;
   private readonly redis: RedisLink;
   private readonly bus: Bus;
   private readonly registry: NodeRegistry;
   private readonly load: NodeLoad;
+  /** Where pages go: the node list of join answers, other nodes' origins, full-node redirects. */
+  readonly placement: NodePlacement;
   private readonly edges = new Map<RoomId, EdgeSource>();
   private readonly opening = new Map<RoomId, Promise<EdgeSource>>();
-  private readonly links = new Map<RoomId, Map<NodeId, OriginLink>>();
+  private readonly links: OriginLinks;
   private readonly watched = new WeakSet<Room>();
   private readonly startedAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private lastNodes: NodeRecord[] = [];
-  private lastLoad: NodeRecord['load'] | undefined;
-  /** Page origins of every node seen lately, dead ones too: their pages come here when they die. */
-  private readonly knownOrigins = new Map<string, number>();
   /** When each node's record was last seen: a node is gone once unseen for a whole lease. */
   private readonly lastSeen = new Map<NodeId, number>();
   private closed = false;
@@ -70,6 +66,21 @@ export class ClusterNode implements RoomGate, NodeDirectory {
     this.load = new NodeLoad(opts.pool, opts.rooms, config.maxViewers, () =>
       this.allOriginLinks().map((l) => l.transport),
     );
+    this.links = new OriginLinks({
+      self: this.id,
+      rooms: opts.rooms,
+      bus: this.bus,
+      listen: config.pipe,
+      log,
+    });
+    this.placement = new NodePlacement({
+      self: this.id,
+      nodeUrl: config.nodeUrl,
+      maxViewers: config.maxViewers,
+      tokens: opts.tokens,
+      log,
+      viewers: () => this.load.viewers(),
+    });
   }
 
   static async start(opts: ClusterNodeOptions): Promise<ClusterNode> {
@@ -101,7 +112,7 @@ export class ClusterNode implements RoomGate, NodeDirectory {
 
   /** The origin's pipes to edges for `room` (one per edge node). */
   originLinks(room: RoomId): OriginLink[] {
-    return [...(this.links.get(room)?.values() ?? [])];
+    return this.links.of(room);
   }
 
   edgeSource(room: RoomId): EdgeSource | undefined {
@@ -109,52 +120,11 @@ export class ClusterNode implements RoomGate, NodeDirectory {
   }
 
   allOriginLinks(): OriginLink[] {
-    return [...this.links.values()].flatMap((m) => [...m.values()]);
+    return this.links.all();
   }
 
   allEdgeSources(): EdgeSource[] {
     return [...this.edges.values()];
-  }
-
-  // --- where pages go ---------------------------------------------------------------------------------
-
-  members(): { node: NodeId; nodes: { id: NodeId; url: string }[] } {
-    const nodes = this.lastNodes.map((n) => ({ id: n.id, url: n.httpUrl }));
-    if (!nodes.some((n) => n.id === this.id)) nodes.unshift({ id: this.id, url: this.opts.config.nodeUrl });
-    return { node: this.id, nodes };
-  }
-
-  /**
-   * The other nodes' page origins, of the last day: pages from there may come here (a page whose node died
-   * comes on here, so a node gone a moment ago counts), and pages from here may go there.
-   */
-  origins(): string[] {
-    const own = new URL(this.opts.config.nodeUrl).origin;
-    return [...this.knownOrigins.keys()].filter((o) => o !== own);
-  }
-
-  async placeViewer(room: RoomId, ticket: string | undefined): Promise<void> {
-    const full = this.load.viewers() >= this.opts.config.maxViewers || (this.lastLoad?.cpu ?? 0) >= busyCpu;
-    if (!full) return;
-    if (ticket) {
-      const sent = await this.opts.tokens.verifyTicket(ticket);
-      if (sent?.node === this.id && sent.room === room) return;
-    }
-    const hasRoom = (n: NodeRecord) => n.load.viewers < n.load.maxViewers && n.load.cpu < busyCpu;
-    const share = (n: NodeRecord) => n.load.viewers / Math.max(1, n.load.maxViewers);
-    const target = this.lastNodes
-      .filter((n) => n.id !== this.id && hasRoom(n))
-      .reduce<NodeRecord | undefined>((best, n) => (!best || share(n) < share(best) ? n : best), undefined);
-    if (!target) {
-      this.opts.log.warn({ roomId: room }, 'node full and no other node has room; the viewer stays here');
-      return;
-    }
-    this.opts.log.info({ roomId: room, to: target.id }, 'node full: viewer sent to another node');
-    throw new MovedError(`node ${this.id} is full; continue on node ${target.id}`, {
-      node: target.id,
-      url: target.httpUrl,
-      ticket: await this.opts.tokens.issueTicket({ room, node: target.id }, ticketTtlS),
-    });
   }
 
   // --- the gate ---------------------------------------------------------------------------------------
@@ -252,9 +222,9 @@ export class ClusterNode implements RoomGate, NodeDirectory {
   private handlers(): BusHandlers {
     const toEdge = (m: BusMessageOf<'pipeTrackAdded' | 'pipeStream' | 'pipeVoiceMuted' | 'pipeTalkback'>) =>
       this.edges.get(m.room)?.handle(m);
-    const link = (m: { room: RoomId; from: NodeId }) => this.links.get(m.room)?.get(m.from);
+    const link = (m: { room: RoomId; from: NodeId }) => this.links.get(m.room, m.from);
     return {
-      pipeOpen: (m) => this.openLink(m),
+      pipeOpen: (m) => this.links.open(m),
       pipeTrackAdded: toEdge,
       pipeStream: toEdge,
       pipeVoiceMuted: toEdge,
@@ -286,40 +256,6 @@ export class ClusterNode implements RoomGate, NodeDirectory {
     };
   }
 
-  private async openLink(m: BusMessageOf<'pipeOpen'>): Promise<void> {
-    const reply = (result: BusMessageOf<'pipeOpened'>['result']) =>
-      this.bus.send(m.from, { type: 'pipeOpened', rid: m.rid, room: m.room, result });
-    const room = this.opts.rooms.get(m.room);
-    if (!room || room.isClosed || room.camera?.source === 'origin') {
-      await reply({ ok: false, reason: `room ${m.room} has no camera on node ${this.id}` });
-      return;
-    }
-    const links = this.links.get(room.id) ?? new Map<NodeId, OriginLink>();
-    this.links.set(room.id, links);
-    // The edge asks again (it restarted, or lost its end): its old pipe is of no use.
-    links.get(m.from)?.close('the edge opened a new pipe', false);
-    try {
-      const { link, end, tracks } = await OriginLink.open(
-        {
-          room,
-          edge: m.from,
-          bus: this.bus,
-          listen: this.opts.config.pipe,
-          log: this.opts.log.child({ roomId: room.id }),
-          onClose: (l) => {
-            if (links.get(l.edge) === l) links.delete(l.edge);
-            if (links.size === 0 && this.links.get(room.id) === links) this.links.delete(room.id);
-          },
-        },
-        m.end,
-      );
-      links.set(m.from, link);
-      await reply({ ok: true, end, stream: room.stream, talkback: room.talkback, tracks });
-    } catch (error) {
-      await reply({ ok: false, reason: (error as Error).message });
-    }
-  }
-
   // --- the heartbeat ----------------------------------------------------------------------------------
 
   private heartbeat(): Promise<void> {
@@ -333,24 +269,20 @@ export class ClusterNode implements RoomGate, NodeDirectory {
     try {
       const rooms = this.opts.rooms.list().filter((r) => !r.isClosed);
       const origins = rooms.filter((r) => r.camera && r.camera.source !== 'origin');
+      const load = await this.load.measure();
       await this.registry.publish({
         id: this.id,
         httpUrl: this.opts.config.nodeUrl,
         mediaIp: this.opts.config.pipe.announcedIp ?? this.opts.config.pipe.ip,
         startedAt: this.startedAt,
-        load: (this.lastLoad = await this.load.measure()),
+        load,
         rooms: rooms.map((r) => ({ room: r.id, viewers: r.localViewers, origin: origins.includes(r) })),
       });
       for (const room of origins) await this.renewClaim(room);
       this.lastNodes = await this.registry.nodes();
       const now = Date.now();
-      for (const n of this.lastNodes) {
-        this.lastSeen.set(n.id, now);
-        const origin = URL.canParse(n.httpUrl) ? new URL(n.httpUrl).origin : undefined;
-        if (origin) this.knownOrigins.set(origin, now);
-      }
-      for (const [origin, seen] of this.knownOrigins)
-        if (now - seen > 86_400_000) this.knownOrigins.delete(origin);
+      for (const n of this.lastNodes) this.lastSeen.set(n.id, now);
+      this.placement.update(this.lastNodes, load.cpu, now);
       this.leaveTheDead(now);
     } catch (error) {
       this.opts.log.debug({ err: (error as Error).message }, 'heartbeat missed');
@@ -392,8 +324,7 @@ export class ClusterNode implements RoomGate, NodeDirectory {
     this.closed = true;
     clearInterval(this.timer);
     for (const edge of this.edges.values()) edge.end('node shutting down');
-    for (const links of this.links.values())
-      for (const link of links.values()) link.close('node shutting down');
+    this.links.closeAll('node shutting down');
     await this.beating;
     await Promise.allSettled([this.registry.withdraw(), ...this.releaseAll()]);
     this.bus.close();
