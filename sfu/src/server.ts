@@ -28,6 +28,7 @@ import { RtmpIngest } from './ingest/rtmp-ingest.js';
 import { SrtIngest } from './ingest/srt-ingest.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { clusterRoutes } from './cluster/cluster-routes.js';
+import { registerClusterMetrics } from './cluster/cluster-metrics.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -116,7 +117,10 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
         tokens,
       })
     : undefined;
-  if (cluster) rooms.setGate(cluster);
+  if (cluster) {
+    rooms.setGate(cluster);
+    registerClusterMetrics(metrics.registry, cluster);
+  }
   app.addHook('onClose', async () => {
     await cluster?.close();
     watcher.close();

@@ -112,6 +112,12 @@ describe('nodes sharing a room through Redis', () => {
     expect(fromA.toEdges.map((l) => [l.room, l.edge, l.consumers.length])).toEqual([[ROOM, 'node-b', 2]]);
     const fromB = await view(b);
     expect(fromB.fromOrigins.map((l) => [l.room, l.origin, l.tracks.length])).toEqual([[ROOM, 'node-a', 2]]);
+    // And what Prometheus scrapes: Redis up, one pipe each way.
+    const metricsOf = async (s: TestService) => (await fetch(`${s.httpUrl}/metrics`)).text();
+    expect(await metricsOf(a)).toMatch(/^inclubit_cluster_redis_up 1$/m);
+    expect(await metricsOf(a)).toMatch(/^inclubit_pipes\{direction="to_edge"\} 1$/m);
+    expect(await metricsOf(b)).toMatch(/^inclubit_pipes\{direction="from_origin"\} 1$/m);
+    expect(await metricsOf(b)).toMatch(/^inclubit_pipe_packets\{state="repaired"\} 0$/m);
   });
 
   it('carries the camera’s changes: pause, resume, a track that ends, the description', async () => {
