@@ -124,6 +124,7 @@ describe('loadConfig', () => {
         maxViewers: 1000,
         pipe: { ip: '10.1.0.5' },
         heartbeatMs: 1000,
+        pipePorts: { min: 41000, max: 41999 },
       });
       const behindNat = loadConfig({
         CLUSTER_REDIS_URL: 'redis://127.0.0.1:6379',
@@ -143,6 +144,11 @@ describe('loadConfig', () => {
       expect(loadConfig({ CLUSTER_REDIS_URL: 'redis://:s3cret-long@10.0.0.5:6379' }).cluster).toBeDefined();
       expect(() => loadConfig({ CLUSTER_REDIS_URL: 'http://10.0.0.5' })).toThrow(/CLUSTER_REDIS_URL/);
       expect(() => loadConfig({ CLUSTER_REDIS_URL: 'redis://x', NODE_ID: 'no spaces' })).toThrow(/NODE_ID/);
+      expect(() => loadConfig({ CLUSTER_PIPE_PORTS: '42000-41000' })).toThrow(/CLUSTER_PIPE_PORTS/);
+      expect(
+        loadConfig({ CLUSTER_REDIS_URL: 'redis://127.0.0.1', CLUSTER_PIPE_PORTS: '50000-50099' }).cluster
+          ?.pipePorts,
+      ).toEqual({ min: 50000, max: 50099 });
     });
   });
 

@@ -119,6 +119,16 @@ export const schema = z.object({
   CLUSTER_PIPE_IP: ip.optional(),
   CLUSTER_PIPE_ANNOUNCED_IP: z.string().min(1).optional(),
   CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(10_000).default(1000),
+  // The UDP ports pipes from other nodes arrive on (one per room and node), "min-max": open them between nodes.
+  CLUSTER_PIPE_PORTS: z
+    .string()
+    .regex(/^\d+-\d+$/, 'expected min-max, e.g. 41000-41999')
+    .transform((v) => {
+      const [min, max] = v.split('-').map(Number) as [number, number];
+      return { min, max };
+    })
+    .refine((r) => r.min >= 1024 && r.max <= 65535 && r.min <= r.max, 'expected 1024 <= min <= max <= 65535')
+    .default({ min: 41000, max: 41999 }),
 });
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1']);
@@ -212,6 +222,8 @@ export interface ClusterOptions {
   /** Where pipes from other nodes arrive, and the address they are told. */
   pipe: { ip: string; announcedIp?: string };
   heartbeatMs: number;
+  /** The UDP ports pipes from other nodes arrive on. */
+  pipePorts: { min: number; max: number };
 }
 
 export class ConfigError extends Error {
@@ -357,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
             }),
           },
           heartbeatMs: e.CLUSTER_HEARTBEAT_MS,
+          pipePorts: e.CLUSTER_PIPE_PORTS,
         }
       : undefined,
     embedded,

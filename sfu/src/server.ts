@@ -93,6 +93,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     ...config.mediasoup,
     count: config.mediasoup.workers,
     log: app.log,
+    portRange: config.cluster?.pipePorts,
   });
   const bufferAdvice = udpBufferAdvice();
   if (bufferAdvice) app.log.warn(bufferAdvice);

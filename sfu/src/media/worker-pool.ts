@@ -20,6 +20,8 @@ export interface WorkerPoolOptions {
   /** One UDP and one TCP socket per entry, all on the worker's port; announcedIp is what browsers are told. */
   listen: { ip: string; announcedIp?: string | undefined }[];
   log: FastifyBaseLogger;
+  /** Ports for transports that are not on the WebRtcServer (pipes between nodes, local bridges). */
+  portRange?: { min: number; max: number } | undefined;
 }
 
 /** How long to wait before spawning a replacement again when spawning one failed. */
@@ -127,7 +129,10 @@ export class WorkerPool extends EventEmitter<{ died: [MediaWorker, Error]; respa
 }
 
 async function spawn(index: number, opts: WorkerPoolOptions): Promise<MediaWorker> {
-  const worker = await mediasoup.createWorker({ logLevel: opts.logLevel });
+  const worker = await mediasoup.createWorker({
+    logLevel: opts.logLevel,
+    ...(opts.portRange && { rtcMinPort: opts.portRange.min, rtcMaxPort: opts.portRange.max }),
+  });
   try {
     return { index, worker, webRtcServer: await createWebRtcServer(worker, index, opts) };
   } catch (error) {
