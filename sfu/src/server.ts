@@ -152,7 +152,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   });
   await app.register(errorHandler);
   await app.register(hostGuard, { hosts });
-  await app.register(securityHeaders, { connectTo: () => cluster?.placement.origins() ?? [] });
+  await app.register(securityHeaders, { connectTo: () => cluster?.origins() ?? [] });
   await app.register(healthRoutes, { pool, metrics });
   await app.register(signalingRoutes, {
     rooms,
@@ -163,7 +163,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     turn: config.turn,
     metrics,
     resumeGraceMs: config.signaling.resumeGraceMs,
-    cluster: cluster?.placement,
+    cluster,
   });
   const ingestSettings = await IngestSettings.open(config.auth.dataDir);
   const ingest = {

@@ -7,7 +7,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterOptions } from '../config.js';
 import { ServiceError } from '../errors.js';
 import type { Tokens } from '../auth/tokens.js';
-import type { RoomGate, RoomRegistry } from '../media/room-registry.js';
+import type { RoomChange, RoomGate, RoomRegistry } from '../media/room-registry.js';
+import type { NodeDirectory } from '../signaling/session.js';
 import type { Room } from '../media/room.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import type { Role, RoomId } from '../protocol/index.js';
@@ -37,7 +38,7 @@ const pipeWaitMs = 3000;
 /** An edge's pipe that no viewer ever used (the join that opened it failed) closes after this. */
 const unusedPipeMs = 10_000;
 
-export class ClusterNode implements RoomGate {
+export class ClusterNode implements RoomGate, NodeDirectory {
   readonly id: NodeId;
   private readonly redis: RedisLink;
   private readonly bus: Bus;
@@ -127,11 +128,35 @@ export class ClusterNode implements RoomGate {
     return [...this.edges.values()];
   }
 
+  // --- for signaling: where pages go (NodePlacement), and operators' changes everywhere ----------------
+
+  members(): ReturnType<NodePlacement['members']> {
+    return this.placement.members();
+  }
+
+  origins(): string[] {
+    return this.placement.origins();
+  }
+
+  placeViewer(room: RoomId, ticket: string | undefined): Promise<void> {
+    return this.placement.placeViewer(room, ticket);
+  }
+
+  roomChanged(room: RoomId, change: RoomChange): void {
+    void this.bus.broadcast({ type: 'roomOperated', room, change });
+  }
+
   // --- the gate ---------------------------------------------------------------------------------------
 
   async admit(room: Room, role: Role): Promise<void> {
     this.follow(room);
     if (role === 'camera') return this.admitCamera(room);
+    // The room's cap counts its viewers on every node (as of their last heartbeats).
+    const elsewhere = this.lastNodes
+      .filter((n) => n.id !== this.id)
+      .reduce((sum, n) => sum + (n.rooms.find((r) => r.room === room.id)?.viewers ?? 0), 0);
+    if (elsewhere > 0 && room.localViewers + elsewhere >= room.maxViewers)
+      throw new ServiceError('room_full', `room ${room.id} has its maximum of ${room.maxViewers} viewers`);
     if (room.camera) return;
     const origin = await this.registry.originOf(room.id).catch(() => undefined);
     if (!origin || origin === this.id) return;
@@ -220,14 +245,17 @@ export class ClusterNode implements RoomGate {
   // --- the bus ----------------------------------------------------------------------------------------
 
   private handlers(): BusHandlers {
-    const toEdge = (m: BusMessageOf<'pipeTrackAdded' | 'pipeStream' | 'pipeVoiceMuted' | 'pipeTalkback'>) =>
-      this.edges.get(m.room)?.handle(m);
+    const toEdge = (
+      m: BusMessageOf<'pipeTrackAdded' | 'pipeStream' | 'pipeVoiceMuted' | 'pipeTalkback' | 'pipeViewerKick'>,
+    ) => this.edges.get(m.room)?.handle(m);
     const link = (m: { room: RoomId; from: NodeId }) => this.links.get(m.room, m.from);
     return {
       pipeOpen: (m) => this.links.open(m),
       pipeTrackAdded: toEdge,
       pipeStream: toEdge,
       pipeVoiceMuted: toEdge,
+      pipeViewerKick: toEdge,
+      roomOperated: (m) => void this.opts.rooms.operate(m.room, m.change),
       pipeTalkback: toEdge,
       // The camera's tracks come from the origin; voices from an edge.
       pipeTrackState: async (m) => {

@@ -53,6 +53,12 @@ async function connect(s: TestService): Promise<TestClient> {
   return c;
 }
 
+async function connectWith(s: TestService, token: string): Promise<TestClient> {
+  const c = await TestClient.connect(`${s.wsUrl}?token=${token}`);
+  clients.push(c);
+  return c;
+}
+
 const clusterOf = (s: TestService): ClusterNode => s.cluster ?? expect.fail('no cluster on this node');
 
 beforeEach(async () => {
@@ -232,6 +238,44 @@ describe('nodes sharing a room through Redis', () => {
     await (await connect(a)).request('join', { room: ROOM, role: 'viewer', ticket: forA });
     // And a ticket is no token.
     await expect(TestClient.connect(`${a.wsUrl}?token=${forA}`)).rejects.toThrow();
+  });
+
+  it('lets an operator on any node cap, kick and close across the cluster', async () => {
+    const a = await node('node-a');
+    const b = await node('node-b');
+    const camera = await connect(a);
+    await liveCamera(camera, ROOM);
+    const onB = await connect(b);
+    await watchingViewer(onB, ROOM, { displayName: 'Bea' });
+    const operator = async (s: TestService) =>
+      connectWith(s, (await s.tokens.issue({ role: 'operator' }, 600)).token);
+
+    // A cap set on B holds on A too, counting B's viewer.
+    await (await operator(b)).request('setRoomLimit', { room: ROOM, maxViewers: 2 });
+    await until('cap on A', () => a.rooms.get(ROOM)?.maxViewers === 2);
+    await until('A sees B’s viewer', () =>
+      clusterOf(a).nodes.some(
+        (n) => n.rooms.some((r) => r.room === ROOM && r.viewers === 1) && n.id === 'node-b',
+      ),
+    );
+    await watchingViewer(await connect(a), ROOM);
+    expect(await (await connect(a)).expectError('join', { room: ROOM, role: 'viewer' })).toBe('room_full');
+
+    // Kicking Bea's stand-in on A removes Bea on B.
+    const standIn = a.rooms
+      .get(ROOM)!
+      .viewers()
+      .find((v) => v.displayName === 'Bea')!;
+    const kicked = onB.waitForEvent('kicked');
+    await (await operator(a)).request('kickPeer', { room: ROOM, peerId: standIn.id });
+    await kicked;
+    await until('Bea gone from B', () => (b.rooms.get(ROOM)?.localViewers ?? 0) === 0);
+
+    // Closing the room on B closes it on A: the camera is told not to come back.
+    await watchingViewer(await connect(b), ROOM);
+    const closed = camera.waitForEvent('roomClosed');
+    await (await operator(b)).request('closeRoom', { room: ROOM });
+    expect((await closed).data.rejoin).toBe(false);
   });
 
   it('refuses a second camera on another node while the first is live, and lets it in after', async () => {

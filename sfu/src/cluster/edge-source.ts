@@ -110,7 +110,13 @@ export class EdgeSource {
   /** A message from the origin about this room's pipe. */
   handle(
     message: BusMessageOf<
-      'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose' | 'pipeVoiceMuted' | 'pipeTalkback'
+      | 'pipeTrackAdded'
+      | 'pipeTrackState'
+      | 'pipeStream'
+      | 'pipeClose'
+      | 'pipeVoiceMuted'
+      | 'pipeTalkback'
+      | 'pipeViewerKick'
     >,
   ): void {
     if (message.from !== this.opts.origin) return;
@@ -127,6 +133,8 @@ export class EdgeSource {
           return this.opts.room.setTalkback(this.peer, message.talkback);
         case 'pipeVoiceMuted':
           return this.opts.room.muteViewer(this.peer, message.peerId);
+        case 'pipeViewerKick':
+          return this.opts.room.kick(message.peerId, message.reason);
         case 'pipeClose':
           return this.end(`origin closed the pipe: ${message.reason}`, false);
       }
@@ -159,7 +167,7 @@ export class EdgeSource {
       },
     });
     if (!answer.result.ok) throw new Error(answer.result.reason);
-    const { end, stream, talkback, tracks } = answer.result;
+    const { end, stream, talkback, maxViewers, tracks } = answer.result;
     await transport.connect({ ip: end.ip, port: end.port, srtpParameters: end.srtp });
     this.log.info(
       { origin: this.opts.origin, port: transport.tuple.localPort, tracks: tracks.length },
@@ -167,6 +175,7 @@ export class EdgeSource {
     );
     this.describe(stream);
     await this.opts.room.setTalkback(this.peer, talkback);
+    this.opts.room.maxViewers = maxViewers;
     for (const track of tracks) await this.produce(track);
     this.connected = true;
     this.queue = this.queue.then(() => this.relayViewers());

@@ -69,6 +69,8 @@ export const PipeOpened = z.object({
       end: PipeEnd,
       stream: StreamInfo,
       talkback: Talkback,
+      /** The room's viewer cap, across the cluster. */
+      maxViewers: z.number().int().positive(),
       tracks: z.array(PipedTrack).max(16),
     }),
     z.object({ ok: z.literal(false), reason: z.string().max(512) }),
@@ -135,6 +137,24 @@ export const PipeTalkback = z.object({
   room: RoomId,
   talkback: Talkback,
 });
+/** Origin → edge: the operator removed that viewer (its stand-in here). */
+export const PipeViewerKick = z.object({
+  type: z.literal('pipeViewerKick'),
+  ...from,
+  room: RoomId,
+  peerId: PeerId,
+  reason: z.string().max(256),
+});
+/** To every node: an operator closed the room, or capped its viewers (across the cluster). */
+export const RoomOperated = z.object({
+  type: z.literal('roomOperated'),
+  ...from,
+  room: RoomId,
+  change: z.union([
+    z.object({ close: z.string().max(256) }),
+    z.object({ maxViewers: z.number().int().positive() }),
+  ]),
+});
 /** To every node: the room's camera is now on `from` (edges serving the room pipe from there). */
 export const OriginMoved = z.object({ type: z.literal('originMoved'), ...from, room: RoomId });
 
@@ -149,6 +169,8 @@ export const BusMessage = z.discriminatedUnion('type', [
   PipeViewerLeft,
   PipeVoiceMuted,
   PipeTalkback,
+  PipeViewerKick,
+  RoomOperated,
   OriginMoved,
 ]);
 export type BusMessage = z.infer<typeof BusMessage>;

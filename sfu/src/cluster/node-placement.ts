@@ -26,7 +26,7 @@ export interface NodePlacementOptions {
   viewers: () => number;
 }
 
-export class NodePlacement implements NodeDirectory {
+export class NodePlacement implements Omit<NodeDirectory, 'roomChanged'> {
   private nodes: NodeRecord[] = [];
   private cpu = 0;
   private readonly knownOrigins = new Map<string, number>();

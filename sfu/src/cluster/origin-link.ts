@@ -11,7 +11,13 @@ import { RelayedViewers } from './relayed-viewers.js';
 import type { NodeId, PipeEnd, PipedTrack, SrtpParameters } from './messages.js';
 
 type OriginMessage = Outgoing<
-  'pipeTrackAdded' | 'pipeTrackState' | 'pipeStream' | 'pipeClose' | 'pipeVoiceMuted' | 'pipeTalkback'
+  | 'pipeTrackAdded'
+  | 'pipeTrackState'
+  | 'pipeStream'
+  | 'pipeClose'
+  | 'pipeVoiceMuted'
+  | 'pipeTalkback'
+  | 'pipeViewerKick'
 >;
 
 export interface OriginLinkOptions {
@@ -51,6 +57,7 @@ export class OriginLink {
       edge: opts.edge,
       transport,
       muted: (peerId) => void this.send({ type: 'pipeVoiceMuted', room: room.id, peerId }),
+      kicked: (peerId, reason) => void this.send({ type: 'pipeViewerKick', room: room.id, peerId, reason }),
     });
   }
 

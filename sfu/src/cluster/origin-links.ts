@@ -63,7 +63,14 @@ export class OriginLinks {
         m.end,
       );
       links.set(m.from, link);
-      await reply({ ok: true, end, stream: room.stream, talkback: room.talkback, tracks });
+      await reply({
+        ok: true,
+        end,
+        stream: room.stream,
+        talkback: room.talkback,
+        maxViewers: room.maxViewers,
+        tracks,
+      });
     } catch (error) {
       await reply({ ok: false, reason: (error as Error).message });
     }

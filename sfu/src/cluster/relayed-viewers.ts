@@ -15,6 +15,8 @@ export interface RelayedViewersOptions {
   transport: types.PipeTransport;
   /** The camera muted the edge's viewer `peerId`. */
   muted: (peerId: PeerId) => void;
+  /** An operator removed the edge's viewer `peerId` (its stand-in here). */
+  kicked: (peerId: PeerId, reason: string) => void;
 }
 
 interface StandIn {
@@ -44,7 +46,10 @@ export class RelayedViewers {
             notify: (event) => {
               if (event.event === 'talkbackMuted') this.opts.muted(m.peerId);
             },
-            disconnect: () => this.left(m.peerId),
+            disconnect: (reason) => {
+              if (reason === 'kicked') this.opts.kicked(m.peerId, 'removed by the operator');
+              this.left(m.peerId);
+            },
           },
         }),
       };

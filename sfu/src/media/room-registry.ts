@@ -14,6 +14,9 @@ export interface RoomGate {
   admit(room: Room, role: Role): Promise<void>;
 }
 
+/** What an operator changes in a room: close it (no rejoining), or cap its viewers. */
+export type RoomChange = { close: string } | { maxViewers: number };
+
 export class RoomRegistry {
   private gate: RoomGate | undefined;
   private readonly rooms = new Map<RoomId, Room>();
@@ -71,6 +74,15 @@ export class RoomRegistry {
       if (peer) return { room, peer };
     }
     return undefined;
+  }
+
+  /** Applies an operator's change to the room if it is open here; false when it is not. */
+  operate(id: RoomId, change: RoomChange): boolean {
+    const room = this.rooms.get(id);
+    if (!room || room.isClosed) return false;
+    if ('close' in change) room.close(change.close, false);
+    else room.maxViewers = change.maxViewers;
+    return true;
   }
 
   list(): Room[] {

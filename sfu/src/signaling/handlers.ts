@@ -109,14 +109,12 @@ const handlers: { [M in Method]: Handler<M> } = {
   },
 
   closeRoom: (s, p) => {
-    s.requireOperator();
-    s.room(p.room).close('closed by the operator', false);
+    s.operate(p.room, { close: 'closed by the operator' });
     return Promise.resolve({});
   },
 
   setRoomLimit: (s, p) => {
-    s.requireOperator();
-    s.room(p.room).maxViewers = p.maxViewers;
+    s.operate(p.room, { maxViewers: p.maxViewers });
     return Promise.resolve({});
   },
 };

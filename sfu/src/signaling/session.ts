@@ -16,7 +16,7 @@ import { authorizeJoin, type AccessPolicy } from '../auth/access.js';
 import type { Grant } from '../auth/tokens.js';
 import type { DisconnectReason, Notify, Peer, PeerLink } from '../media/peer.js';
 import type { Room } from '../media/room.js';
-import type { RoomRegistry } from '../media/room-registry.js';
+import type { RoomChange, RoomRegistry } from '../media/room-registry.js';
 import type { RoomWatcher } from '../observe/room-watcher.js';
 
 /** The cluster as signaling sees it: where else a page can go, and whether this node takes a viewer. */
@@ -25,6 +25,8 @@ export interface NodeDirectory {
   members(): NonNullable<Result<'join'>['cluster']>;
   /** Throws a MovedError when this node is full and another has room; a ticket for this node lets one in. */
   placeViewer(room: RoomId, ticket: string | undefined): Promise<void>;
+  /** An operator changed the room here: every other node that has it does the same. */
+  roomChanged(room: RoomId, change: RoomChange): void;
 }
 
 export interface SessionOptions {
@@ -152,6 +154,14 @@ export class SignalingSession {
   /** The operator grant, or `forbidden`: every dashboard method starts here. */
   requireOperator(): void {
     if (this.opts.grant?.role !== 'operator') throw new ServiceError('forbidden', 'operator role required');
+  }
+
+  /** An operator's change to a room: here, and in a cluster on every node that has it. */
+  operate(id: RoomId, change: RoomChange): void {
+    this.requireOperator();
+    const here = this.opts.rooms.operate(id, change);
+    if (!here && !this.opts.cluster) throwNotFound('room', id);
+    this.opts.cluster?.roomChanged(id, change);
   }
 
   room(id: RoomId): Room {
