@@ -162,6 +162,30 @@ describe('one room over three nodes on separate hosts', () => {
     expect(b?.rooms.find((r) => r.room === ROOM)?.viewers).toBe(4);
   });
 
+  it('the dashboard on any node shows every node, the room’s viewers per node, and its pipes', async () => {
+    const dashboard = await browsers[1]!.newPage();
+    await dashboard.goto(`${nodes.c.url}/dashboard`);
+    await dashboard.getByLabel('Password').fill(PASSWORD);
+    await dashboard.getByRole('button', { name: 'Log in' }).click();
+    const cluster = dashboard.getByTestId('cluster');
+    await cluster.waitFor({ timeout: 10_000 });
+    expect(await cluster.getAttribute('data-node')).toBe('node-c');
+    const nodeRows = cluster.locator('[data-testid="cluster-nodes"] tbody tr');
+    await expect
+      .poll(() => nodeRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node'))))
+      .toEqual(['node-a', 'node-b', 'node-c']);
+    const perNode = cluster.locator(`[data-testid="cluster-rooms"] tr[data-room="${ROOM}"] td[data-node]`);
+    await expect
+      .poll(() => perNode.evaluateAll((cells) => cells.map((c) => c.getAttribute('data-viewers'))), {
+        timeout: 5000,
+      })
+      .toEqual(['1', '4', '1']);
+    expect(await perNode.first().textContent()).toContain('camera');
+    // C's own pipe: from the origin, A.
+    await cluster.locator('[data-pipe="from-origin"][data-origin="node-a"]').waitFor();
+    await dashboard.close();
+  });
+
   it('2 % loss on the A–B link: B’s viewers stay clean, the pipe repairs it (RTX)', async () => {
     const onB = viewers.filter((v) => v.node === 'b');
     const before = (await clusterOf('b')).fromOrigins.find((l) => l.room === ROOM);

@@ -5,6 +5,8 @@ import { createLinks, forgetToken, login, logout, storedToken, type JoinLinks } 
 import { useRooms } from './useRooms';
 import { Chart } from './Chart';
 import { LinksCard } from './LinksCard';
+import { ClusterCard } from './ClusterCard';
+import { useCluster } from './useCluster';
 import type { SignalingClient } from '../lib/signaling';
 
 const sourceNames: Record<SourceKind, string> = {
@@ -216,6 +218,7 @@ function CreateRoom({ token }: { token: string }) {
 
 function Dashboard({ token, onLogout }: { token: string; onLogout: () => void }) {
   const { rooms, history, connection, error } = useRooms(token, onLogout);
+  const cluster = useCluster(token);
   const [selected, setSelected] = useState<RoomId>();
   const list = [...rooms.values()].sort((a, b) => a.room.localeCompare(b.room));
   const current = (selected && rooms.get(selected)) ?? list[0];
@@ -268,6 +271,7 @@ function Dashboard({ token, onLogout }: { token: string; onLogout: () => void })
           client={connection}
         />
       )}
+      {cluster && <ClusterCard view={cluster} />}
       <CreateRoom token={token} />
     </main>
   );
