@@ -120,8 +120,7 @@ export class EdgeSource {
     >,
   ): void {
     if (message.from !== this.opts.origin) return;
-    this.queue = this.queue.then(async () => {
-      if (this.ended) return;
+    this.enqueue(`pipe message ${message.type}`, async () => {
       switch (message.type) {
         case 'pipeTrackAdded':
           return this.produce(message.track);
@@ -139,7 +138,17 @@ export class EdgeSource {
           return this.end(`origin closed the pipe: ${message.reason}`, false);
       }
     });
-    this.queue.catch((error: unknown) => this.log.warn({ err: error }, 'pipe message failed'));
+  }
+
+  /**
+   * Runs `step` after what is queued (one change at a time, in the order the origin sent them); a step that
+   * fails is logged and the next ones still run.
+   */
+  private enqueue(what: string, step: () => Promise<void> | void): void {
+    this.queue = this.queue
+      .catch(() => undefined)
+      .then(() => (this.ended ? undefined : step()))
+      .catch((error: unknown) => this.log.warn({ err: error }, `${what} failed`));
   }
 
   /** Idempotent. Leaves the room (closing the pipe transport and its producers) and tells the origin. */
@@ -178,7 +187,7 @@ export class EdgeSource {
     this.opts.room.maxViewers = maxViewers;
     for (const track of tracks) await this.produce(track);
     this.connected = true;
-    this.queue = this.queue.then(() => this.relayViewers());
+    this.enqueue('relaying the viewers', () => this.relayViewers());
   }
 
   private async produce(track: PipedTrack): Promise<void> {
@@ -267,12 +276,7 @@ export class EdgeSource {
   private heard(event: AnyEvent): void {
     if (event.event !== 'audience' || this.ended) return;
     this.audience = event.data.viewers;
-    if (this.pipe)
-      this.queue = this.queue
-        .then(() => this.relayViewers())
-        .catch((error: unknown) => {
-          this.log.warn({ err: error }, 'could not relay a voice to the origin');
-        });
+    if (this.pipe) this.enqueue('relaying the viewers', () => this.relayViewers());
     const watching = event.data.viewers.length > 0;
     if (!watching && !this.watched) return; // not yet: the unused-pipe timer runs
     this.watched = true;
