@@ -1,5 +1,6 @@
 // Deployment, exactly as the README's "Deploy on a server" says: example.env → .env with the required
-// settings, `docker compose up -d --build` of the real compose.yaml (Caddy + SFU + coturn) on a real Docker
+// settings, `docker compose up -d --build` of the real compose.yaml (Caddy + SFU + coturn, and the cluster's
+// Redis: the .env of a cluster's origin site, README "Several servers") on a real Docker
 // engine, then the dashboard, a camera and viewers over HTTPS. The browsers run in a network namespace of
 // this test, so they reach the server at a real (non-loopback) address, as on a school network, and the
 // production coturn configuration relays to the SFU there.
@@ -30,6 +31,14 @@ const secrets = {
   TOKEN_SECRET: randomBytes(36).toString('base64'),
   TURN_SECRET: randomBytes(24).toString('base64url'),
   OPERATOR_PASSWORD: randomBytes(12).toString('base64url'),
+};
+// The origin site of several servers (README "Several servers"): the same stack with the cluster's Redis.
+const redisPassword = randomBytes(24).toString('base64url');
+const cluster = {
+  COMPOSE_PROFILES: 'cluster',
+  REDIS_PASSWORD: redisPassword,
+  CLUSTER_REDIS_URL: `redis://:${redisPassword}@127.0.0.1:6379`,
+  NODE_ID: 'site-1',
 };
 
 let ns: Netns | undefined;
@@ -77,7 +86,7 @@ beforeAll(async () => {
   await requireDocker();
   await runScript('infra/scripts/make-local-base-images.sh');
   ns = await createNetns('ib-deploy', 77);
-  envFile = await writeEnvFile({ DOMAIN: ns.hostIp, PUBLIC_IP: ns.hostIp, ...secrets });
+  envFile = await writeEnvFile({ DOMAIN: ns.hostIp, PUBLIC_IP: ns.hostIp, ...secrets, ...cluster });
   const started = Date.now();
   stack = await composeUp(envFile);
   console.log(`[deploy] docker compose up -d --build: ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -199,6 +208,23 @@ describe('docker compose deployment (Caddy + SFU + coturn)', () => {
       { timeoutMs: 60_000, intervalMs: 1000, what: 'TURNS on 5349 with a certificate for the domain' },
     );
     expect(subject).toContain(`IP Address:${ns!.hostIp}`);
+  });
+
+  it('runs the cluster’s Redis with the profile, password required; the node registers and claims its room', async () => {
+    const cli = (...args: string[]) =>
+      execInService('redis', ['redis-cli', '-a', redisPassword, '--no-auth-warning', ...args]);
+    await waitFor(
+      () => cli('exists', 'inclubit:node:site-1').then((r) => r.output.trim()),
+      (out) => out === '1',
+      { timeoutMs: 15_000, intervalMs: 500, what: 'the node record in Redis' },
+    );
+    const record = JSON.parse((await cli('get', 'inclubit:node:site-1')).output) as { httpUrl: string };
+    expect(record.httpUrl).toBe(origin);
+    // The camera of the test above made this node its room's origin.
+    expect((await cli('get', 'inclubit:room:classroom:origin')).output.trim()).toBe('site-1');
+    // Without the password Redis answers nothing.
+    const anonymous = await execInService('redis', ['redis-cli', 'get', 'inclubit:node:site-1']);
+    expect(anonymous.output).toContain('NOAUTH');
   });
 
   it.each([

@@ -6,6 +6,7 @@
 #   inclubit-local/node:20-bookworm-slim    + this machine's node and npm (stand-in for node:20-bookworm-slim)
 #   inclubit-local/caddy:2                  + Debian's caddy, laid out like the official caddy:2 image
 #   inclubit-local/coturn:4.6               + Debian's coturn, laid out like the official coturn/coturn image
+#   inclubit-local/redis:7                  + Debian's redis-server (stand-in for redis:7-bookworm)
 # Use them with: docker compose -f compose.yaml -f infra/docker/compose.local-base.yaml up -d --build
 # This machine's own extra CA certificates (/usr/local/share/ca-certificates, e.g. a TLS-inspecting proxy's) are
 # trusted inside the stand-ins too, so that npm and apt inside `docker build` work wherever they work here.
@@ -79,4 +80,5 @@ else
 fi
 build inclubit-local/caddy:2 "$repo/infra/docker/local-base/caddy.Dockerfile"
 build inclubit-local/coturn:4.6 "$repo/infra/docker/local-base/coturn.Dockerfile"
+build inclubit-local/redis:7 "$repo/infra/docker/local-base/redis.Dockerfile"
 log "done in $((SECONDS - started)) s"
