@@ -14,7 +14,7 @@ import type { WorkerPool } from '../media/worker-pool.js';
 import type { Role, RoomId } from '../protocol/index.js';
 import { Bus, type BusHandlers } from './bus.js';
 import { EdgeSource } from './edge-source.js';
-import type { BusMessageOf, NodeId, NodeRecord } from './messages.js';
+import type { BusMessageOf, NodeId, NodeRecord, OriginToEdge } from './messages.js';
 import { NodeLoad } from './node-load.js';
 import { NodePlacement } from './node-placement.js';
 import { NodeRegistry } from './node-registry.js';
@@ -246,7 +246,8 @@ export class ClusterNode implements RoomGate, NodeDirectory {
 
   private handlers(): BusHandlers {
     const toEdge = (
-      m: BusMessageOf<'pipeTrackAdded' | 'pipeStream' | 'pipeVoiceMuted' | 'pipeTalkback' | 'pipeViewerKick'>,
+      // pipeTrackState and pipeClose come from origins and edges both: routed below.
+      m: BusMessageOf<Exclude<OriginToEdge, 'pipeTrackState' | 'pipeClose'>>,
     ) => this.edges.get(m.room)?.handle(m);
     const link = (m: { room: RoomId; from: NodeId }) => this.links.get(m.room, m.from);
     return {

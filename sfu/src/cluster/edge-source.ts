@@ -17,7 +17,7 @@ import type {
   TransportId,
 } from '../protocol/index.js';
 import type { Bus } from './bus.js';
-import type { BusMessageOf, NodeId, PipedTrack, SrtpParameters } from './messages.js';
+import type { BusMessageOf, NodeId, OriginToEdge, PipedTrack, SrtpParameters } from './messages.js';
 
 export interface EdgeSourceOptions {
   room: Room;
@@ -108,17 +108,7 @@ export class EdgeSource {
   }
 
   /** A message from the origin about this room's pipe. */
-  handle(
-    message: BusMessageOf<
-      | 'pipeTrackAdded'
-      | 'pipeTrackState'
-      | 'pipeStream'
-      | 'pipeClose'
-      | 'pipeVoiceMuted'
-      | 'pipeTalkback'
-      | 'pipeViewerKick'
-    >,
-  ): void {
+  handle(message: BusMessageOf<OriginToEdge>): void {
     if (message.from !== this.opts.origin) return;
     this.enqueue(`pipe message ${message.type}`, async () => {
       switch (message.type) {

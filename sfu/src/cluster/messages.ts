@@ -175,3 +175,13 @@ export const BusMessage = z.discriminatedUnion('type', [
 ]);
 export type BusMessage = z.infer<typeof BusMessage>;
 export type BusMessageOf<T extends BusMessage['type']> = Extract<BusMessage, { type: T }>;
+
+/** What the origin tells an edge about a room's pipe (the edge's EdgeSource handles each). */
+export type OriginToEdge =
+  | 'pipeTrackAdded'
+  | 'pipeTrackState'
+  | 'pipeStream'
+  | 'pipeClose'
+  | 'pipeVoiceMuted'
+  | 'pipeTalkback'
+  | 'pipeViewerKick';

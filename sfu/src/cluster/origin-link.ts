@@ -8,17 +8,9 @@ import type { Room } from '../media/room.js';
 import type { ProducerId, RoomId } from '../protocol/index.js';
 import type { Bus, Outgoing } from './bus.js';
 import { RelayedViewers } from './relayed-viewers.js';
-import type { NodeId, PipeEnd, PipedTrack, SrtpParameters } from './messages.js';
+import type { NodeId, OriginToEdge, PipeEnd, PipedTrack, SrtpParameters } from './messages.js';
 
-type OriginMessage = Outgoing<
-  | 'pipeTrackAdded'
-  | 'pipeTrackState'
-  | 'pipeStream'
-  | 'pipeClose'
-  | 'pipeVoiceMuted'
-  | 'pipeTalkback'
-  | 'pipeViewerKick'
->;
+type OriginMessage = Outgoing<OriginToEdge>;
 
 export interface OriginLinkOptions {
   room: Room;
