@@ -3,10 +3,7 @@
 // the worker's CPU, the egress and the loss are measured. Runs either on the product's media layer (its
 // workers, codecs, producer options, SRTP profile, and with several workers the room's own spreading rule,
 // RoomRouters) or on bare mediasoup, so both ladders are measured the same way in the same run.
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
@@ -19,6 +16,16 @@ import { loadConfig } from '../../src/config.js';
 import type { PeerId } from '../../src/protocol/index.js';
 import { PacedH264Sender, SharedSend, readFrames, type SourceSpec } from './h264-source.js';
 import { DiscardSink, RtpSink, udpSocketDrops } from './rtp-sink.js';
+import {
+  addViewer,
+  cpuWindow,
+  h264,
+  loadedLibsrtp,
+  percentile,
+  pin,
+  sentTotals,
+  toffsetUri,
+} from './measure.js';
 
 export type Engine = 'product' | 'bare';
 
@@ -127,46 +134,6 @@ interface Stage {
   close(): void;
 }
 
-const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (USER_HZ = 100)
-};
-
-/** Busy and total jiffies of each core (/proc/stat): the worker's own time misses the kernel's network work
- * done for it in softirq, which on loopback is a large share of forwarding. */
-const coreTimes = () =>
-  readFileSync('/proc/stat', 'utf8')
-    .split('\n')
-    .filter((l) => /^cpu\d+ /.test(l))
-    .map((l) => {
-      const [user, nice, system, idle, iowait, irq, softirq, steal] = l.split(/\s+/).slice(1).map(Number);
-      const busy = user! + nice! + system! + irq! + softirq! + steal!;
-      return { busy, total: busy + idle! + iowait! };
-    });
-
-/** The path of the libsrtp shared object mapped into a process ("static" when none is). */
-export function loadedLibsrtp(pid: number): string {
-  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
-  return maps.match(/\s(\/\S*libsrtp2\S*)\n/)?.[1] ?? 'static';
-}
-
-/** Pins a process (all its threads) to one core, so "per core" means what it says. */
-function pin(pid: number, core: number): void {
-  execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
-}
-
-const h264 = (router: types.Router) => {
-  const codec = router.rtpCapabilities.codecs!.find(
-    (c) =>
-      c.mimeType === 'video/H264' &&
-      (c.parameters as Record<string, unknown>)['profile-level-id'] === '42e01f',
-  );
-  if (!codec) throw new Error('router has no H264 constrained baseline');
-  return codec;
-};
-
-const toffsetUri = 'urn:ietf:params:rtp-hdrext:toffset';
-
 async function openStage(profile: LadderProfile, ssrcs: number[]): Promise<Stage> {
   let workers: types.Worker[];
   let closePool: () => void;
@@ -258,73 +225,6 @@ async function openStage(profile: LadderProfile, ssrcs: number[]): Promise<Stage
   };
 }
 
-const keyLength: Record<types.SrtpCryptoSuite, number> = {
-  AEAD_AES_256_GCM: 44,
-  AEAD_AES_128_GCM: 28,
-  AES_CM_128_HMAC_SHA1_80: 30,
-  AES_CM_128_HMAC_SHA1_32: 30,
-};
-
-async function addViewer(
-  router: types.Router,
-  producerId: string,
-  suite: types.SrtpCryptoSuite,
-  sinkPort: number,
-  spatialLayer: number | undefined,
-) {
-  const transport = await router.createPlainTransport({
-    listenIp: '127.0.0.1',
-    rtcpMux: true,
-    comedia: false,
-    enableSrtp: true,
-    srtpCryptoSuite: suite,
-  });
-  await transport.connect({
-    ip: '127.0.0.1',
-    port: sinkPort,
-    srtpParameters: { cryptoSuite: suite, keyBase64: randomBytes(keyLength[suite]).toString('base64') },
-  });
-  // What a browser offers for H264: NACK, PLI and FIR, and the usual video header extensions.
-  const caps = router.rtpCapabilities;
-  // A layered viewer's sink sends no bandwidth feedback: offered REMB or transport-cc, mediasoup would keep
-  // it on the layer its initial estimate allows (the lowest) instead of the one it prefers.
-  const noEstimate = (c: types.RtpCodecCapability) => ({
-    ...c,
-    rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'goog-remb' && f.type !== 'transport-cc'),
-  });
-  const h264Codecs = caps.codecs!.filter((c) => c.mimeType === 'video/H264');
-  return transport.consume({
-    producerId,
-    rtpCapabilities: {
-      codecs: spatialLayer === undefined ? h264Codecs : h264Codecs.map(noEstimate),
-      headerExtensions: caps.headerExtensions!.filter(
-        (h) =>
-          h.kind === 'video' &&
-          [toffsetUri, 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time'].includes(h.uri),
-      ),
-    },
-    // A viewer of a layered camera gets its layer (plain transports have no bandwidth estimate to pick one).
-    ...(spatialLayer !== undefined && { preferredLayers: { spatialLayer, temporalLayer: 0 } }),
-  });
-}
-
-/** Packets and bytes every consumer has sent so far (mediasoup's own counters). */
-async function sentTotals(consumers: types.Consumer[]): Promise<{ packets: number; bytes: number }> {
-  const stats = await Promise.all(consumers.map((c) => c.getStats()));
-  let packets = 0;
-  let bytes = 0;
-  for (const list of stats)
-    for (const s of list)
-      if (s.type === 'outbound-rtp') {
-        packets += s.packetCount;
-        bytes += s.byteCount;
-      }
-  return { packets, bytes };
-}
-
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-
 export async function runLadder(
   name: ProfileName,
   settings: LadderSettings,
@@ -375,25 +275,21 @@ export async function runLadder(
         // Spread over the layers so that each layer's viewers are probed too.
         const layer = layers.length > 1 ? n % layers.length : undefined;
         const router = await stage.placeViewer(n);
-        consumers.push(await addViewer(router, stage.producer.id, profile.suite, port, layer));
+        consumers.push((await addViewer(router, stage.producer.id, profile.suite, port, layer)).consumer);
       }
       const viewers = consumers.length;
       await sleep(settings.settleMs);
       sink.reset();
       const sent0 = await sentTotals(consumers);
-      const ticks0 = pids.map(cpuTicks);
-      const cores0 = coreTimes();
       const ingest0 = udpSocketDrops(stage.ingestPort);
       const sinkDrops0 = sink.kernelDrops();
       const keyframes0 = keyframesSent();
-      const t0 = performance.now();
-      await sleep(settings.measureMs);
-      const seconds = (performance.now() - t0) / 1000;
-      const cpuPerWorker = pids.map((pid, i) => (cpuTicks(pid) - ticks0[i]!) / 100 / seconds);
-      const cores1 = coreTimes();
-      const corePerWorker = pids.map(
-        (_, i) => (cores1[i]!.busy - cores0[i]!.busy) / Math.max(1, cores1[i]!.total - cores0[i]!.total),
+      const cpuTimes = cpuWindow(
+        pids,
+        pids.map((_, i) => i),
       );
+      await sleep(settings.measureMs);
+      const { seconds, cpuPerWorker, corePerWorker } = cpuTimes.end();
       const window = sink.read();
       const sent1 = await sentTotals(consumers);
       const cpu = Math.max(...corePerWorker);
