@@ -1,6 +1,7 @@
 // A real Redis for tests: Debian's redis-server on a free port, in memory only (no RDB, no AOF), with a
 // password when asked. `restart` stops it and starts it again on the same port, empty, as a crashed Redis
-// comes back; `stop` kills and reaps it. Optionally run inside a network namespace (`ip netns exec`).
+// comes back; `stop` kills and reaps it, and it dies with the process that started it. Optionally run inside a
+// network namespace (`ip netns exec`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
@@ -41,10 +42,12 @@ export async function startRedis(opts: RedisOptions = {}): Promise<TestRedis> {
       ...['--protected-mode', 'no', '--loglevel', 'warning'],
       ...(opts.password ? ['--requirepass', opts.password] : []),
     ];
-    const [cmd, argv] = opts.netns
-      ? ['ip', ['netns', 'exec', opts.netns, 'redis-server', ...args]]
-      : ['redis-server', args];
-    const c = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = opts.netns
+      ? ['ip', 'netns', 'exec', opts.netns, 'redis-server', ...args]
+      : ['redis-server', ...args];
+    // Killed with whoever started it, even one killed with -9 that could not stop it (util-linux's setpriv
+    // sets the parent-death signal, which survives the exec into ip and redis-server).
+    const c = spawn('setpriv', ['--pdeathsig', 'KILL', ...server], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     let output = '';
     c.stdout?.on('data', (b: Buffer) => (output += b.toString()));
