@@ -1,15 +1,15 @@
 // `npm run bench`: every benchmark scenario, one after another, each in its own process; a table at the
 // end and the whole run as JSON under bench-results/. `--smoke` runs each scenario for a few seconds (CI
 // checks the harness and its JSON, never the figures). `--only capacity,latency` picks scenarios.
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSource, ensureClip } from './media/h264-source.js';
-import type { LadderSettings, ProfileName } from './media/ladder.js';
+import type { LadderSettings } from './media/ladder.js';
 import { resultsSchema, type BenchResults, type LadderJson } from './results.js';
+import { ScenarioRuns } from './scenario-runs.js';
 import { cpuPerConsumer, markdownTable, printReport } from './report.js';
 import { profiles } from './media/ladder.js';
 import { wantedUdpReceiveBuffer } from '../src/media/forwarding.js';
@@ -21,6 +21,7 @@ const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.lengt
 const all = [
   'capacity',
   'scaling',
+  'cluster',
   'latency',
   'tuning',
   'glass',
@@ -40,33 +41,7 @@ const churnSeconds = Number(process.env.BENCH_CHURN_SECONDS ?? (smoke ? 10 : 600
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const started = Date.now();
 const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
-
-/** Runs a bench script under tsx in its own process; its stdout's JSON lines come back one by one. */
-interface Line {
-  type: string;
-  step?: LadderJson['steps'][number];
-  result?: unknown;
-}
-
-function runScript(script: string, argv: string[], env: NodeJS.ProcessEnv, onLine: (msg: Line) => void) {
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, script), ...argv], {
-      cwd: repo,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('{')) onLine(JSON.parse(line) as Line);
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`)),
-    );
-  });
-}
+const runs = new ScenarioRuns(say, elapsed);
 
 /** Where Debian's own libsrtp2 (built on NSS) lives: what "bare mediasoup, Debian-built worker" loads. */
 function debianLibsrtpDir(): string | undefined {
@@ -79,41 +54,6 @@ function debianLibsrtpDir(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function ladder(
-  profile: ProfileName,
-  settings: LadderSettings,
-  env: NodeJS.ProcessEnv = {},
-): Promise<LadderJson> {
-  say(`\n▶ ${profile}: ladder ${settings.steps.join(', ')} consumers (${elapsed()})`);
-  let result: LadderJson | undefined;
-  await runScript('sfu/bench/media/run-ladder.ts', [profile, JSON.stringify(settings)], env, (msg) => {
-    if (msg.step) {
-      const s = msg.step;
-      say(
-        `  ${String(s.consumers).padStart(4)} consumers  core ${(s.cpu * 100).toFixed(0).padStart(3)} %  ` +
-          `${s.egressMbps.toFixed(0).padStart(5)} Mbps  loss ${(s.loss * 100).toFixed(2)} %  ` +
-          `latency p50 ${s.latencyP50Ms.toFixed(2)} / p99 ${s.latencyP99Ms.toFixed(2)} ms  ${s.clean ? 'clean' : 'NOT clean'}`,
-      );
-    } else if (msg.type === 'result') result = msg.result as LadderJson;
-  });
-  if (!result) throw new Error(`${profile} ladder gave no result`);
-  say(
-    `  → ${result.cleanConsumers} clean consumers on ${result.workers} worker(s); libsrtp: ${result.libsrtp}`,
-  );
-  return result;
-}
-
-async function browser<T>(scenario: string, opts: object): Promise<T> {
-  say(`\n▶ ${scenario} ${JSON.stringify(opts)} (${elapsed()})`);
-  let result: T | undefined;
-  await runScript('e2e/bench/run-browser.ts', [scenario, JSON.stringify(opts)], {}, (msg) => {
-    if (msg.type === 'result') result = msg.result as T;
-  });
-  if (result === undefined) throw new Error(`${scenario} gave no result`);
-  say(`  → ${JSON.stringify(result)}`);
-  return result;
 }
 
 function machine(): BenchResults['machine'] {
@@ -192,10 +132,10 @@ results.source = {
 
 const ladderSteps = smoke ? [4, 8] : range(50, 800, 50);
 if (only.has('capacity')) {
-  const product = await ladder('product', { ...base, steps: ladderSteps });
-  const bare = await ladder('bare', { ...base, steps: ladderSteps }, bareEnv);
+  const product = await runs.ladder('product', { ...base, steps: ladderSteps });
+  const bare = await runs.ladder('bare', { ...base, steps: ladderSteps }, bareEnv);
   say(`layers: ${layerSources.map((l) => `${l.width}×${l.height} ${l.bitrateBps / 1e6} Mbps`).join(', ')}`);
-  const simulcast = await ladder('product-simulcast', { ...base, steps: ladderSteps, layers: layers() });
+  const simulcast = await runs.ladder('product-simulcast', { ...base, steps: ladderSteps, layers: layers() });
   results.capacity = {
     product,
     bare,
@@ -205,32 +145,45 @@ if (only.has('capacity')) {
   };
 }
 if (only.has('scaling')) {
-  const allWorkers = await ladder('product-all-workers', {
+  const allWorkers = await runs.ladder('product-all-workers', {
     ...base,
     steps: smoke ? [8, 16] : range(100, 1600, 100),
   });
   const one = results.capacity?.product.cleanConsumers ?? 0;
   results.scaling = { allWorkers, ratioToOneWorker: one > 0 ? allWorkers.cleanConsumers / one : 0 };
 }
+if (only.has('cluster')) {
+  // Probe viewers per node: half the one-node ladder's, so the bench reads as many streams in all.
+  const probes = smoke ? 2 : base.probes / 2;
+  results.cluster = await runs.cluster({
+    ...base,
+    probes,
+    oneNodeSteps: smoke ? [4, 8] : range(50, 800, 50),
+    // None (the pipe alone), the probes alone (the hop's own cost), then growing.
+    edgeSteps: smoke ? [0, probes, 6] : [0, probes, ...range(50, 800, 50)],
+    bothSteps: smoke ? [8] : range(100, 1600, 50),
+  });
+}
 if (only.has('latency')) {
   const n = smoke ? 10 : 100;
-  const r = await ladder('product', { ...base, steps: [n], measureMs: smoke ? 1000 : 15_000 });
+  const r = await runs.ladder('product', { ...base, steps: [n], measureMs: smoke ? 1000 : 15_000 });
   const step = r.steps[0]!;
   results.latency = { consumers: n, p50Ms: step.latencyP50Ms, p99Ms: step.latencyP99Ms };
 }
 if (only.has('tuning')) {
   // Each tuning taken away in turn, on the same ladder: what it is worth (README "Performance").
-  const product = results.capacity?.product ?? (await ladder('product', { ...base, steps: ladderSteps }));
+  const product =
+    results.capacity?.product ?? (await runs.ladder('product', { ...base, steps: ladderSteps }));
   const series: { tuning: string; on: LadderJson; off: LadderJson }[] = [
     {
       tuning: 'libsrtp on OpenSSL',
       on: product,
-      off: await ladder('product-debian-libsrtp', { ...base, steps: ladderSteps }, bareEnv),
+      off: await runs.ladder('product-debian-libsrtp', { ...base, steps: ladderSteps }, bareEnv),
     },
     {
       tuning: `SRTP ${profiles.product.suite}`,
       on: product,
-      off: await ladder('product-aes-cm', { ...base, steps: ladderSteps }),
+      off: await runs.ladder('product-aes-cm', { ...base, steps: ladderSteps }),
     },
   ];
   // Larger UDP receive buffers are a host setting (mediasoup 3.12 has no socket option for them): measured by
@@ -240,7 +193,7 @@ if (only.has('tuning')) {
     const before = readFileSync(rmem, 'utf8').trim();
     writeFileSync(rmem, String(wantedUdpReceiveBuffer));
     try {
-      const raised = await ladder('product', { ...base, steps: ladderSteps });
+      const raised = await runs.ladder('product', { ...base, steps: ladderSteps });
       series.push({
         tuning: `UDP receive buffers ${wantedUdpReceiveBuffer / 2 ** 20} MiB`,
         on: raised,
@@ -260,14 +213,18 @@ if (only.has('tuning')) {
   }));
 }
 if (only.has('glass'))
-  results.glassToGlass = await browser('glassToGlass', { seconds: smoke ? 3 : 30, width: 1920, height: 960 });
+  results.glassToGlass = await runs.browser('glassToGlass', {
+    seconds: smoke ? 3 : 30,
+    width: 1920,
+    height: 960,
+  });
 if (only.has('join'))
-  results.joinTime = await browser('joinTime', { joins: smoke ? 2 : 20, resolution: 'HD 1920×960' });
+  results.joinTime = await runs.browser('joinTime', { joins: smoke ? 2 : 20, resolution: 'HD 1920×960' });
 if (only.has('storm')) {
   const storm = { viewers: smoke ? 5 : 50, windowS: smoke ? 3 : 10 };
-  const throttled = await browser<BenchResults['keyframeStorm']>('keyframeStorm', storm);
+  const throttled = await runs.browser<BenchResults['keyframeStorm']>('keyframeStorm', storm);
   // The same storm with the throttle off: what the camera is asked for without it.
-  const unthrottled = await browser<BenchResults['keyframeStorm']>('keyframeStorm', {
+  const unthrottled = await runs.browser<BenchResults['keyframeStorm']>('keyframeStorm', {
     ...storm,
     keyFrameMinIntervalMs: 0,
   });
@@ -279,24 +236,25 @@ if (only.has('storm')) {
     },
   };
 }
-if (only.has('adaptation')) results.adaptation = await browser('adaptation', { narrowS: smoke ? 5 : 60 });
+if (only.has('adaptation'))
+  results.adaptation = await runs.browser('adaptation', { narrowS: smoke ? 5 : 60 });
 if (only.has('camera'))
-  results.cameraCost = await browser('cameraCost', {
+  results.cameraCost = await runs.browser('cameraCost', {
     seconds: smoke ? 2 : 20,
     resolutions: ['HD 1920×960', '4K 3840×1920'],
   });
 if (only.has('ingest')) {
-  results.ingestLatency = await browser('ingestLatency', {
+  results.ingestLatency = await runs.browser('ingestLatency', {
     seconds: smoke ? 3 : 20,
     width: 1920,
     height: 960,
   });
-  results.ingestCost = await browser('ingestCost', {
+  results.ingestCost = await runs.browser('ingestCost', {
     seconds: smoke ? 2 : 10,
     sizes: smoke ? ['640x320'] : ['1920x960', '3840x1920'],
   });
 }
-if (only.has('churn')) results.churn = await browser('churn', { seconds: churnSeconds, concurrent: 4 });
+if (only.has('churn')) results.churn = await runs.browser('churn', { seconds: churnSeconds, concurrent: 4 });
 results.durationS = Math.round((Date.now() - started) / 1000);
 
 const dir = path.join(repo, 'bench-results');

@@ -1,6 +1,6 @@
 // The printed summary of a benchmark run: a table per ladder, the headline figures, and the goals from the
 // issue (printed, never asserted: a slower machine is not a failure).
-import type { BenchResults, LadderJson } from './results.js';
+import type { BenchResults, ClusterJson, LadderJson } from './results.js';
 
 type Say = (line: string) => void;
 
@@ -26,6 +26,47 @@ function ladderTable(title: string, l: LadderJson, say: Say): void {
     );
 }
 
+function clusterTable(c: ClusterJson, say: Say): void {
+  say(
+    '\nCluster — origin (core 0) and edge (core 1), one worker each; the bench process on core 1, then on both',
+  );
+  say('  series    origin + edge   worker CPU origin / edge   loss origin / edge   hop p50 / p99');
+  const maybe = (x: number | null) => (x === null ? '—' : ms(x));
+  for (const [name, steps] of [
+    ['one node', c.oneNode],
+    ['edge', c.edge],
+    ['both', c.both],
+  ] as const)
+    for (const s of steps)
+      say(
+        `  ${name.padEnd(8)}  ${`${s.originViewers} + ${s.edgeViewers}`.padStart(13)}   ${`${pct(s.originCpu)} / ${pct(s.edgeCpu)}`.padStart(24)}` +
+          `   ${`${pct(s.originLoss)} / ${pct(s.edgeLoss)}`.padStart(18)}   ${maybe(s.hopP50Ms)} / ${maybe(s.hopP99Ms)}` +
+          `${s.clean ? '' : '   (not clean)'}`,
+      );
+}
+
+/** The cluster's three headline figures, with the issue's goals. */
+function clusterRows(c: ClusterJson): [string, string, string][] {
+  const f = c.originFlat;
+  return [
+    [
+      'clean viewers, origin + edge node (a core each)',
+      `${c.bothClean} (one node ${c.oneNodeClean}; ×${c.ratioToOneNode.toFixed(2)})`,
+      `≥ 1.8×: ${c.ratioToOneNode >= 1.8 ? 'met' : 'NOT met'}`,
+    ],
+    [
+      `origin worker CPU, edge serving 0 → ${f.edgeViewers} viewers`,
+      `${pct(f.originCpuAtNone)} → ${pct(f.originCpuAtMost)} (as many on the origin itself: ${pct(f.sameViewersOnOrigin)})`,
+      `flat (< 5 points more): ${f.originCpuAtMost - f.originCpuAtNone < 0.05 ? 'met' : 'NOT met'}`,
+    ],
+    [
+      `latency added by the origin → edge hop (${c.hop.edgeViewers} edge viewers)`,
+      `p50 ${ms(c.hop.p50Ms)}, p99 ${ms(c.hop.p99Ms)}`,
+      `p99 < 3 ms: ${c.hop.p99Ms < 3 ? 'met' : 'NOT met'}`,
+    ],
+  ];
+}
+
 export function printReport(r: Partial<BenchResults>, say: Say): void {
   say('\n════════ results ════════');
   if (r.capacity) {
@@ -34,6 +75,7 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
     ladderTable('Capacity, product, camera sending 3 layers', r.capacity.simulcast, say);
   }
   if (r.scaling) ladderTable('Scaling, product on all workers', r.scaling.allWorkers, say);
+  if (r.cluster) clusterTable(r.cluster, say);
 
   const rows: [string, string, string][] = [];
   const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -62,6 +104,7 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       `${r.scaling.allWorkers.cleanConsumers} (×${r.scaling.ratioToOneWorker.toFixed(2)} one worker)`,
       `≥ 1.8×: ${goal(r.scaling.ratioToOneWorker >= 1.8)}`,
     ]);
+  if (r.cluster) rows.push(...clusterRows(r.cluster));
   for (const t of r.tuning ?? [])
     rows.push([
       `tuning: ${t.tuning}`,
@@ -143,6 +186,9 @@ export function markdownTable(r: BenchResults): string {
     `| Worker core CPU per viewer | ${pct(cpuPerConsumer(cap.product))} | ${pct(cpuPerConsumer(cap.bare))} | |`,
     `| Clean viewers per core, camera sending 3 layers (¼, ½, full width), viewers spread over them | **${cap.simulcast.cleanPerCore}** (×${cap.simulcastToSingle.toFixed(2)} one layer) | | within 15 % of one layer |`,
     `| Clean viewers, one room on ${r.scaling.allWorkers.workers} workers | **${r.scaling.allWorkers.cleanConsumers}** (×${r.scaling.ratioToOneWorker.toFixed(2)} one worker) | | ≥ 1.8× |`,
+    `| Clean viewers on two nodes (origin + edge, a worker and a core each) | **${r.cluster.bothClean}** (×${r.cluster.ratioToOneNode.toFixed(2)} one node's ${r.cluster.oneNodeClean}) | | ≥ 1.8× |`,
+    `| Origin worker CPU while the edge goes from 0 to ${r.cluster.originFlat.edgeViewers} viewers | **${pct(r.cluster.originFlat.originCpuAtNone)} → ${pct(r.cluster.originFlat.originCpuAtMost)}** (that many on the origin: ${pct(r.cluster.originFlat.sameViewersOnOrigin)}) | | flat |`,
+    `| Latency added by the origin → edge hop, p50 / p99 | ${ms(r.cluster.hop.p50Ms)} / **${ms(r.cluster.hop.p99Ms)}** | | p99 < 3 ms |`,
     `| Added latency at ${r.latency.consumers} viewers, p50 / p99 | ${ms(r.latency.p50Ms)} / **${ms(r.latency.p99Ms)}** | | p99 < 5 ms |`,
     `| Glass to glass at ${r.glassToGlass.width}×${r.glassToGlass.height}, p50 / p95 | **${ms(r.glassToGlass.p50Ms)}** / ${ms(r.glassToGlass.p95Ms)} | | p50 < 100 ms |`,
     `| Join → first decoded frame, p50 / p95 (${r.joinTime.samples} joins) | **${ms(r.joinTime.p50Ms)}** / ${ms(r.joinTime.p95Ms)} | | p50 < 700 ms |`,

@@ -33,6 +33,45 @@ export const ladderSchema = z.object({
   cleanPerCore: share,
 });
 
+/** One step of the cluster scenario (sfu/bench/media/cluster-ladder.ts); null where a node had no probe. */
+export const clusterStepSchema = z.object({
+  originViewers: z.number().int().min(0),
+  edgeViewers: z.number().int().min(0),
+  originCpu: share,
+  edgeCpu: share,
+  originCore: share,
+  edgeCore: share,
+  egressMbps: share,
+  originLoss: share,
+  edgeLoss: share,
+  originLatencyP99Ms: share.nullable(),
+  edgeLatencyP99Ms: share.nullable(),
+  hopP50Ms: num.nullable(),
+  hopP99Ms: num.nullable(),
+  clean: z.boolean(),
+});
+
+export const clusterSchema = z.object({
+  /** Viewers on the origin alone; the edge's viewers growing; both nodes serving, half each. */
+  oneNode: z.array(clusterStepSchema).min(1),
+  edge: z.array(clusterStepSchema).min(1),
+  both: z.array(clusterStepSchema).min(1),
+  oneNodeClean: z.number().int().min(0),
+  bothClean: z.number().int().min(0),
+  /** bothClean ÷ oneNodeClean. */
+  ratioToOneNode: share,
+  /** The origin worker's CPU with the edge serving none, and serving its most clean viewers. */
+  originFlat: z.object({
+    edgeViewers: z.number().int().min(0),
+    originCpuAtNone: share,
+    originCpuAtMost: share,
+    /** The origin's CPU for as many viewers of its own (the one-node series), for scale. */
+    sameViewersOnOrigin: share,
+  }),
+  /** What the origin → edge hop adds per packet, at about 100 edge viewers. */
+  hop: z.object({ edgeViewers: z.number().int().min(0), p50Ms: num, p99Ms: num }),
+});
+
 const percentiles = z.object({ samples: z.number().int().positive(), p50Ms: share, p95Ms: share });
 
 /** One adaptation run (e2e/bench/adaptation.ts): times in ms, null where nothing happened. */
@@ -77,6 +116,8 @@ export const resultsSchema = z.object({
     /** all workers' clean consumers ÷ one worker's. */
     ratioToOneWorker: share,
   }),
+  /** Two nodes, one worker each, pinned apart (issue 20). */
+  cluster: clusterSchema,
   latency: z.object({ consumers: z.number().int().positive(), p50Ms: share, p99Ms: share }),
   /** Each tuning's worth: the product's ladder with it and without it. */
   tuning: z
@@ -168,3 +209,5 @@ export const resultsSchema = z.object({
 
 export type BenchResults = z.infer<typeof resultsSchema>;
 export type LadderJson = z.infer<typeof ladderSchema>;
+export type ClusterJson = z.infer<typeof clusterSchema>;
+export type ClusterStepJson = z.infer<typeof clusterStepSchema>;

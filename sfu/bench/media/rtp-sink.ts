@@ -24,6 +24,8 @@ export interface SinkWindow {
   streams: number;
   /** SFU latency per packet, ms (sender's send → sink's receive), sorted. */
   latencies: Float64Array;
+  /** When each packet first arrived (performance.now()), by the sender's index mod 65536; NaN if it did not. */
+  firstArrival: Float64Array;
 }
 
 export class RtpSink {
@@ -32,6 +34,7 @@ export class RtpSink {
   private packets = 0;
   private bytes = 0;
   private latencies: number[] = [];
+  private firstArrival = new Float64Array(65536).fill(NaN);
 
   constructor(
     private readonly sentAt: Float64Array,
@@ -58,6 +61,7 @@ export class RtpSink {
     this.packets = 0;
     this.bytes = 0;
     this.latencies = [];
+    this.firstArrival = new Float64Array(65536).fill(NaN);
   }
 
   read(): SinkWindow {
@@ -76,6 +80,7 @@ export class RtpSink {
       expected,
       streams: this.streams.size,
       latencies,
+      firstArrival: this.firstArrival,
     };
   }
 
@@ -103,7 +108,9 @@ export class RtpSink {
     if (ext >= s.first) s.received++;
     if (ext > s.highest) s.highest = ext;
     const index = this.toffsetIndex(msg);
-    if (index !== undefined) this.latencies.push(now - this.sentAt[index & 0xffff]!);
+    if (index === undefined) return;
+    this.latencies.push(now - this.sentAt[index & 0xffff]!);
+    if (Number.isNaN(this.firstArrival[index & 0xffff])) this.firstArrival[index & 0xffff] = now;
   }
 
   private toffsetIndex(msg: Buffer): number | undefined {
@@ -126,6 +133,19 @@ export class RtpSink {
     }
     return undefined;
   }
+}
+
+/**
+ * What one more hop costs each packet: its first arrival at `after` (a viewer behind the hop) minus its first
+ * arrival at `before` (a viewer of the node before it), for the packets both saw; sorted, ms.
+ */
+export function hopLatencies(before: SinkWindow, after: SinkWindow): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i < 65536; i++) {
+    const d = after.firstArrival[i]! - before.firstArrival[i]!;
+    if (!Number.isNaN(d)) out.push(d);
+  }
+  return Float64Array.from(out).sort();
 }
 
 /** The kernel's drop counter for the IPv4 UDP socket bound to `port` (/proc/net/udp), 0 if none. */
