@@ -172,6 +172,11 @@ export class ClusterNode implements RoomGate, NodeDirectory {
       this.opts.log.warn({ roomId: room.id, origin }, 'pipe from origin slow; the viewer joins without it');
   }
 
+  async cameraElsewhere(id: RoomId): Promise<boolean> {
+    const origin = await this.registry.originOf(id).catch(() => undefined);
+    return origin !== undefined && origin !== this.id;
+  }
+
   private async admitCamera(room: Room): Promise<void> {
     let claimed: boolean;
     try {

@@ -2,7 +2,11 @@
 // redis-server): the camera on node A, viewers on node B. The camera's tracks reach B once, through one
 // cross-host PipeTransport (SRTP + RTX), whatever the number of B's viewers; changes follow; the pipe closes
 // with B's last viewer; a second camera on B is refused; Redis's garbage, restart and absence are survived.
+import fs from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import * as sdpTransform from 'sdp-transform';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterView, type RoomId } from '../protocol/index.js';
@@ -17,6 +21,11 @@ import type { ClusterNode } from './cluster-node.js';
 import { until } from '../test-support/until.js';
 
 const ROOM = 'lesson' as RoomId;
+/** A Chromium player's recvonly WHEP offer (VP8 and H264, Opus). */
+const playerOffer = fs.readFileSync(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '../ingest/fixtures/chromium-recvonly.sdp'),
+  'utf8',
+);
 let redis: TestRedis;
 const services: TestService[] = [];
 const clients: TestClient[] = [];
@@ -318,6 +327,51 @@ describe('nodes sharing a room through Redis', () => {
     const back = viewer.waitForEvent('producerAdded');
     await liveCamera(await connect(a), ROOM);
     expect((await back).data.source).toBe('camera');
+  });
+
+  it('plays a camera on A to a WHEP player on B, piped in for it, and 404s where no node has one', async () => {
+    const a = await node('node-a');
+    const b = await node('node-b');
+    const whep = (s: TestService, room: string) =>
+      s.app.inject({
+        method: 'POST',
+        url: `/whep/${room}`,
+        headers: { 'content-type': 'application/sdp' },
+        payload: playerOffer,
+      });
+    const none = await whep(b, ROOM);
+    expect(none.statusCode).toBe(404);
+    // Nothing was made for it: no room on B, no pipe.
+    expect(b.rooms.get(ROOM)).toBeUndefined();
+
+    const cam = await liveCamera(await connect(a), ROOM);
+    const play = await whep(b, ROOM);
+    expect(play.statusCode).toBe(201);
+    expect(sdpTransform.parse(play.body).media.map((m) => [m.type, m.rtp[0]?.codec])).toEqual([
+      ['video', 'VP8'],
+      ['audio', 'opus'],
+    ]);
+    // The player is B's viewer, fed by the one pipe from A.
+    expect(b.rooms.get(ROOM)?.camera?.source).toBe('origin');
+    expect(
+      b.rooms
+        .get(ROOM)
+        ?.viewers()
+        .map((v) => v.device),
+    ).toEqual([expect.stringMatching(/^WHEP · /)]);
+    const links = clusterOf(a).originLinks(ROOM);
+    expect(links.map((l) => [l.edge, l.pipeConsumers().length])).toEqual([['node-b', 2]]);
+    // Its end closes the pipe, as a last viewer's leaving does.
+    const end = await b.app.inject({ method: 'DELETE', url: play.headers.location as string });
+    expect(end.statusCode).toBe(200);
+    await until('pipe closed on A', () => clusterOf(a).originLinks(ROOM).length === 0);
+    // A's camera was never disturbed.
+    expect(
+      a.rooms
+        .get(ROOM)
+        ?.camera?.listProducers()
+        .map((p) => p.id),
+    ).toContain(cam.video);
   });
 
   it('sends real media over the pipe (SRTP), from an RTMP camera on A', async () => {

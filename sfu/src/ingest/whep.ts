@@ -15,11 +15,9 @@ export const whepRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, op
     create: async ({ req, room: roomId, offer, onEnd }) => {
       await authorize(req, opts, roomId, 'viewer');
       const play = readOffer(offer, 'play');
-      const room = opts.rooms.get(roomId);
-      if (!room?.camera?.listProducers().length) {
-        throw new ServiceError('not_found', `room ${roomId} has no live camera`);
-      }
-      room.hold();
+      // On a node of a cluster the camera may be on another node: then it is piped here first.
+      const room = await opts.rooms.acquireLive(roomId);
+      if (!room) throw new ServiceError('not_found', `room ${roomId} has no live camera`);
       try {
         return await WhepSession.start({
           room,

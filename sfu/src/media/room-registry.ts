@@ -12,6 +12,8 @@ import type { WorkerPool } from './worker-pool.js';
  */
 export interface RoomGate {
   admit(room: Room, role: Role): Promise<void>;
+  /** The room's camera is on another node (this node can carry it to a viewer). */
+  cameraElsewhere(id: RoomId): Promise<boolean>;
 }
 
 /** What an operator changes in a room: close it (no rejoining), or cap its viewers. */
@@ -61,6 +63,20 @@ export class RoomRegistry {
       }
       return room;
     }
+  }
+
+  /**
+   * For a viewer that only wants a live camera (WHEP): the room held, as `acquire` gives it, when its camera
+   * is live here or on another node (then the gate carries it here); undefined, creating nothing, otherwise.
+   */
+  async acquireLive(id: RoomId): Promise<Room | undefined> {
+    const live = (room: Room) => (room.camera?.listProducers().length ?? 0) > 0;
+    const here = this.rooms.get(id);
+    if (!(here && live(here)) && !(await this.gate?.cameraElsewhere(id))) return undefined;
+    const room = await this.acquire(id, 'viewer');
+    if (live(room)) return room;
+    room.release();
+    return undefined;
   }
 
   get(id: RoomId): Room | undefined {
