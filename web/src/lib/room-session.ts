@@ -195,12 +195,16 @@ export class RoomSession {
       return this.end('error', (error as Error).message);
     this.owner.phase('reconnecting', error instanceof Error ? error.message : String(error));
     // Its node once more (a blip), then the cluster's next node at each try: a dead node is left at once.
-    if (this.attempt >= 1 && this.nodes.length > 1 && !(error instanceof RequestError && error.moved)) {
+    const moved = error instanceof RequestError && error.moved;
+    const elsewhere = this.attempt >= 1 && this.nodes.length > 1 && !moved;
+    if (elsewhere) {
       const at = this.nodes.indexOf(this.node ?? location.origin);
       this.node = this.nodes[(at + 1) % this.nodes.length];
     }
     clearTimeout(this.timer);
-    const delay = error instanceof RequestError && error.moved ? 0 : backoffMs(this.attempt++);
+    // Sent on, or leaving a node that did not come back: at once; trying again anywhere: after a backoff.
+    const delay = moved || (elsewhere && this.attempt === 1) ? 0 : backoffMs(this.attempt);
+    if (!moved) this.attempt++;
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 
