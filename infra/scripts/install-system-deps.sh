@@ -4,7 +4,8 @@
 # twice. Each package that is missing is named with why it is needed, one line each, before apt runs.
 # Runs apt as root, or through passwordless sudo; otherwise it stops (exit 1) with the exact command to run.
 # Usage: install-system-deps.sh [run|build|test|all]
-#   run   — what the service runs besides itself: ffmpeg (the RTMP/SRT ingest bridge), srt-tools (SRT)
+#   run   — what the service runs besides itself: ffmpeg (the RTMP/SRT ingest bridge, the recorder), srt-tools
+#           (SRT), mkvtoolnix (a recording's 360 metadata)
 #   build — what the offline mediasoup worker build needs (see build-mediasoup-worker.sh)
 #   test  — run + build + the real servers, clients and browser the tests drive (chromium, coturn, caddy, ffmpeg,
 #           simple-whip-client, redis-server), and the Docker engine, Compose v1 and debootstrap for the deployment test
@@ -34,7 +35,8 @@ declare -A why=(
   [chromium-driver]="Chromium's headless support files"
   [coturn]='the real TURN server the relay tests use'
   [caddy]='the HTTPS proxy the deployment tests use'
-  [ffmpeg]='bridges RTMP and SRT cameras into rooms; makes the benchmark and test media'
+  [ffmpeg]='bridges RTMP and SRT cameras into rooms; records them; makes the benchmark and test media'
+  [mkvtoolnix]='mkvpropedit writes the 360 projection and stereo mode into recordings'
   [srt-tools]='srt-live-transmit: receives SRT cameras'
   [simple-whip-client]='a real WHIP client (GStreamer + libnice) that publishes to the service in the ingest tests'
   [gstreamer1.0-plugins-good]='VP8 and RTP payloaders for the WHIP client'
@@ -49,7 +51,7 @@ declare -A why=(
 )
 build_pkgs=(build-essential pkg-config ninja-build python3 libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 patchelf dpkg-dev)
-run_pkgs=(ffmpeg srt-tools)
+run_pkgs=(ffmpeg srt-tools mkvtoolnix)
 test_pkgs=(chromium chromium-driver coturn caddy simple-whip-client gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly redis-server iptables iproute2 procps docker.io docker-compose debootstrap)
 

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { FastifyBaseLogger } from 'fastify';
 import type { StreamFeed } from './stream-feed.js';
+import { followStderr } from '../observe/child-output.js';
 
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
@@ -59,17 +60,11 @@ export class Bridge {
     const child = spawn(this.opts.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
     log.info({ pid: child.pid, command: `ffmpeg ${args.join(' ')}` }, 'ingest bridge started');
-    const lastLines: string[] = [];
-    let logged = 0;
-    let partial = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
-        lastLines.push(line);
-        if (lastLines.length > 5) lastLines.shift();
-        if (logged++ < STDERR_LINES_PER_RUN) log.warn({ pid: child.pid, ffmpeg: line }, 'ingest bridge says');
-      }
+    const output = followStderr(child.stderr, {
+      log,
+      pid: child.pid,
+      message: 'ingest bridge says',
+      maxLogged: STDERR_LINES_PER_RUN,
     });
     // A dead ffmpeg's stdin errors (EPIPE); its exit is what counts.
     child.stdin.on('error', () => {});
@@ -98,7 +93,7 @@ export class Bridge {
         feed.detach();
       }
       if (this.stopped) return;
-      const said = lastLines.join(' | ');
+      const said = output.lastWords();
       log.warn({ pid: child.pid, code, signal, ffmpeg: said }, 'ingest bridge exited while the source sends');
       if (this.starts.length >= MAX_RESTARTS) {
         this.stopped = true;

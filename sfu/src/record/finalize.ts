@@ -1,0 +1,42 @@
+// A finished segment made a 360 file: its Matroska/WebM video track gets the projection and stereo mode
+// (mkvpropedit edits the file in place, no rewrite), and an MP4 copy is written beside it (ffmpeg copies the
+// streams; with `-strict unofficial` it turns the projection into Spherical Video V2 boxes, sv3d and st3d).
+// VP8 has no MP4 mapping: a VP8 recording stays WebM only.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { StreamInfo } from '../protocol/index.js';
+import { sphericalMetadata } from './spherical.js';
+
+const run = promisify(execFile);
+
+export interface Tools {
+  ffmpeg: string;
+  mkvpropedit: string;
+}
+
+/** Whether the video codec has an MP4 mapping (H264 does, VP9 does, VP8 does not). */
+export const mp4Possible = (videoMime: string | undefined): boolean =>
+  videoMime === undefined || !/vp8/i.test(videoMime);
+
+export async function finalizeSegment(
+  file: string,
+  stream: StreamInfo,
+  videoMime: string | undefined,
+  tools: Tools,
+): Promise<{ mp4: string | undefined }> {
+  if (videoMime !== undefined) {
+    const props = sphericalMetadata(stream).trackProperties.flatMap((p) => ['--set', p]);
+    await run(tools.mkvpropedit, [file, '--edit', 'track:v1', ...props], { timeout: 60_000 });
+  }
+  if (!mp4Possible(videoMime)) return { mp4: undefined };
+  const mp4 = file.replace(/\.(mkv|webm)$/, '.mp4');
+  await run(
+    tools.ffmpeg,
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', file],
+      ...['-map', '0', '-c', 'copy', '-strict', 'unofficial', '-movflags', '+faststart', mp4],
+    ],
+    { timeout: 300_000 },
+  );
+  return { mp4 };
+}

@@ -1,0 +1,186 @@
+// One segment of a recording: the camera's tracks as they are now, each consumed into a plain transport on
+// the room's home router and sent to a supervised ffmpeg that writes them to one file without re-encoding
+// (H264 → Matroska, VP8/VP9 → WebM, Opus as it is). The consumers wait, paused, until ffmpeg listens; then a
+// keyframe is asked for so the file starts clean. `stop` lets ffmpeg finish the file ('q'); an ffmpeg that
+// dies on its own ends the segment as failed, with its last words, and the file keeps what was written.
+// The live room is never touched: these are consumers like a viewer's, on transports of their own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+import { freeUdpPortPair } from '../ingest/udp-ports.js';
+import { followStderr } from '../observe/child-output.js';
+import { containerFor, recordingSdp, type RecordedTrack } from './recording-sdp.js';
+
+export interface SegmentOptions {
+  router: types.Router;
+  /** The camera's tracks: at most one video (its top layer is recorded) and one audio. */
+  producers: types.Producer[];
+  /** The file's path without its extension (the container depends on the codec). */
+  basePath: string;
+  ffmpeg: string;
+  log: FastifyBaseLogger;
+  /** ffmpeg ended without being asked to: the segment failed (why). */
+  onFailed: (reason: string) => void;
+}
+
+export type SegmentEnd = { ok: true } | { ok: false; reason: string };
+
+/** How long ffmpeg has to finish the file after 'q' before it is killed. */
+const FINISH_MS = 5000;
+const LISTEN_TIMEOUT_MS = 5000;
+
+/** Whether something on this host has UDP `port` bound (ffmpeg listening for RTP). */
+function udpBound(port: number): boolean {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .some((line) => line.trim().split(/\s+/)[1]?.endsWith(hexPort));
+}
+
+/** What a plain-transport recorder can take: the router's codecs of the producer's kind, no bandwidth
+ * feedback (nobody sends any back), so a layered camera's consumer stays on the layer it prefers. */
+function recorderCapabilities(router: types.Router, kind: types.MediaKind): types.RtpCapabilities {
+  return {
+    codecs: (router.rtpCapabilities.codecs ?? [])
+      .filter((c) => c.kind === kind && !/\/rtx$/i.test(c.mimeType))
+      .map((c) => ({
+        ...c,
+        rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'goog-remb' && f.type !== 'transport-cc'),
+      })),
+    headerExtensions: [],
+  };
+}
+
+export class SegmentWriter {
+  readonly startedAt = Date.now();
+  endedAt: number | undefined;
+  private stopping = false;
+  private ended: Promise<SegmentEnd>;
+  private readonly child: ChildProcess;
+
+  private constructor(
+    private readonly opts: SegmentOptions,
+    readonly file: string,
+    private readonly sdpFile: string,
+    private readonly transports: types.PlainTransport[],
+    readonly consumers: types.Consumer[],
+    args: string[],
+  ) {
+    const child = spawn(opts.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    this.child = child;
+    child.stdin?.on('error', () => {});
+    const output = followStderr(child.stderr, {
+      log: opts.log,
+      pid: child.pid,
+      message: 'recorder says',
+      maxLogged: 20,
+    });
+    this.ended = new Promise((resolve) => {
+      const finish = (end: SegmentEnd) => {
+        this.endedAt = Date.now();
+        for (const t of this.transports) t.close();
+        void rm(this.sdpFile, { force: true });
+        if (!end.ok && !this.stopping) opts.onFailed(end.reason);
+        resolve(end);
+      };
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        finish({ ok: false, reason: `${opts.ffmpeg} cannot be started (${error.code ?? error.message})` }),
+      );
+      child.once('exit', (code, signal) => {
+        if (this.stopping && code === 0) return finish({ ok: true });
+        const how = signal ? `was killed (${signal})` : `exited with ${code}`;
+        const said = output.lastWords();
+        finish({ ok: false, reason: `the recorder's ffmpeg ${how}${said ? `: ${said}` : ''}` });
+      });
+    });
+    opts.log.info({ pid: child.pid, file }, 'recording segment started');
+  }
+
+  /** Consumes the tracks, starts ffmpeg on them, and lets the media flow once it listens. */
+  static async start(opts: SegmentOptions): Promise<SegmentWriter> {
+    const tracks: RecordedTrack[] = [];
+    const transports: types.PlainTransport[] = [];
+    const consumers: types.Consumer[] = [];
+    try {
+      for (const kind of ['video', 'audio'] as const) {
+        const producer = opts.producers.find((p) => p.kind === kind && !p.closed);
+        if (!producer) continue;
+        const port = await freeUdpPortPair();
+        const transport = await opts.router.createPlainTransport({
+          listenIp: '127.0.0.1',
+          rtcpMux: false,
+          comedia: false,
+          appData: { recorder: true },
+        });
+        transports.push(transport);
+        const consumer = await transport.consume({
+          producerId: producer.id,
+          rtpCapabilities: recorderCapabilities(opts.router, kind),
+          paused: true,
+          // A layered camera: its top layer.
+          ...(producer.type === 'simulcast' && { preferredLayers: { spatialLayer: 2, temporalLayer: 2 } }),
+        });
+        consumers.push(consumer);
+        await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+        tracks.push({ kind, port, rtpParameters: consumer.rtpParameters });
+      }
+      if (!tracks.some((t) => t.kind === 'video') && !tracks.some((t) => t.kind === 'audio'))
+        throw new Error('the camera sends nothing to record');
+      const file = `${opts.basePath}.${containerFor(tracks)}`;
+      const sdpFile = `${opts.basePath}.sdp`;
+      await writeFile(sdpFile, recordingSdp(tracks));
+      const args = [
+        ...['-hide_banner', '-loglevel', 'warning', '-nostats'],
+        ...['-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts'],
+        ...['-i', sdpFile, '-map', '0', '-c', 'copy'],
+        ...['-f', file.endsWith('.webm') ? 'webm' : 'matroska', '-y', file],
+      ];
+      const writer = new SegmentWriter(opts, file, sdpFile, transports, consumers, args);
+      await writer.flowWhenListening(tracks.map((t) => t.port));
+      return writer;
+    } catch (error) {
+      for (const t of transports) t.close();
+      throw error;
+    }
+  }
+
+  private async flowWhenListening(ports: number[]): Promise<void> {
+    const deadline = Date.now() + LISTEN_TIMEOUT_MS;
+    while (!ports.every(udpBound)) {
+      if (this.endedAt !== undefined) throw new Error('the recorder ended before it listened');
+      if (Date.now() > deadline) {
+        await this.stop();
+        throw new Error(`the recorder's ffmpeg did not listen within ${LISTEN_TIMEOUT_MS} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const c of this.consumers) {
+      await c.resume();
+      // The file starts on a keyframe: asked for now, not at the camera's next one.
+      if (c.kind === 'video') await c.requestKeyFrame();
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** How it ended, once it has. */
+  get end(): Promise<SegmentEnd> {
+    return this.ended;
+  }
+
+  /** Idempotent: ffmpeg finishes the file, or is killed after FINISH_MS; resolves with how it ended. */
+  stop(): Promise<SegmentEnd> {
+    if (!this.stopping && this.endedAt === undefined) {
+      this.stopping = true;
+      // The media keeps flowing until ffmpeg is out: it reads its keys between packets.
+      const kill = setTimeout(() => this.child.kill('SIGKILL'), FINISH_MS);
+      void this.ended.then(() => clearTimeout(kill));
+      this.child.stdin?.end('q');
+    }
+    return this.ended;
+  }
+}
