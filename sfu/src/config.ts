@@ -65,6 +65,11 @@ export const schema = z.object({
   SRT_LIVE_TRANSMIT_PATH: z.string().min(1).default('srt-live-transmit'),
   // The bitrate of a picture the ingest bridge re-encodes (a source with B-frames or not in H264), kbit/s.
   INGEST_REENCODE_KBPS: z.coerce.number().int().min(200).max(100_000).default(8000),
+  // Recordings (README "Recording"): where the files go (empty: DATA_DIR/recordings), how much they may take,
+  // and the tool that writes their 360 metadata (Debian's mkvtoolnix).
+  RECORDINGS_DIR: z.string().min(1).optional(),
+  RECORDINGS_QUOTA_GB: z.coerce.number().positive().max(1_000_000).default(50),
+  MKVPROPEDIT_PATH: z.string().min(1).default('mkvpropedit'),
   ALLOWED_ORIGINS: list.optional(),
   // Names (besides PUBLIC_URL's, localhost and this machine's addresses) that requests may carry as Host.
   ALLOWED_HOSTS: list.optional(),
@@ -206,6 +211,12 @@ export interface Config {
     ffprobe: string;
     srtLiveTransmit: string;
     reencodeKbps: number;
+  };
+  recordings: {
+    dir: string;
+    quotaBytes: number;
+    ffmpeg: string;
+    mkvpropedit: string;
   };
   /** Several nodes sharing rooms through Redis; undefined: this node is alone (no Redis at all). */
   cluster: ClusterOptions | undefined;
@@ -355,6 +366,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, load: LoadOptio
       ffprobe: e.FFPROBE_PATH,
       srtLiveTransmit: e.SRT_LIVE_TRANSMIT_PATH,
       reencodeKbps: e.INGEST_REENCODE_KBPS,
+    },
+    recordings: {
+      dir: e.RECORDINGS_DIR ?? path.join(e.DATA_DIR, 'recordings'),
+      quotaBytes: Math.round(e.RECORDINGS_QUOTA_GB * 2 ** 30),
+      ffmpeg: e.FFMPEG_PATH,
+      mkvpropedit: e.MKVPROPEDIT_PATH,
     },
     cluster: e.CLUSTER_REDIS_URL
       ? {

@@ -28,6 +28,9 @@ import { RtmpIngest } from './ingest/rtmp-ingest.js';
 import { SrtIngest } from './ingest/srt-ingest.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { clusterRoutes } from './cluster/cluster-routes.js';
+import { Library } from './record/library.js';
+import { Recorders } from './record/recorders.js';
+import { recordingRoutes } from './record/recording-routes.js';
 import { registerClusterMetrics } from './cluster/cluster-metrics.js';
 
 export interface Service {
@@ -46,6 +49,7 @@ export interface Service {
   ingestLinks: IngestLinks;
   /** This node's membership of a cluster; undefined when it is alone (no CLUSTER_REDIS_URL). */
   cluster: ClusterNode | undefined;
+  recorders: Recorders;
 }
 
 export interface BuildOptions {
@@ -122,7 +126,15 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     rooms.setGate(cluster);
     registerClusterMetrics(metrics.registry, cluster);
   }
+  const recorders = new Recorders(
+    rooms,
+    new Library(config.recordings.dir, config.recordings.quotaBytes, app.log),
+    config.recordings,
+    app.log,
+  );
   app.addHook('onClose', async () => {
+    // Recordings first: each finishes its file while its room is still there.
+    await recorders.close();
     await cluster?.close();
     watcher.close();
     rooms.closeAll('server shutting down');
@@ -210,6 +222,20 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     operatorTokenTtlS: config.auth.operatorTokenTtlS,
   });
   await app.register(clusterRoutes, { tokens, cluster });
+  await app.register(recordingRoutes, { tokens, recorders });
   await app.register(webAppRoutes, { dir: config.webDistDir, caCert: classroom?.certificate.caCert });
-  return { app, pool, rooms, tokens, metrics, watcher, classroom, rtmp, srt, ingestLinks, cluster };
+  return {
+    app,
+    pool,
+    rooms,
+    tokens,
+    metrics,
+    watcher,
+    classroom,
+    rtmp,
+    srt,
+    ingestLinks,
+    cluster,
+    recorders,
+  };
 }

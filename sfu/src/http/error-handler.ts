@@ -15,6 +15,7 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   camera_taken: 409,
+  invalid_state: 409,
   room_full: 503,
   precondition_failed: 412,
   too_large: 413,

@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './messages.js';
 export * from './envelope.js';
 export * from './http-api.js';
+export * from './recordings.js';

@@ -1,10 +1,11 @@
 // One segment of a recording: the camera's tracks as they are now, each consumed into a plain transport on
 // the room's home router and sent to a supervised ffmpeg that writes them to one file without re-encoding
 // (H264 → Matroska, VP8/VP9 → WebM, Opus as it is). The consumers wait, paused, until ffmpeg listens; then a
-// keyframe is asked for so the file starts clean. `stop` lets ffmpeg finish the file ('q'); an ffmpeg that
+// keyframe is asked for so the file starts clean. `stop` lets ffmpeg finish the file (RTCP BYE); an ffmpeg that
 // dies on its own ends the segment as failed, with its last words, and the file keeps what was written.
 // The live room is never touched: these are consumers like a viewer's, on transports of their own.
 import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import { writeFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
@@ -27,7 +28,7 @@ export interface SegmentOptions {
 
 export type SegmentEnd = { ok: true } | { ok: false; reason: string };
 
-/** How long ffmpeg has to finish the file after 'q' before it is killed. */
+/** How long ffmpeg has to finish the file once told to before it is killed. */
 const FINISH_MS = 5000;
 const LISTEN_TIMEOUT_MS = 5000;
 
@@ -66,11 +67,11 @@ export class SegmentWriter {
     private readonly sdpFile: string,
     private readonly transports: types.PlainTransport[],
     readonly consumers: types.Consumer[],
+    private readonly tracks: RecordedTrack[],
     args: string[],
   ) {
-    const child = spawn(opts.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(opts.ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
-    child.stdin?.on('error', () => {});
     const output = followStderr(child.stderr, {
       log: opts.log,
       pid: child.pid,
@@ -79,6 +80,7 @@ export class SegmentWriter {
     });
     this.ended = new Promise((resolve) => {
       const finish = (end: SegmentEnd) => {
+        if (this.endedAt !== undefined) return; // 'error' and 'exit' may both come
         this.endedAt = Date.now();
         for (const t of this.transports) t.close();
         void rm(this.sdpFile, { force: true });
@@ -89,7 +91,8 @@ export class SegmentWriter {
         finish({ ok: false, reason: `${opts.ffmpeg} cannot be started (${error.code ?? error.message})` }),
       );
       child.once('exit', (code, signal) => {
-        if (this.stopping && code === 0) return finish({ ok: true });
+        // Asked to stop, ffmpeg finishes the file and exits 0 (255 if it took the fallback SIGINT).
+        if (this.stopping && (code === 0 || code === 255)) return finish({ ok: true });
         const how = signal ? `was killed (${signal})` : `exited with ${code}`;
         const said = output.lastWords();
         finish({ ok: false, reason: `the recorder's ffmpeg ${how}${said ? `: ${said}` : ''}` });
@@ -132,12 +135,12 @@ export class SegmentWriter {
       const sdpFile = `${opts.basePath}.sdp`;
       await writeFile(sdpFile, recordingSdp(tracks));
       const args = [
-        ...['-hide_banner', '-loglevel', 'warning', '-nostats'],
+        ...['-hide_banner', '-loglevel', 'warning', '-nostats', '-nostdin'],
         ...['-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts'],
         ...['-i', sdpFile, '-map', '0', '-c', 'copy'],
         ...['-f', file.endsWith('.webm') ? 'webm' : 'matroska', '-y', file],
       ];
-      const writer = new SegmentWriter(opts, file, sdpFile, transports, consumers, args);
+      const writer = new SegmentWriter(opts, file, sdpFile, transports, consumers, tracks, args);
       await writer.flowWhenListening(tracks.map((t) => t.port));
       return writer;
     } catch (error) {
@@ -172,14 +175,33 @@ export class SegmentWriter {
     return this.ended;
   }
 
-  /** Idempotent: ffmpeg finishes the file, or is killed after FINISH_MS; resolves with how it ended. */
+  /**
+   * Idempotent: ffmpeg finishes the file, or is killed after FINISH_MS; resolves with how it ended. The end
+   * is an RTCP BYE per track (RFC 3550 6.6): ffmpeg's RTP input ends once every stream said goodbye, then it
+   * writes the file's index and exits. Neither its keys ('q') nor one SIGINT would do when the camera has gone:
+   * both are looked at only between packets, and none come; two SIGINTs interrupt its file writes as well.
+   */
   stop(): Promise<SegmentEnd> {
     if (!this.stopping && this.endedAt === undefined) {
       this.stopping = true;
-      // The media keeps flowing until ffmpeg is out: it reads its keys between packets.
+      const socket = dgram.createSocket('udp4');
+      for (const track of this.tracks) {
+        // A compound packet, an empty receiver report then the BYE (ffmpeg ignores packets under 12 bytes).
+        const ssrc = (track.rtpParameters.encodings?.[0]?.ssrc ?? 0) >>> 0;
+        const packet = Buffer.alloc(16);
+        packet.writeUInt32BE(0x80c90001, 0); // V=2, no report blocks, RR (201), one word after the first
+        packet.writeUInt32BE(ssrc, 4);
+        packet.writeUInt32BE(0x81cb0001, 8); // V=2, one source, BYE (203), one word after the first
+        packet.writeUInt32BE(ssrc, 12);
+        socket.send(packet, track.port + 1, '127.0.0.1');
+      }
+      const interrupt = setTimeout(() => this.child.kill('SIGINT'), FINISH_MS / 2);
       const kill = setTimeout(() => this.child.kill('SIGKILL'), FINISH_MS);
-      void this.ended.then(() => clearTimeout(kill));
-      this.child.stdin?.end('q');
+      void this.ended.then(() => {
+        clearTimeout(interrupt);
+        clearTimeout(kill);
+        socket.close();
+      });
     }
     return this.ended;
   }

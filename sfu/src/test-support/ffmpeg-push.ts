@@ -10,6 +10,8 @@ export interface PushOptions {
   audio?: boolean;
   video?: boolean;
   size?: string;
+  /** Frames between keyframes (30: one a second). */
+  gop?: number;
 }
 
 export interface Push {
@@ -19,13 +21,13 @@ export interface Push {
 }
 
 export function pushArgs(url: string, o: PushOptions = {}): string[] {
-  const { bframes = false, seconds = 60, audio = true, video = true, size = '640x320' } = o;
+  const { bframes = false, seconds = 60, audio = true, video = true, size = '640x320', gop = 30 } = o;
   const args = ['-hide_banner', '-loglevel', 'error', '-re'];
   if (video) args.push('-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`);
   if (audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   args.push('-t', String(seconds));
   if (video) {
-    args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p');
+    args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(gop), '-pix_fmt', 'yuv420p');
     args.push(...(bframes ? ['-profile:v', 'main', '-bf', '2'] : ['-profile:v', 'baseline']));
   }
   if (audio) args.push('-c:a', 'aac', '-b:a', '96k');
