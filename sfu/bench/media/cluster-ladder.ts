@@ -12,25 +12,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { types } from 'mediasoup';
 import { srtpCryptoSuite } from '../../src/media/forwarding.js';
-import { PacedH264Sender, SharedSend, readFrames, type SourceSpec } from './h264-source.js';
+import { PacedH264Sender, SharedSend, readFrames } from './h264-source.js';
+import type { LadderSettings } from './ladder.js';
 import { DiscardSink, RtpSink, hopLatencies, type SinkWindow } from './rtp-sink.js';
 import { addViewer, cpuWindow, percentile, pin, sentTotals, type Viewer } from './measure.js';
 import { openClusterStage, type ClusterNodeStage } from './cluster-stage.js';
 import type { ClusterJson } from '../results.js';
 
-export interface ClusterSettings {
+/** The one-node ladder's settings (probes: per node here), with the three series' steps. */
+export interface ClusterSettings extends Omit<LadderSettings, 'steps' | 'layers'> {
   /** Viewers per step of each series: on the one node; on the edge; in all (half on each node). */
   oneNodeSteps: number[];
   edgeSteps: number[];
   bothSteps: number[];
-  settleMs: number;
-  measureMs: number;
-  clip: string;
-  source: SourceSpec;
-  maxLoss: number;
-  maxCpu: number;
-  /** Viewers per node whose packets are read and checked. */
-  probes: number;
 }
 
 export interface ClusterStep {

@@ -10,7 +10,7 @@ import type { RoomId, TransportId } from '../../src/protocol/index.js';
 import { startRedis, type TestRedis } from '../../src/test-support/redis.js';
 import { startTestService, type TestService } from '../../src/test-support/service.js';
 import { until } from '../../src/test-support/until.js';
-import { h264, toffsetUri } from './measure.js';
+import { syntheticCamera, toffsetUri } from './measure.js';
 
 const ROOM = 'bench-cluster' as RoomId;
 
@@ -87,31 +87,13 @@ export async function openClusterStage(ssrc: number): Promise<ClusterStage> {
     await until('both nodes registered', () => originService.cluster?.nodes.length === 2);
 
     const { room, peer } = await join(originService, 'camera');
-    const router = room.home.router;
-    const codec = h264(router);
-    const toffset = router.rtpCapabilities.headerExtensions!.find(
-      (h) => h.uri === toffsetUri && h.kind === 'video',
-    )!;
+    const camera = syntheticCamera(room.home.router, [ssrc]);
     const transport = await room.createPlainTransport(peer, '127.0.0.1');
     await room.produce(peer, {
       transportId: transport.id as TransportId,
       kind: 'video',
       rtpParameters: {
-        codecs: [
-          {
-            mimeType: 'video/H264',
-            payloadType: codec.preferredPayloadType!,
-            clockRate: 90000,
-            parameters: codec.parameters as Record<string, string | number>,
-            rtcpFeedback: [
-              { type: 'nack' },
-              { type: 'nack', parameter: 'pli' },
-              { type: 'ccm', parameter: 'fir' },
-            ],
-          },
-        ],
-        encodings: [{ ssrc }],
-        headerExtensions: [{ uri: toffsetUri, id: toffset.preferredId }],
+        ...camera.rtpParameters,
         rtcp: { cname: 'bench-camera', reducedSize: false },
       },
     });
@@ -122,8 +104,8 @@ export async function openClusterStage(ssrc: number): Promise<ClusterStage> {
       origin,
       edge: undefined,
       ingestPort: transport.tuple.localPort,
-      payloadType: codec.preferredPayloadType!,
-      toffsetId: toffset.preferredId,
+      payloadType: camera.payloadType,
+      toffsetId: camera.toffsetId,
       async openEdge() {
         if (stage.edge) return stage.edge;
         const { room: edgeRoom } = await join(edgeService, 'viewer');
@@ -134,7 +116,7 @@ export async function openClusterStage(ssrc: number): Promise<ClusterStage> {
         if (links.length !== 1 || links[0]!.pipeConsumers().length !== 1)
           throw new Error('the origin should pipe the camera once to the edge');
         const edgeToffset = piped.rtpParameters.headerExtensions?.find((h) => h.uri === toffsetUri);
-        if (edgeToffset?.id !== toffset.preferredId)
+        if (edgeToffset?.id !== camera.toffsetId)
           throw new Error('the piped track lost its toffset extension: the bench could not time it');
         stage.edge = { service: edgeService, room: edgeRoom, worker: onlyWorker(edgeService), video: piped };
         return stage.edge;

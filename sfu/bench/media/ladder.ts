@@ -19,11 +19,11 @@ import { DiscardSink, RtpSink, udpSocketDrops } from './rtp-sink.js';
 import {
   addViewer,
   cpuWindow,
-  h264,
   loadedLibsrtp,
   percentile,
   pin,
   sentTotals,
+  syntheticCamera,
   toffsetUri,
 } from './measure.js';
 
@@ -184,29 +184,9 @@ async function openStage(profile: LadderProfile, ssrcs: number[]): Promise<Stage
     rtcpMux: true,
     comedia: true,
   });
-  const codec = h264(home);
-  const toffset = home.rtpCapabilities.headerExtensions!.find(
-    (h) => h.uri === toffsetUri && h.kind === 'video',
-  )!;
   const producer = await ingest.produce({
     kind: 'video',
-    rtpParameters: {
-      codecs: [
-        {
-          mimeType: 'video/H264',
-          payloadType: codec.preferredPayloadType!,
-          clockRate: 90000,
-          parameters: codec.parameters as Record<string, unknown>,
-          rtcpFeedback: [
-            { type: 'nack' },
-            { type: 'nack', parameter: 'pli' },
-            { type: 'ccm', parameter: 'fir' },
-          ],
-        },
-      ],
-      encodings: ssrcs.map((ssrc) => ({ ssrc })),
-      headerExtensions: [{ uri: toffsetUri, id: toffset.preferredId }],
-    },
+    rtpParameters: syntheticCamera(home, ssrcs).rtpParameters,
     ...(profile.engine === 'product'
       ? producerOptions('video', profile.keyFrameRequestDelayMs)
       : { keyFrameRequestDelay: profile.keyFrameRequestDelayMs }),

@@ -47,6 +47,39 @@ export const h264 = (router: types.Router) => {
 
 export const toffsetUri = 'urn:ietf:params:rtp-hdrext:toffset';
 
+/**
+ * What the synthetic camera publishes on `router`: H264 constrained baseline at the router's payload type,
+ * NACK, PLI and FIR as a browser offers them, one encoding per SSRC (a layer each), and the toffset extension
+ * that carries each packet's index to the sinks.
+ */
+export function syntheticCamera(router: types.Router, ssrcs: number[]) {
+  const codec = h264(router);
+  const toffset = router.rtpCapabilities.headerExtensions!.find(
+    (h) => h.uri === toffsetUri && h.kind === 'video',
+  )!;
+  return {
+    payloadType: codec.preferredPayloadType!,
+    toffsetId: toffset.preferredId,
+    rtpParameters: {
+      codecs: [
+        {
+          mimeType: 'video/H264',
+          payloadType: codec.preferredPayloadType!,
+          clockRate: 90000,
+          parameters: codec.parameters as Record<string, string | number>,
+          rtcpFeedback: [
+            { type: 'nack' },
+            { type: 'nack', parameter: 'pli' },
+            { type: 'ccm', parameter: 'fir' },
+          ],
+        },
+      ],
+      encodings: ssrcs.map((ssrc) => ({ ssrc })),
+      headerExtensions: [{ uri: toffsetUri, id: toffset.preferredId }],
+    },
+  };
+}
+
 /** From now until `end()`: each process's own CPU and each core's (cores[i] is the core pids[i] runs on). */
 export function cpuWindow(pids: number[], cores: number[]) {
   const ticks0 = pids.map(cpuTicks);
