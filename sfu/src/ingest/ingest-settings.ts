@@ -4,37 +4,21 @@
 // encoder cannot. Kept in DATA_DIR (mode 0600), so a camera configured once keeps working across restarts.
 // Keys are compared in constant time.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { StreamInfo, type RoomId } from '../protocol/index.js';
+import { RoomSettingsFile } from '../store/room-settings-file.js';
 
 const RoomSettings = z.object({ key: z.string().min(1).optional(), stream: StreamInfo.optional() });
 type RoomSettings = z.infer<typeof RoomSettings>;
-const Stored = z.record(z.string(), RoomSettings);
 
 export class IngestSettings {
-  /** Saves run one after another, each writing the map as it is then. */
-  private saving: Promise<void> = Promise.resolve();
-
-  private constructor(
-    private readonly file: string,
-    private readonly rooms: Map<string, RoomSettings>,
-  ) {}
+  private constructor(private readonly rooms: RoomSettingsFile<RoomSettings>) {}
 
   static async open(dataDir: string): Promise<IngestSettings> {
-    const file = path.join(dataDir, 'ingest-settings.json');
-    let rooms = new Map<string, RoomSettings>();
-    try {
-      rooms = new Map(Object.entries(Stored.parse(JSON.parse(await fs.readFile(file, 'utf8')))));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`${file} is not a valid settings file: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-    }
-    return new IngestSettings(file, rooms);
+    return new IngestSettings(
+      await RoomSettingsFile.open(path.join(dataDir, 'ingest-settings.json'), RoomSettings),
+    );
   }
 
   /** The room's key, made now if it has none. */
@@ -45,7 +29,7 @@ export class IngestSettings {
   /** A new key for the room; the old one no longer opens it. */
   async rotate(room: RoomId): Promise<string> {
     const key = randomBytes(16).toString('base64url');
-    await this.update(room, { key });
+    await this.rooms.update(room, { key });
     return key;
   }
 
@@ -64,19 +48,6 @@ export class IngestSettings {
   }
 
   setStream(room: RoomId, stream: StreamInfo): Promise<void> {
-    return this.update(room, { stream });
-  }
-
-  private update(room: RoomId, change: RoomSettings): Promise<void> {
-    this.rooms.set(room, { ...this.rooms.get(room), ...change });
-    this.saving = this.saving.catch(() => {}).then(() => this.write());
-    return this.saving;
-  }
-
-  private async write(): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(Object.fromEntries(this.rooms), null, 1), { mode: 0o600 });
-    await fs.rename(tmp, this.file);
+    return this.rooms.update(room, { stream });
   }
 }
