@@ -263,6 +263,7 @@ export class ClusterNode implements RoomGate, NodeDirectory {
       pipeViewerKick: toEdge,
       roomOperated: (m) => void this.opts.rooms.operate(m.room, m.change),
       pipeTalkback: toEdge,
+      pipeRecording: toEdge,
       // The camera's tracks come from the origin; voices from an edge.
       pipeTrackState: async (m) => {
         const edge = this.edges.get(m.room);

@@ -172,6 +172,24 @@ describe('nodes sharing a room through Redis', () => {
     expect((await added).data.kind).toBe('audio');
   });
 
+  it('shows REC on every node while the origin records, also through a pipe opened during it', async () => {
+    const a = await node('node-a');
+    const b = await node('node-b');
+    await liveCamera(await connect(a), ROOM);
+    await a.recorders.start(ROOM);
+    const viewer = await connect(b);
+    expect((await viewer.request('join', { room: ROOM, role: 'viewer' })).recording).toBe(true);
+    const off = viewer.waitForEvent('recordingChanged');
+    await a.recorders.stop(ROOM);
+    expect((await off).data).toEqual({ recording: false });
+    const on = viewer.waitForEvent('recordingChanged');
+    await a.recorders.start(ROOM);
+    expect((await on).data).toEqual({ recording: true });
+    // Only the camera's node records: B does not record its copy of the room.
+    expect(b.recorders.recordingOf(ROOM)).toBeUndefined();
+    await a.recorders.stop(ROOM);
+  });
+
   it('carries talkback back: a viewer on B is heard and listed on A, and the camera’s rules reach B', async () => {
     const a = await node('node-a');
     const b = await node('node-b');

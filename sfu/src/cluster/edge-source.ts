@@ -120,6 +120,8 @@ export class EdgeSource {
           return this.describe(message.stream);
         case 'pipeTalkback':
           return this.opts.room.setTalkback(this.peer, message.talkback);
+        case 'pipeRecording':
+          return this.opts.room.setRecording(message.recording);
         case 'pipeVoiceMuted':
           return this.opts.room.muteViewer(this.peer, message.peerId);
         case 'pipeViewerKick':
@@ -147,6 +149,8 @@ export class EdgeSource {
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.log.info({ origin: this.opts.origin, reason }, 'pipe from origin node closed');
+    // What the origin records is told again by the next pipe; a dead origin records nothing.
+    this.opts.room.setRecording(false);
     this.opts.room.leave(this.peer);
     if (tellOrigin)
       void this.opts.bus.send(this.opts.origin, { type: 'pipeClose', room: this.opts.room.id, reason });
@@ -166,7 +170,7 @@ export class EdgeSource {
       },
     });
     if (!answer.result.ok) throw new Error(answer.result.reason);
-    const { end, stream, talkback, maxViewers, tracks } = answer.result;
+    const { end, stream, talkback, recording, maxViewers, tracks } = answer.result;
     await transport.connect({ ip: end.ip, port: end.port, srtpParameters: end.srtp });
     this.log.info(
       { origin: this.opts.origin, port: transport.tuple.localPort, tracks: tracks.length },
@@ -174,6 +178,7 @@ export class EdgeSource {
     );
     this.describe(stream);
     await this.opts.room.setTalkback(this.peer, talkback);
+    this.opts.room.setRecording(recording);
     this.opts.room.maxViewers = maxViewers;
     for (const track of tracks) await this.produce(track);
     this.connected = true;

@@ -69,6 +69,8 @@ export const PipeOpened = z.object({
       end: PipeEnd,
       stream: StreamInfo,
       talkback: Talkback,
+      /** The room is being recorded on the origin (its viewers everywhere show REC). */
+      recording: z.boolean(),
       /** The room's viewer cap, across the cluster. */
       maxViewers: z.number().int().positive(),
       tracks: z.array(PipedTrack).max(16),
@@ -137,6 +139,13 @@ export const PipeTalkback = z.object({
   room: RoomId,
   talkback: Talkback,
 });
+/** Origin → edge: a recording of the room started or ended there. */
+export const PipeRecording = z.object({
+  type: z.literal('pipeRecording'),
+  ...from,
+  room: RoomId,
+  recording: z.boolean(),
+});
 /** Origin → edge: the operator removed that viewer (its stand-in here). */
 export const PipeViewerKick = z.object({
   type: z.literal('pipeViewerKick'),
@@ -169,6 +178,7 @@ export const BusMessage = z.discriminatedUnion('type', [
   PipeViewerLeft,
   PipeVoiceMuted,
   PipeTalkback,
+  PipeRecording,
   PipeViewerKick,
   RoomOperated,
   OriginMoved,
@@ -184,4 +194,5 @@ export type OriginToEdge =
   | 'pipeClose'
   | 'pipeVoiceMuted'
   | 'pipeTalkback'
+  | 'pipeRecording'
   | 'pipeViewerKick';

@@ -41,6 +41,7 @@ export class OriginLink {
         ),
       streamChanged: (stream) => void this.send({ type: 'pipeStream', room: room.id, stream }),
       talkbackChanged: (talkback) => void this.send({ type: 'pipeTalkback', room: room.id, talkback }),
+      recordingChanged: (recording) => void this.send({ type: 'pipeRecording', room: room.id, recording }),
       closed: () => this.close('the room closed on its origin node'),
     });
     transport.observer.once('close', () => this.close('pipe transport closed'));

@@ -68,6 +68,7 @@ export class OriginLinks {
         end,
         stream: room.stream,
         talkback: room.talkback,
+        recording: room.recording,
         maxViewers: room.maxViewers,
         tracks,
       });

@@ -63,6 +63,7 @@ export interface RoomListener {
   cameraTrack?(producer: types.Producer, camera: Peer): void;
   streamChanged?(info: StreamInfo): void;
   talkbackChanged?(policy: Talkback): void;
+  recordingChanged?(recording: boolean): void;
   cameraLeft?(camera: Peer): void;
   closed?(): void;
 }
@@ -76,6 +77,7 @@ export class Room {
   private holds = 0;
   private viewerCap: number;
   private streamInfo: StreamInfo = defaultStreamInfo;
+  private recordingMark = false;
   /** The camera's video, watched for a picture that stops arriving while the camera stays. */
   private stall: StallWatch | undefined;
   private readonly rules: TalkbackRules;
@@ -307,6 +309,19 @@ export class Room {
 
   get talkback(): Talkback {
     return this.rules.policy;
+  }
+
+  /** A recording of the room runs (here, or on the camera's node in a cluster): everyone sees REC. */
+  get recording(): boolean {
+    return this.recordingMark;
+  }
+
+  setRecording(recording: boolean): void {
+    if (this.recordingMark === recording || this.closed) return;
+    this.recordingMark = recording;
+    this.log.info({ recording }, recording ? 'recording mark on' : 'recording mark off');
+    for (const peer of this.peers.values()) peer.notify({ event: 'recordingChanged', data: { recording } });
+    this.tell('recordingChanged', recording);
   }
 
   /** Every track `peer` may receive now. */

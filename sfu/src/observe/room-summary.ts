@@ -62,6 +62,7 @@ export async function summarizeRoom(room: Room): Promise<RoomSummary> {
     createdAt: room.createdAt,
     maxViewers: room.maxViewers,
     stream: room.stream,
+    recording: room.recording,
     camera: camera
       ? {
           ...camera.stats,

@@ -159,6 +159,8 @@ export const RoomSummary = z.object({
   createdAt: z.number(),
   maxViewers: z.number().int(),
   stream: StreamInfo,
+  /** A recording of the room runs (here, or on the camera's node). */
+  recording: z.boolean(),
   camera: Figures.extend({
     peerId: PeerId,
     source: SourceKind,
@@ -193,6 +195,8 @@ export const methods = {
       /** The camera's picture has stopped arriving (see the `cameraStalled` event). */
       cameraStalled: z.boolean(),
       talkback: Talkback,
+      /** The room is being recorded (see the `recordingChanged` event): pages show a REC mark. */
+      recording: z.boolean(),
       /** TURN servers to use, with credentials valid for this peer for a few hours; empty without TURN. */
       iceServers: z.array(IceServer),
       /** Proof of being this peer, for `resume` on a new connection after this one drops. */
@@ -217,6 +221,7 @@ export const methods = {
       stream: StreamInfo,
       cameraStalled: z.boolean(),
       talkback: Talkback,
+      recording: z.boolean(),
       /** The peer's consumers still open, so the page can drop any it no longer has. */
       consumerIds: z.array(ConsumerId),
     }),
@@ -318,6 +323,11 @@ export const events = {
   /** A layered video track this viewer receives changed layer (the bandwidth estimate, or its own choice). */
   layersChanged: Layers,
   talkbackChanged: Talkback,
+  /**
+   * Everyone in the room: a recording of it started or ended. While `recording`, the camera page and every
+   * viewer show a REC mark (the people in the room must know).
+   */
+  recordingChanged: z.object({ recording: z.boolean() }),
   /** This viewer's microphone was muted by the camera side (or because talkback was turned off). */
   talkbackMuted: z.object({ reason: z.string() }),
   /** Camera only: the viewers in the room now, whenever someone comes, goes, or (un)mutes. */

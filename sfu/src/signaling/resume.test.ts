@@ -52,6 +52,7 @@ describe('resume', () => {
       stream: viewer.joined.stream,
       cameraStalled: false,
       talkback: viewer.joined.talkback,
+      recording: false,
       consumerIds: [viewer.consumerId],
     });
     expect(stage.service.rooms.get(room)?.peerCount).toBe(2);

@@ -95,6 +95,7 @@ export class SignalingSession {
         stream: room.stream,
         cameraStalled: room.cameraStalled,
         talkback: room.talkback,
+        recording: room.recording,
         iceServers: this.opts.iceServersFor(peer.id),
         resumeToken: peer.resumeToken,
         ...(this.opts.cluster && { cluster: this.opts.cluster.members() }),
@@ -126,6 +127,7 @@ export class SignalingSession {
       stream: room.stream,
       cameraStalled: room.cameraStalled,
       talkback: room.talkback,
+      recording: room.recording,
       consumerIds: peer.listConsumers().map((c) => c.id as ConsumerId),
     };
   }
