@@ -1,9 +1,10 @@
 // buildServer(config): the whole service as a Fastify instance, ready to listen or to inject into.
 // Registration only; behaviour lives in the plugins.
+import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Config } from './config.js';
-import { CloseCode, SIGNALING_SUBPROTOCOL } from './protocol/index.js';
+import { CloseCode, RecordingSettingsChange, SIGNALING_SUBPROTOCOL } from './protocol/index.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { udpBufferAdvice } from './media/forwarding.js';
 import { RoomRegistry } from './media/room-registry.js';
@@ -31,6 +32,7 @@ import { clusterRoutes } from './cluster/cluster-routes.js';
 import { Library } from './record/library.js';
 import { Recorders } from './record/recorders.js';
 import { recordingRoutes } from './record/recording-routes.js';
+import { RoomSettingsFile } from './store/room-settings-file.js';
 import { registerClusterMetrics } from './cluster/cluster-metrics.js';
 
 export interface Service {
@@ -129,6 +131,10 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   const recorders = new Recorders(
     rooms,
     new Library(config.recordings.dir, config.recordings.quotaBytes, app.log),
+    await RoomSettingsFile.open(
+      path.join(config.auth.dataDir, 'recording-settings.json'),
+      RecordingSettingsChange,
+    ),
     config.recordings,
     app.log,
   );
@@ -222,7 +228,13 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     operatorTokenTtlS: config.auth.operatorTokenTtlS,
   });
   await app.register(clusterRoutes, { tokens, cluster });
-  await app.register(recordingRoutes, { tokens, recorders });
+  await app.register(recordingRoutes, {
+    tokens,
+    recorders,
+    publicUrl: config.http.publicUrl,
+    linkTokenTtlS: config.auth.linkTokenTtlS,
+    roomAccess: config.rooms.access,
+  });
   await app.register(webAppRoutes, { dir: config.webDistDir, caCert: classroom?.certificate.caCert });
   return {
     app,

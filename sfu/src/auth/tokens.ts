@@ -1,15 +1,18 @@
-// Signed access tokens (JWT, HS256): who may be the camera of a room, watch a room, or operate the service.
+// Signed access tokens (JWT, HS256): who may be the camera of a room, watch a room, replay a recording, or
+// operate the service.
 // A join link carries one, so opening it on a headset needs no typing.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { z } from 'zod';
-import { RoomId } from '../protocol/index.js';
+import { RecordingId, RoomId } from '../protocol/index.js';
 import { ServiceError } from '../errors.js';
 
 export const Grant = z.discriminatedUnion('role', [
   z.object({ role: z.literal('camera'), room: RoomId }),
   z.object({ role: z.literal('viewer'), room: RoomId }),
   z.object({ role: z.literal('operator') }),
+  /** Replaying one recording (its files, in the viewer): opens no room. */
+  z.object({ role: z.literal('replay'), recording: RecordingId }),
 ]);
 export type Grant = z.infer<typeof Grant>;
 

@@ -23,6 +23,7 @@ export class RoomRegistry {
   private gate: RoomGate | undefined;
   private readonly rooms = new Map<RoomId, Room>();
   private readonly creating = new Map<RoomId, Promise<Room>>();
+  private readonly openedListeners = new Set<(room: Room) => void>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -101,6 +102,12 @@ export class RoomRegistry {
     return true;
   }
 
+  /** Calls `listener` with each room opened from now on; returns the function that stops it. */
+  onRoomOpened(listener: (room: Room) => void): () => void {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
+
   list(): Room[] {
     return [...this.rooms.values()];
   }
@@ -128,6 +135,13 @@ export class RoomRegistry {
       })
         .then((room) => {
           this.rooms.set(id, room);
+          for (const listener of this.openedListeners) {
+            try {
+              listener(room);
+            } catch (error) {
+              this.log.error({ err: error, roomId: id }, 'a room-opened listener failed');
+            }
+          }
           return room;
         })
         .finally(() => this.creating.delete(id));

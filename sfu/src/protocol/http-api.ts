@@ -5,6 +5,7 @@ import { ProtocolErrorBody } from './errors.js';
 import { NodeId, ProducerId, RoomId } from './ids.js';
 import { MediaKind } from './rtp.js';
 import { StreamInfo } from './messages.js';
+import { RecordingId } from './recordings.js';
 
 /** Every error answer of the HTTP API (and of a refused WebSocket upgrade). */
 export const HttpErrorBody = z.object({ error: ProtocolErrorBody });
@@ -49,8 +50,10 @@ export type JoinLinks = z.infer<typeof JoinLinks>;
 
 /** GET /api/token (Authorization: Bearer, or ?token=) → what the token allows, and until when. */
 export const TokenInfo = z.object({
-  role: z.enum(['camera', 'viewer', 'operator']),
+  role: z.enum(['camera', 'viewer', 'operator', 'replay']),
   room: RoomId.optional(),
+  /** A replay link's recording. */
+  recording: RecordingId.optional(),
   expiresAt: z.number(),
 });
 export type TokenInfo = z.infer<typeof TokenInfo>;

@@ -60,3 +60,28 @@ export const RecordingLibrary = z.object({
   freeBytes: z.number().int().min(0),
 });
 export type RecordingLibrary = z.infer<typeof RecordingLibrary>;
+
+/**
+ * Per room (GET/PUT /api/rooms/:room/recording-settings): `autoRecord` records whenever the room's camera is
+ * live; `publicReplays` lets anyone open the room's recordings in the viewer without a link — only where
+ * rooms are open (ROOM_ACCESS=open), as watching the room live is.
+ */
+export const RecordingSettings = z.object({ autoRecord: z.boolean(), publicReplays: z.boolean() });
+export type RecordingSettings = z.infer<typeof RecordingSettings>;
+export const defaultRecordingSettings: RecordingSettings = { autoRecord: false, publicReplays: false };
+
+/** PUT body: what to change. */
+export const RecordingSettingsChange = RecordingSettings.partial().strict();
+export type RecordingSettingsChange = z.infer<typeof RecordingSettingsChange>;
+
+/**
+ * POST /api/recordings/:id/link: a signed link that opens the recording in the viewer (/replay/<id>?t=…) and
+ * lets its holder read the recording's files; the token opens nothing else.
+ */
+export const ReplayLink = z.object({
+  id: RecordingId,
+  url: z.string(),
+  token: z.string(),
+  expiresAt: z.number(),
+});
+export type ReplayLink = z.infer<typeof ReplayLink>;

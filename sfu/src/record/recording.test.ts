@@ -6,14 +6,23 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RecordingInfo, RecordingLibrary, type RoomId } from '../protocol/index.js';
 import { stagePerTest } from '../test-support/stage.js';
-import { startPush, type Push } from '../test-support/ffmpeg-push.js';
+import type { Push } from '../test-support/ffmpeg-push.js';
+import { rtmpCamera } from '../test-support/rtmp-camera.js';
 import { until } from '../test-support/until.js';
 
 const ROOM = 'lesson-rec' as RoomId;
-const recordingsDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-recordings-'));
+const made: string[] = [];
+const recordingsDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-recordings-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 const stage = stagePerTest({ CAMERA_STALL_MS: '0', RECORDINGS_DIR: recordingsDir() });
 const pushes: Push[] = [];
 afterEach(async () => {
@@ -35,11 +44,8 @@ async function api(method: 'GET' | 'POST' | 'DELETE', url: string, auth?: string
  * can start only at its next keyframe (a browser camera sends one when asked).
  */
 async function push(seconds: number): Promise<Push> {
-  const { service } = stage;
-  const key = await service.ingestLinks.settings.keyFor(ROOM);
-  const p = startPush(`rtmp://127.0.0.1:${service.rtmp!.port}/live/${ROOM}/${key}`, { seconds, gop: 10 });
+  const p = await rtmpCamera(stage.service, ROOM, { seconds, gop: 10 });
   pushes.push(p);
-  await until('camera live', () => (service.rooms.get(ROOM)?.camera?.listProducers().length ?? 0) === 2);
   return p;
 }
 
@@ -177,9 +183,7 @@ describe('the recordings quota', () => {
 
   it('stops the recording with the reason when reached; the live room goes on', async () => {
     const { service } = small;
-    const key = await service.ingestLinks.settings.keyFor(ROOM);
-    pushes.push(startPush(`rtmp://127.0.0.1:${service.rtmp!.port}/live/${ROOM}/${key}`, { seconds: 40 }));
-    await until('camera live', () => (service.rooms.get(ROOM)?.camera?.listProducers().length ?? 0) === 2);
+    pushes.push(await rtmpCamera(service, ROOM, { seconds: 40 }));
     const auth = `Bearer ${(await service.tokens.issue({ role: 'operator' }, 600)).token}`;
     const call = (method: 'GET' | 'POST', url: string) =>
       service.app.inject({ method, url, headers: { authorization: auth } });

@@ -20,6 +20,11 @@ export interface RecordingOptions {
   log: FastifyBaseLogger;
   /** The recording ended (whatever the reason); its manifest is saved. */
   onEnd: (recording: Recording) => void;
+  /**
+   * An automatic recording ends when the room's camera has been gone this long (a reload comes back
+   * sooner and continues it as a new segment); unset: it waits for the camera as long as it runs.
+   */
+  endWhenCameraGoneMs?: number;
 }
 
 /** Tracks often come one after the other (video, then audio): a segment starts once they have settled. */
@@ -29,6 +34,7 @@ export class Recording {
   private writer: SegmentWriter | undefined;
   private chain: Promise<void> = Promise.resolve();
   private settle: NodeJS.Timeout | undefined;
+  private cameraGone: NodeJS.Timeout | undefined;
   private readonly finishing = new Set<Promise<void>>();
   private readonly unwatch: () => void;
   private done = false;
@@ -36,15 +42,25 @@ export class Recording {
   constructor(private readonly opts: RecordingOptions) {
     const { room } = opts;
     room.hold();
+    room.setRecording(true);
     this.unwatch = room.watch({
-      cameraTrack: () => this.soon(),
-      cameraLeft: () =>
+      cameraTrack: () => {
+        clearTimeout(this.cameraGone);
+        this.soon();
+      },
+      cameraLeft: () => {
+        const grace = opts.endWhenCameraGoneMs;
+        if (grace !== undefined) {
+          clearTimeout(this.cameraGone);
+          this.cameraGone = setTimeout(() => void this.stop('finished', 'the camera left'), grace);
+        }
         void this.enqueue(async () => {
           await this.endSegment();
           if (this.done) return;
           this.info.state = 'waiting';
           await this.save();
-        }),
+        });
+      },
       streamChanged: (stream) => {
         this.info.projection = stream.projection;
         this.info.swapEyes = stream.swapEyes;
@@ -70,6 +86,7 @@ export class Recording {
       if (this.done) return;
       this.done = true;
       clearTimeout(this.settle);
+      clearTimeout(this.cameraGone);
       this.unwatch();
       await this.endSegment();
       await Promise.all(this.finishing);
@@ -78,6 +95,7 @@ export class Recording {
       this.info.endedAt = Date.now();
       await this.save();
       this.opts.log.info({ recording: this.info.id, state, reason }, 'recording ended');
+      this.opts.room.setRecording(false);
       this.opts.room.release();
       this.opts.onEnd(this);
     });
