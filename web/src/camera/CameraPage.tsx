@@ -2,6 +2,7 @@
 // talkback). Devices, remembered settings and the broadcast lifecycle are hooks of their own.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Projection, RoomId, StreamInfo } from '@inclubit/sfu/protocol';
+import { RecMark } from '../app/RecMark';
 import { ClassroomPanel } from './ClassroomPanel';
 import { CameraControls } from './CameraControls';
 import { BUSY_PATTERN, NO_AUDIO, PATTERN, TONE, openAudio, openVideo } from './sources';
@@ -77,7 +78,10 @@ export function CameraPage({ room }: { room: RoomId }) {
         <h1>
           Camera · room <code>{room}</code>
         </h1>
-        <span className={`badge ${live ? 'live' : ''}`}>{badge}</span>
+        <span className="header-marks">
+          {broadcasting && b.recording && <RecMark />}
+          <span className={`badge ${live ? 'live' : ''}`}>{badge}</span>
+        </span>
       </header>
 
       <video ref={preview} className="preview" autoPlay muted playsInline aria-label="local preview" />

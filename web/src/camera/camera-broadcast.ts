@@ -41,6 +41,8 @@ export interface BroadcastOptions {
   onAudience: (viewers: AudienceMember[]) => void;
   /** The room's talkback policy, at join and whenever it changes. */
   onTalkback: (policy: Talkback) => void;
+  /** Whether the room is being recorded, at join and whenever it changes (the page shows REC). */
+  onRecording: (recording: boolean) => void;
   /** The viewer voices received now (to play, mixed). */
   onVoices: (voices: Voice[]) => void;
   /** What the sender measures, every 2 s while live. */
@@ -154,6 +156,7 @@ export class CameraBroadcast {
   private listen(signaling: SignalingClient): void {
     signaling.on('audience', ({ viewers }) => this.opts.onAudience(viewers));
     signaling.on('talkbackChanged', (policy) => this.opts.onTalkback(policy));
+    signaling.on('recordingChanged', ({ recording }) => this.opts.onRecording(recording));
     this.talkback.listen(signaling);
   }
 
@@ -233,6 +236,7 @@ export class CameraBroadcast {
     // Described before any track is live, so viewers map the first frame correctly.
     await signaling.request('setStream', this.stream);
     this.opts.onTalkback(joined.talkback);
+    this.opts.onRecording(joined.recording);
     const device = await loadDevice(joined.routerRtpCapabilities);
     this.media = { device, iceServers: joined.iceServers };
     const transport = await createTransport(signaling, device, 'send', {
@@ -252,6 +256,7 @@ export class CameraBroadcast {
   private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
     await signaling.request('setStream', this.stream);
     this.opts.onTalkback(resumed.talkback);
+    this.opts.onRecording(resumed.recording);
     await this.talkback.resumed(signaling, resumed.producers, resumed.consumerIds);
   }
 

@@ -33,6 +33,8 @@ export interface Broadcast {
   senderStats: SenderStats | undefined;
   audience: AudienceMember[];
   talkback: Talkback;
+  /** The room is being recorded (known while broadcasting). */
+  recording: boolean;
   voices: Voice[];
   goLive: () => void;
   stop: () => void;
@@ -46,6 +48,7 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
   const [audience, setAudience] = useState<AudienceMember[]>([]);
   const [talkback, setTalkback] = useState<Talkback>(defaultTalkback);
   const [voices, setVoices] = useState<Voice[]>([]);
+  const [recording, setRecording] = useState(false);
   // The live broadcast for effects and handlers (state above is for rendering).
   const live = useRef<CameraBroadcast | undefined>(undefined);
 
@@ -95,6 +98,7 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
       },
       onAudience: setAudience,
       onTalkback: setTalkback,
+      onRecording: setRecording,
       onVoices: setVoices,
     });
     live.current = b;
@@ -109,7 +113,8 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
     setStatus({ state: 'idle' });
     setAudience([]);
     setSenderStats(undefined);
+    setRecording(false);
   };
 
-  return { status, broadcast, senderStats, audience, talkback, voices, goLive, stop };
+  return { status, broadcast, senderStats, audience, talkback, recording, voices, goLive, stop };
 }

@@ -21,7 +21,7 @@ export function StereoSphere({ video, stream }: { video: HTMLVideoElement; strea
     return t;
   }, [video]);
   useEffect(() => () => texture.dispose(), [texture]);
-  useDrawOnVideoFrames(video);
+  useDrawOnVideoFrames(video, texture);
 
   const stereo = isStereo(stream.projection);
   const [left, right] = useMemo(
@@ -58,8 +58,12 @@ export function StereoSphere({ video, stream }: { video: HTMLVideoElement; strea
   );
 }
 
-/** The page draws on demand: each frame the video presents asks for one draw (which uploads it). */
-function useDrawOnVideoFrames(video: HTMLVideoElement) {
+/**
+ * The page draws on demand: each frame the video presents asks for one draw (which uploads it). A paused
+ * video (a replay) presents no new frames: the frame it already shows is uploaded now, and again after a
+ * seek or a new file.
+ */
+function useDrawOnVideoFrames(video: HTMLVideoElement, texture: VideoTexture) {
   const invalidate = useThree((s) => s.invalidate);
   useEffect(() => {
     let handle = 0;
@@ -68,8 +72,19 @@ function useDrawOnVideoFrames(video: HTMLVideoElement) {
       handle = video.requestVideoFrameCallback(presented);
     };
     handle = video.requestVideoFrameCallback(presented);
-    return () => video.cancelVideoFrameCallback(handle);
-  }, [video, invalidate]);
+    const still = () => {
+      texture.needsUpdate = true;
+      invalidate();
+    };
+    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) still();
+    video.addEventListener('seeked', still);
+    video.addEventListener('loadeddata', still);
+    return () => {
+      video.cancelVideoFrameCallback(handle);
+      video.removeEventListener('seeked', still);
+      video.removeEventListener('loadeddata', still);
+    };
+  }, [video, texture, invalidate]);
 }
 
 /** Lets the non-XR camera see the left-eye mesh; three.js keeps layer 1 away from the right eye in XR. */

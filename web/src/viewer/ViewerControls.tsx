@@ -1,7 +1,6 @@
 import { Projection, Quality, type StreamInfo } from '@inclubit/sfu/protocol';
-import { xrStore } from './xr-store';
-import { chooseQuality, recenter, useView, viewStore } from './view-store';
-import { useImmersiveSupport } from './useImmersiveSupport';
+import { chooseQuality, useView, viewStore } from './view-store';
+import { ImmersiveButtons } from './ImmersiveButtons';
 import { requestOrientationPermission } from './LookControls';
 import { projectionLabels } from '../lib/projection-labels';
 
@@ -23,7 +22,6 @@ export function ViewerControls({
   orientationOn: boolean;
   onOrientation: (on: boolean) => void;
 }) {
-  const immersive = useImmersiveSupport();
   const override = useView((s) => s.projectionOverride);
   const quality = useView((s) => s.quality);
   const { volume, muted, showStats } = useView((s) => s);
@@ -32,30 +30,10 @@ export function ViewerControls({
     if (orientationOn) return onOrientation(false);
     onOrientation(await requestOrientationPermission());
   };
-  const fullscreen = () => {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void document.documentElement.requestFullscreen();
-  };
 
   return (
     <nav className="viewer-controls" aria-label="viewer controls">
-      {immersive ? (
-        <button type="button" className="enter-vr" onClick={() => void xrStore.enterVR()}>
-          Enter VR
-        </button>
-      ) : (
-        immersive === false && (
-          <span className="hint" data-testid="no-vr">
-            VR needs a headset browser (open this link there)
-          </span>
-        )
-      )}
-      <button type="button" onClick={recenter}>
-        Recenter
-      </button>
-      <button type="button" onClick={fullscreen}>
-        Full screen
-      </button>
+      <ImmersiveButtons />
       {touchDevice && (
         <button type="button" aria-pressed={orientationOn} onClick={() => void toggleOrientation()}>
           Look with phone

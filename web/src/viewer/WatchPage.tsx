@@ -1,18 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Canvas, useThree } from '@react-three/fiber';
-import { XR } from '@react-three/xr';
 import type { RoomId, StreamInfo } from '@inclubit/sfu/protocol';
+import { RecMark } from '../app/RecMark';
 import { useViewer } from './useViewer';
-import { VideoSurface } from './VideoSurface';
-import { ContentOrientation } from './ContentOrientation';
-import { DEFAULT_FOV, LookControls } from './LookControls';
-import { DESKTOP_CAMERA_LAYERS } from './StereoSphere';
+import { SphereScene } from './SphereScene';
 import { ViewerControls } from './ViewerControls';
 import { TalkPanel } from './TalkPanel';
 import { XRPushToTalk } from './XRPushToTalk';
+import { XRRecMark } from './XRRecMark';
 import { StatsOverlay, useReceiveStats } from './StatsOverlay';
 import { useView } from './view-store';
-import { xrStore } from './xr-store';
 
 const phaseText = {
   connecting: 'Connecting…',
@@ -23,14 +19,6 @@ const phaseText = {
   removed: 'You were removed',
   closed: 'The room was closed',
 } as const;
-
-function DesktopEyeLayers() {
-  const camera = useThree((s) => s.camera);
-  useEffect(() => {
-    for (const layer of DESKTOP_CAMERA_LAYERS) camera.layers.enable(layer);
-  }, [camera]);
-  return null;
-}
 
 /** Plays the received tracks with sound where allowed; reports when the browser wants a tap first. */
 function usePlayback(
@@ -105,29 +93,16 @@ export function WatchPage({ room }: { room: RoomId }) {
       data-phase={state.phase}
       data-media={state.media}
       data-projection={stream.projection}
+      data-recording={state.recording}
     >
       <video ref={setVideo} className="media-sink" playsInline autoPlay />
-      {/* Drawn on demand outside a headset: once per video frame and per look change, not per display
-          refresh (half the work for a 30 fps stream on a 60 Hz screen, none while the picture is still).
-          A headset session draws every frame it asks for. */}
-      <Canvas
-        className="viewer-canvas"
-        frameloop="demand"
-        camera={{ fov: DEFAULT_FOV, near: 0.1, far: 1100, position: [0, 0, 0] }}
-        flat
-      >
-        <XR store={xrStore}>
-          <DesktopEyeLayers />
-          <ContentOrientation>
-            {video && showVideo && <VideoSurface video={video} stream={stream} />}
-          </ContentOrientation>
-          <LookControls deviceOrientation={orientation} />
-          <XRPushToTalk
-            enabled={voice.policy.mode !== 'off'}
-            onTalk={(on) => void connection?.setTalking(on)}
-          />
-        </XR>
-      </Canvas>
+      <SphereScene video={showVideo ? video : null} stream={stream} deviceOrientation={orientation}>
+        <XRRecMark recording={state.recording} />
+        <XRPushToTalk
+          enabled={voice.policy.mode !== 'off'}
+          onTalk={(on) => void connection?.setTalking(on)}
+        />
+      </SphereScene>
       {state.phase !== 'live' && (
         <div className={showVideo ? 'overlay banner' : 'overlay'} role="status">
           <p>{phaseText[state.phase]}</p>
@@ -152,6 +127,7 @@ export function WatchPage({ room }: { room: RoomId }) {
           Tap for sound
         </button>
       )}
+      {state.recording && <RecMark className="corner" />}
       {showStats && <StatsOverlay stats={receiveStats} stream={stream} />}
       <TalkPanel connection={connection} voice={voice} setName={setName} />
       <ViewerControls announced={state.stream} orientationOn={orientation} onOrientation={setOrientation} />

@@ -22,6 +22,7 @@ export function useViewer(room: RoomId): {
     phase: 'connecting',
     tracks: [],
     stream: defaultStreamInfo,
+    recording: false,
   });
   const [voice, setVoice] = useState<VoiceState>({ policy: defaultTalkback, on: false });
   const [connection, setConnection] = useState<ViewerConnection>();

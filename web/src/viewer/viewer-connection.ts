@@ -28,6 +28,8 @@ export interface ViewerState {
   stream: StreamInfo;
   /** While live: what the camera sends (an RTMP/SRT/WHIP source may send only sound or only a picture). */
   media?: 'video+sound' | 'video' | 'sound';
+  /** The room is being recorded: the page shows REC (as last told; kept while reconnecting). */
+  recording: boolean;
   message?: string;
 }
 
@@ -40,6 +42,7 @@ export class ViewerConnection {
   private stream: StreamInfo = defaultStreamInfo;
   /** The camera is there but its picture stopped arriving: shown as waiting, its tracks kept. */
   private stalled = false;
+  private recording = false;
   private readonly voice: ViewerVoice;
   /** Sent with every (re)join; a new name is also sent at once. */
   private readonly joinParams: Params<'join'>;
@@ -148,12 +151,17 @@ export class ViewerConnection {
       this.stalled = stalled;
       this.emitTracks();
     });
+    signaling.on('recordingChanged', ({ recording }) => {
+      this.recording = recording;
+      this.emitTracks();
+    });
   }
 
   private async joined(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
     performance.mark('inclubit:joined');
     this.stream = joined.stream;
     this.stalled = joined.cameraStalled;
+    this.recording = joined.recording;
     this.iceServers = joined.iceServers;
     this.voice.joined(joined.talkback);
     // Before consuming: the server applies it to the tracks this peer receives from now on.
@@ -172,6 +180,7 @@ export class ViewerConnection {
   private async resumed(signaling: SignalingClient, resumed: Result<'resume'>): Promise<void> {
     this.stream = resumed.stream;
     this.stalled = resumed.cameraStalled;
+    this.recording = resumed.recording;
     this.voice.resumed(resumed.talkback);
     this.emitTracks();
     await this.receiver.resumed(signaling, resumed.producers, resumed.consumerIds);
@@ -193,7 +202,8 @@ export class ViewerConnection {
     if (phase === 'connected') return this.emitTracks();
     // While reconnecting the tracks keep playing: a resumed peer's media never stopped.
     const tracks = phase === 'reconnecting' ? this.tracks() : [];
-    this.onChange({ phase, tracks, stream: this.stream, ...(message && { message }) });
+    const { stream, recording } = this;
+    this.onChange({ phase, tracks, stream, recording, ...(message && { message }) });
   }
 
   private tracks(): MediaStreamTrack[] {
@@ -220,6 +230,7 @@ export class ViewerConnection {
       phase: live ? 'live' : 'waiting',
       tracks,
       stream: this.stream,
+      recording: this.recording,
       ...(live && { media }),
       ...(live && undecodable && { message: 'This device cannot decode the camera’s picture' }),
     });
