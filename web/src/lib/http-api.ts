@@ -6,7 +6,7 @@ import { RequestError } from './errors';
 
 export async function callApi<S extends z.ZodType>(
   path: string,
-  opts: { method?: 'GET' | 'POST'; body?: unknown; token?: string | undefined },
+  opts: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; token?: string | undefined },
   answer: S,
 ): Promise<z.infer<S>> {
   let res: Response;
