@@ -51,11 +51,13 @@ export function redMinusBlue(p: Picture, r: Rect): number {
   return sum / (r.width * r.height);
 }
 
-export type MarkerColour = 'magenta' | 'blue' | 'green';
+export type MarkerColour = 'magenta' | 'blue' | 'green' | 'red';
 const isMarker: Record<MarkerColour, (r: number, g: number, b: number) => boolean> = {
   magenta: (r, g, b) => r > 170 && b > 170 && g < 100,
   blue: (r, g, b) => b > 170 && r < 90 && g < 90,
   green: (r, g, b) => g > 170 && r < 100 && b < 100,
+  /** The REC mark's dot (#ff1744). */
+  red: (r, g, b) => r > 200 && g < 80 && b < 120,
 };
 
 /** Centre of the pixels of one test-pattern marker colour inside `r` (relative to r), or undefined. */

@@ -16,7 +16,10 @@ interface IwerDevice {
   installRuntime(options?: { forceInstall: boolean }): void;
   activeSession?: { end(): Promise<void> };
   quaternion: { set(x: number, y: number, z: number, w: number): void };
-  controllers: Record<'left' | 'right', { updateButtonValue(id: string, value: number): void }>;
+  controllers: Record<
+    'left' | 'right',
+    { updateButtonValue(id: string, value: number): void; updateAxes(id: string, x: number, y: number): void }
+  >;
 }
 
 export async function installHeadset(context: BrowserContext): Promise<void> {
@@ -60,3 +63,10 @@ export async function pressButton(page: Page, hand: 'left' | 'right', id: string
 
 export const endSession = (page: Page) =>
   page.evaluate(() => (window as unknown as IwerWindow).__xrDevice.activeSession?.end());
+
+/** Holds a controller's stick (or touchpad) at x, y (each -1…1). */
+export const setAxes = (page: Page, hand: 'left' | 'right', id: string, x: number, y: number) =>
+  page.evaluate(
+    ({ h, a, ax, ay }) => (window as unknown as IwerWindow).__xrDevice.controllers[h].updateAxes(a, ax, ay),
+    { h: hand, a: id, ax: x, ay: y },
+  );

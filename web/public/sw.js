@@ -21,7 +21,8 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== location.origin) return;
-  if (url.pathname.startsWith('/ws') || url.pathname.startsWith('/healthz')) return;
+  // The service's own answers (live state, recordings read by byte range) always come from the network.
+  if (['/ws', '/healthz', '/api/'].some((p) => url.pathname.startsWith(p))) return;
 
   // Hashed build assets never change: cache first, filled on first use.
   if (url.pathname.startsWith('/assets/')) {

@@ -9,6 +9,7 @@ import { RoomRoute } from './app/RoomRoute';
 // Pages load on demand: a headset opening /watch never downloads the camera page, and the home page is tiny.
 const CameraPage = lazy(() => import('./camera/CameraPage').then((m) => ({ default: m.CameraPage })));
 const WatchPage = lazy(() => import('./viewer/WatchPage').then((m) => ({ default: m.WatchPage })));
+const ReplayRoute = lazy(() => import('./replay/ReplayRoute').then((m) => ({ default: m.ReplayRoute })));
 const LoadTestPage = lazy(() => import('./loadtest/LoadTestPage').then((m) => ({ default: m.LoadTestPage })));
 const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
@@ -40,6 +41,7 @@ createRoot(root).render(
             path="/watch/:room"
             element={<RoomRoute>{(room) => <WatchPage key={room} room={room} />}</RoomRoute>}
           />
+          <Route path="/replay/:id" element={<ReplayRoute />} />
           <Route
             path="/loadtest/:room"
             element={<RoomRoute>{(room) => <LoadTestPage key={room} room={room} />}</RoomRoute>}
