@@ -23,6 +23,7 @@ const all = [
   'scaling',
   'cluster',
   'latency',
+  'recording',
   'tuning',
   'glass',
   'join',
@@ -169,6 +170,19 @@ if (only.has('latency')) {
   const r = await runs.ladder('product', { ...base, steps: [n], measureMs: smoke ? 1000 : 15_000 });
   const step = r.steps[0]!;
   results.latency = { consumers: n, p50Ms: step.latencyP50Ms, p99Ms: step.latencyP99Ms };
+}
+if (only.has('recording')) {
+  // The two cameras: a 4 Mbps HD 360 and a 15 Mbps 4K one; a recording of each measured in turn.
+  const cameras = (
+    smoke
+      ? [{ ...source, width: 640, height: 320, bitrateBps: 1_000_000 }]
+      : [source, { ...source, width: 3840, height: 1920, bitrateBps: 15_000_000 }]
+  ).map((spec) => ({ clip: ensureClip(path.join(repo, '.cache/bench'), spec), source: spec }));
+  results.recordingCost = await runs.recording({
+    cameras,
+    settleMs: smoke ? 500 : 2000,
+    measureMs: smoke ? 1000 : 15_000,
+  });
 }
 if (only.has('tuning')) {
   // Each tuning taken away in turn, on the same ladder: what it is worth (README "Performance").

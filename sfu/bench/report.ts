@@ -105,6 +105,12 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       `≥ 1.8×: ${goal(r.scaling.ratioToOneWorker >= 1.8)}`,
     ]);
   if (r.cluster) rows.push(...clusterRows(r.cluster));
+  for (const c of r.recordingCost ?? [])
+    rows.push([
+      `recording ${c.width}×${c.height} ${c.bitrateMbps} Mbps`,
+      `worker ${pct(c.workerCpuAlone)} → ${pct(c.workerCpuRecording)}, recorder ffmpeg ${pct(c.recorderCpu)}; 360 + MP4 ${c.finishSeconds.toFixed(1)} s after the stop`,
+      '',
+    ]);
   for (const t of r.tuning ?? [])
     rows.push([
       `tuning: ${t.tuning}`,
@@ -205,6 +211,10 @@ export function markdownTable(r: BenchResults): string {
   lines.push(
     `| Glass to glass at ${l.width}×${l.height} by source, p50 / p95: browser camera · WHIP (GStreamer) · RTMP copied · RTMP re-encoded | ${ms(l.browser.p50Ms)} / ${ms(l.browser.p95Ms)} · **${ms(l.whip.p50Ms)}** / ${ms(l.whip.p95Ms)} · **${ms(l.rtmpCopy.p50Ms)}** / ${ms(l.rtmpCopy.p95Ms)} · ${ms(l.rtmpReencode.p50Ms)} / ${ms(l.rtmpReencode.p95Ms)} | | RTMP copy < WHIP + 300 ms; WHIP within 20 % of the browser |`,
   );
+  for (const c of r.recordingCost)
+    lines.push(
+      `| A running recording at ${c.width}×${c.height}, ${c.bitrateMbps} Mbps: worker CPU without → with it; the recorder's ffmpeg; 360 metadata + MP4 copy after the stop | ${pct(c.workerCpuAlone)} → **${pct(c.workerCpuRecording)}**; **${pct(c.recorderCpu)}**; ${c.finishSeconds.toFixed(1)} s | | |`,
+    );
   for (const c of r.ingestCost)
     lines.push(
       `| RTMP bridge (ffmpeg) CPU, ${c.size}, ${c.mode} | **${c.cpuCores} cores** (${c.restarts} restarts) | | |`,

@@ -119,6 +119,21 @@ export const resultsSchema = z.object({
   /** Two nodes, one worker each, pinned apart (issue 20). */
   cluster: clusterSchema,
   latency: z.object({ consumers: z.number().int().positive(), p50Ms: share, p99Ms: share }),
+  /** What a running recording costs, per camera size and bitrate (sfu/bench/media/recording-cost.ts). */
+  recordingCost: z
+    .array(
+      z.object({
+        width: num,
+        height: num,
+        bitrateMbps: share,
+        workerCpuAlone: share,
+        workerCpuRecording: share,
+        recorderCpu: share,
+        writtenMbps: share,
+        finishSeconds: share,
+      }),
+    )
+    .min(1),
   /** Each tuning's worth: the product's ladder with it and without it. */
   tuning: z
     .array(

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { LadderSettings, ProfileName } from './media/ladder.js';
 import type { ClusterJson, ClusterStepJson, LadderJson } from './results.js';
 import { summarizeCluster, type ClusterResult, type ClusterSettings } from './media/cluster-ladder.js';
+import type { RecordingCost, RecordingCostSettings } from './media/recording-cost.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -15,6 +16,7 @@ interface Line {
   step?: LadderJson['steps'][number];
   series?: string;
   clusterStep?: ClusterStepJson;
+  cost?: RecordingCost;
   result?: unknown;
 }
 
@@ -91,6 +93,24 @@ export class ScenarioRuns {
       `  → ${summary.bothClean} clean viewers on two nodes, ${summary.oneNodeClean} on one (×${summary.ratioToOneNode.toFixed(2)})`,
     );
     return summary;
+  }
+
+  async recording(settings: RecordingCostSettings): Promise<RecordingCost[]> {
+    this.say(`\n▶ recording: what a running recording costs, one node, one worker (${this.elapsed()})`);
+    let result: RecordingCost[] | undefined;
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    await runScript('sfu/bench/media/run-recording.ts', [JSON.stringify(settings)], {}, (msg) => {
+      const c = msg.cost;
+      if (c)
+        this.say(
+          `  ${c.width}×${c.height} ${c.bitrateMbps} Mbps: worker ${pct(c.workerCpuAlone)} → ${pct(c.workerCpuRecording)} ` +
+            `recording; recorder ffmpeg ${pct(c.recorderCpu)}; written ${c.writtenMbps.toFixed(2)} Mbps; ` +
+            `360 + MP4 ${c.finishSeconds.toFixed(1)} s after the stop`,
+        );
+      else if (msg.type === 'result') result = msg.result as RecordingCost[];
+    });
+    if (!result) throw new Error('the recording scenario gave no result');
+    return result;
   }
 
   async browser<T>(scenario: string, opts: object): Promise<T> {

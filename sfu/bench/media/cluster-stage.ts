@@ -5,12 +5,12 @@
 // in (cross-host PipeTransport, SRTP + RTX). The ladder then adds viewers on either node's router.
 import type { types } from 'mediasoup';
 import type { Room } from '../../src/media/room.js';
-import type { Peer } from '../../src/media/peer.js';
-import type { RoomId, TransportId } from '../../src/protocol/index.js';
+import type { RoomId } from '../../src/protocol/index.js';
 import { startRedis, type TestRedis } from '../../src/test-support/redis.js';
 import { startTestService, type TestService } from '../../src/test-support/service.js';
 import { until } from '../../src/test-support/until.js';
-import { syntheticCamera, toffsetUri } from './measure.js';
+import { toffsetUri } from './measure.js';
+import { joinBench, plainCamera } from './plain-camera.js';
 
 const ROOM = 'bench-cluster' as RoomId;
 
@@ -36,9 +36,6 @@ export interface ClusterStage {
   close(): Promise<void>;
 }
 
-/** A peer no connection holds: the bench's camera and the edge's one joined viewer. */
-const benchLink = () => ({ owner: {}, notify: () => undefined, disconnect: () => undefined });
-
 async function node(redis: TestRedis, id: string): Promise<TestService> {
   return startTestService({
     CLUSTER_REDIS_URL: redis.url,
@@ -47,23 +44,6 @@ async function node(redis: TestRedis, id: string): Promise<TestService> {
     // The bench's viewers are plain consumers, not room peers: no cap or stall watch is in the way.
     CAMERA_STALL_MS: '0',
   });
-}
-
-/** Joins `role` through the room gate (on an edge, this pipes the camera in) and holds the peer. */
-async function join(service: TestService, role: 'camera' | 'viewer'): Promise<{ room: Room; peer: Peer }> {
-  const room = await service.rooms.acquire(ROOM, role);
-  try {
-    const peer = room.join({
-      role,
-      source: role === 'camera' ? 'rtmp' : undefined,
-      displayName: role === 'viewer' ? 'bench' : undefined,
-      device: 'bench',
-      link: benchLink(),
-    });
-    return { room, peer };
-  } finally {
-    room.release();
-  }
 }
 
 const onlyWorker = (service: TestService): types.Worker => {
@@ -86,29 +66,19 @@ export async function openClusterStage(ssrc: number): Promise<ClusterStage> {
     services.push(edgeService);
     await until('both nodes registered', () => originService.cluster?.nodes.length === 2);
 
-    const { room, peer } = await join(originService, 'camera');
-    const camera = syntheticCamera(room.home.router, [ssrc]);
-    const transport = await room.createPlainTransport(peer, '127.0.0.1');
-    await room.produce(peer, {
-      transportId: transport.id as TransportId,
-      kind: 'video',
-      rtpParameters: {
-        ...camera.rtpParameters,
-        rtcp: { cname: 'bench-camera', reducedSize: false },
-      },
-    });
-    const video = peer.listProducers().find((p) => p.kind === 'video')!;
+    const camera = await plainCamera(originService, ROOM, ssrc);
+    const { room, video } = camera;
     const origin = { service: originService, room, worker: onlyWorker(originService), video };
 
     const stage: ClusterStage = {
       origin,
       edge: undefined,
-      ingestPort: transport.tuple.localPort,
+      ingestPort: camera.port,
       payloadType: camera.payloadType,
       toffsetId: camera.toffsetId,
       async openEdge() {
         if (stage.edge) return stage.edge;
-        const { room: edgeRoom } = await join(edgeService, 'viewer');
+        const { room: edgeRoom } = await joinBench(edgeService, ROOM, 'viewer');
         const piped = await until('the camera piped to the edge', () =>
           edgeRoom.camera?.listProducers().find((p) => p.kind === 'video'),
         );
