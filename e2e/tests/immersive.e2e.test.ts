@@ -1,11 +1,10 @@
 // The viewer in an emulated headset (IWER) and on a desktop: which half of the frame each eye sees, where the
 // camera's front is (also on the camera's lowest layer), recentering, and drag-to-look, all read back from
 // rendered pixels.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
+import { untilPicture } from '../support/screenshots.js';
 import { startService, type RunningService } from '../support/service.js';
 import {
   endSession,
@@ -15,44 +14,14 @@ import {
   setButton,
   turnHead,
 } from '../support/xr-emulator.js';
-import {
-  decodePicture,
-  leftHalf,
-  markerCentre,
-  redMinusBlue,
-  rightHalf,
-  type Picture,
-} from '../support/pixels.js';
+import { leftHalf, markerCentre, redMinusBlue, rightHalf, type Picture } from '../support/pixels.js';
 import { receivedWidth } from '../support/webrtc.js';
 
 const ROOM = 'e2e-immersive';
-const shots = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 
 let service: RunningService;
 let browser: Browser;
 let camera: Page;
-
-async function shot(page: Page, name: string): Promise<Picture> {
-  const png = await page.screenshot();
-  fs.mkdirSync(shots, { recursive: true });
-  fs.writeFileSync(path.join(shots, `${name}.png`), png);
-  return decodePicture(png);
-}
-
-/** Waits until the viewer's picture shows what `check` wants (the stream may take a moment to switch). */
-async function until(
-  page: Page,
-  name: string,
-  check: (p: Picture) => boolean,
-  timeoutMs = 15_000,
-): Promise<Picture> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const p = await shot(page, name);
-    if (check(p) || Date.now() > deadline) return p;
-    await page.waitForTimeout(300);
-  }
-}
 
 async function setProjection(projection: string): Promise<void> {
   await camera.getByTestId('projection').selectOption(projection);
@@ -108,7 +77,7 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
 
   it('stereo top-bottom: the left eye sees only the top half, the right eye only the bottom', async () => {
     expect(await viewer.locator('main').getAttribute('data-projection')).toBe('stereo-360-tb');
-    const p = await until(viewer, 'xr-stereo-tb', (p) => redMinusBlue(p, leftHalf(p)) > 25);
+    const p = await untilPicture(viewer, 'xr-stereo-tb', (p) => redMinusBlue(p, leftHalf(p)) > 25);
     const left = redMinusBlue(p, leftHalf(p));
     const right = redMinusBlue(p, rightHalf(p));
     console.log(`[xr] stereo-360-tb: left eye R-B ${left.toFixed(1)}, right eye R-B ${right.toFixed(1)}`);
@@ -118,7 +87,7 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
 
   it('swapped halves go to the other eyes', async () => {
     await camera.getByLabel('Eyes swapped (right eye on top / left)').check();
-    const p = await until(viewer, 'xr-stereo-tb-swapped', (p) => redMinusBlue(p, leftHalf(p)) < -25);
+    const p = await untilPicture(viewer, 'xr-stereo-tb-swapped', (p) => redMinusBlue(p, leftHalf(p)) < -25);
     expect(redMinusBlue(p, leftHalf(p))).toBeLessThan(-25);
     expect(redMinusBlue(p, rightHalf(p))).toBeGreaterThan(25);
     await camera.getByLabel('Eyes swapped (right eye on top / left)').uncheck();
@@ -126,14 +95,14 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
 
   it('stereo side-by-side: left eye left half, right eye right half', async () => {
     await setProjection('stereo-360-sbs');
-    const p = await until(viewer, 'xr-stereo-sbs', leftRedRightBlue);
+    const p = await untilPicture(viewer, 'xr-stereo-sbs', leftRedRightBlue);
     expect(redMinusBlue(p, leftHalf(p))).toBeGreaterThan(25);
     expect(redMinusBlue(p, rightHalf(p))).toBeLessThan(-25);
   });
 
   it('mono: both eyes see the same picture, with the front straight ahead', async () => {
     await setProjection('mono-360');
-    const p = await until(viewer, 'xr-mono', monoWithFront);
+    const p = await untilPicture(viewer, 'xr-mono', monoWithFront);
     expect(Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p)))).toBeLessThan(5);
     expectFrontAhead(p, 'front marker visible');
   });
@@ -143,11 +112,11 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
     await viewer.getByTestId('quality').selectOption('low');
     await expect.poll(() => receivedWidth(viewer), { timeout: 10_000 }).toBe(320);
     await setProjection('stereo-360-tb');
-    const tb = await until(viewer, 'xr-low-stereo-tb', leftRedRightBlue);
+    const tb = await untilPicture(viewer, 'xr-low-stereo-tb', leftRedRightBlue);
     expect(redMinusBlue(tb, leftHalf(tb))).toBeGreaterThan(25);
     expect(redMinusBlue(tb, rightHalf(tb))).toBeLessThan(-25);
     await setProjection('mono-360');
-    const mono = await until(viewer, 'xr-low-mono', monoWithFront);
+    const mono = await untilPicture(viewer, 'xr-low-mono', monoWithFront);
     expectFrontAhead(mono, 'front marker visible on the lowest layer');
     expect(await receivedWidth(viewer)).toBe(320);
     await viewer.getByTestId('quality').selectOption('auto');
@@ -156,7 +125,7 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
 
   it('after a head turn, Recenter (A button) brings the front back to the centre', async () => {
     await turnHead(viewer, 60);
-    const turned = await until(viewer, 'xr-turned', (p) => {
+    const turned = await untilPicture(viewer, 'xr-turned', (p) => {
       const m = markerCentre(p, 'magenta', leftHalf(p));
       return m === undefined || m.x > leftHalf(p).width * 0.75;
     });
@@ -166,7 +135,7 @@ describe('in a headset (IWER, Quest 3 profile, both eyes side by side)', () => {
     );
 
     await pressButton(viewer, 'right', 'a-button');
-    const recentred = await until(viewer, 'xr-recentred', (p) => {
+    const recentred = await untilPicture(viewer, 'xr-recentred', (p) => {
       const m = markerCentre(p, 'magenta', leftHalf(p));
       return m !== undefined && Math.abs(m.x - leftHalf(p).width / 2) < leftHalf(p).width * 0.08;
     });
@@ -205,7 +174,7 @@ describe('on a desktop (no WebXR)', () => {
     await viewer.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
     await viewer.getByTestId('no-vr').waitFor();
     expect(await viewer.getByRole('button', { name: 'Enter VR' }).count()).toBe(0);
-    const p = await until(viewer, 'desktop-mono', (p) => markerCentre(p, 'magenta') !== undefined);
+    const p = await untilPicture(viewer, 'desktop-mono', (p) => markerCentre(p, 'magenta') !== undefined);
     const front = markerCentre(p, 'magenta');
     expect(front).toBeDefined();
     expect(Math.abs(front!.x - p.width / 2)).toBeLessThan(p.width * 0.05);
@@ -220,7 +189,7 @@ describe('on a desktop (no WebXR)', () => {
     await viewer.mouse.up();
 
     // The blue marker sits 45° left of the front; where it lands on screen gives the yaw actually rendered.
-    const p = await until(viewer, 'desktop-dragged', (p) => markerCentre(p, 'blue') !== undefined);
+    const p = await untilPicture(viewer, 'desktop-dragged', (p) => markerCentre(p, 'blue') !== undefined);
     const blue = markerCentre(p, 'blue');
     expect(blue, 'the 45°-left marker is in view').toBeDefined();
     const vFov = (75 * Math.PI) / 180;
@@ -234,7 +203,7 @@ describe('on a desktop (no WebXR)', () => {
 
   it('Recenter brings the front back', async () => {
     await viewer.getByRole('button', { name: 'Recenter' }).click();
-    const p = await until(viewer, 'desktop-recentred', (p) => {
+    const p = await untilPicture(viewer, 'desktop-recentred', (p) => {
       const m = markerCentre(p, 'magenta');
       return m !== undefined && Math.abs(m.x - p.width / 2) < p.width * 0.05;
     });
@@ -243,7 +212,7 @@ describe('on a desktop (no WebXR)', () => {
 
   it('a stereo stream shows the left eye picture on a desktop', async () => {
     await setProjection('stereo-360-tb');
-    const p = await until(
+    const p = await untilPicture(
       viewer,
       'desktop-stereo-tb',
       (p) => redMinusBlue(p, { x: 0, y: 0, width: p.width, height: p.height * 0.8 }) > 25,

@@ -11,24 +11,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
+import { untilPicture } from '../support/screenshots.js';
 import { startCamera } from '../support/camera.js';
 import { startService, type RunningService } from '../support/service.js';
 import { watchStalls } from '../support/webrtc.js';
 import { inSession, installHeadset, pressButton, setAxes } from '../support/xr-emulator.js';
-import {
-  decodePicture,
-  leftHalf,
-  markerCentre,
-  rightHalf,
-  type Picture,
-  type Rect,
-} from '../support/pixels.js';
+import { leftHalf, markerCentre, rightHalf, type Picture, type Rect } from '../support/pixels.js';
 import { fileTimecodes, shownTimecode } from '../support/timecodes.js';
 import { hashPassword } from '../../sfu/src/auth/password.js';
 
 const ROOM = 'e2e-recording';
 const PASSWORD = 'recording test password';
-const shots = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-e2e-recordings-'));
 
 let service: RunningService;
@@ -36,27 +29,6 @@ let browser: Browser;
 let camera: Page;
 let viewer: Page;
 let dashboard: Page;
-
-async function shot(page: Page, name: string): Promise<Picture> {
-  const png = await page.screenshot();
-  fs.mkdirSync(shots, { recursive: true });
-  fs.writeFileSync(path.join(shots, `${name}.png`), png);
-  return decodePicture(png);
-}
-
-async function until(
-  page: Page,
-  name: string,
-  check: (p: Picture) => boolean,
-  ms = 15_000,
-): Promise<Picture> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const p = await shot(page, name);
-    if (check(p) || Date.now() > deadline) return p;
-    await page.waitForTimeout(300);
-  }
-}
 
 async function openDashboard(url: string): Promise<Page> {
   const { page } = await newPage(browser, { width: 1400, height: 1000 });
@@ -207,7 +179,7 @@ describe('recording from the dashboard', () => {
       const first = await shownTimecode(page);
       expect(first).toBeDefined();
       const t0 = await currentTime(page);
-      const front = await until(page, 'replay-front', (p) => markerCentre(p, 'magenta') !== undefined);
+      const front = await untilPicture(page, 'replay-front', (p) => markerCentre(p, 'magenta') !== undefined);
       const marker = markerCentre(front, 'magenta');
       expect(marker, 'front marker visible').toBeDefined();
       expect(Math.abs(marker!.x - front.width / 2)).toBeLessThan(front.width * 0.08);
@@ -243,7 +215,7 @@ describe('recording from the dashboard', () => {
       await page.locator('main[data-state="paused"]').waitFor({ timeout: 15_000 });
       await page.getByRole('button', { name: 'Enter VR' }).click();
       await expect.poll(() => inSession(page)).toBe(true);
-      const p = await until(page, 'replay-xr', (p) =>
+      const p = await untilPicture(page, 'replay-xr', (p) =>
         [leftHalf(p), rightHalf(p)].every((eye) => markerCentre(p, 'magenta', eye) !== undefined),
       );
       for (const eye of [leftHalf(p), rightHalf(p)]) {
@@ -293,12 +265,12 @@ describe('while a recording runs', () => {
     await page.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Enter VR' }).click();
     await expect.poll(() => inSession(page)).toBe(true);
-    expect(recInNoEye(await until(page, 'xr-no-rec', recInNoEye))).toBe(true);
+    expect(recInNoEye(await untilPicture(page, 'xr-no-rec', recInNoEye))).toBe(true);
 
     await dashboard.getByTestId('room-recording').getByRole('button', { name: 'Record' }).click();
-    expect(recInBothEyes(await until(page, 'xr-rec', recInBothEyes))).toBe(true);
+    expect(recInBothEyes(await untilPicture(page, 'xr-rec', recInBothEyes))).toBe(true);
     await dashboard.getByTestId('room-recording').getByRole('button', { name: 'Stop recording' }).click();
-    expect(recInNoEye(await until(page, 'xr-rec-gone', recInNoEye))).toBe(true);
+    expect(recInNoEye(await untilPicture(page, 'xr-rec-gone', recInNoEye))).toBe(true);
     await context.close();
   });
 
