@@ -3,7 +3,7 @@
 // source switch starts the next); each segment is a playable file, with an MP4 copy where the codec allows.
 import { z } from 'zod';
 import { RoomId } from './ids.js';
-import { Projection } from './messages.js';
+import { Projection, type StreamInfo } from './messages.js';
 
 /** `<room>-<yyyymmdd>-<hhmmss>-<4 letters>`: also the folder the files are in. */
 export const RecordingId = z
@@ -28,6 +28,9 @@ export const RecordingSegment = z.object({
   file: FileName,
   /** Its MP4 copy with Spherical Video V2 boxes, once made (none for VP8). */
   mp4: FileName.optional(),
+  /** Its picture's layout (a new layout starts a new segment); unset in manifests from before: the recording's. */
+  projection: Projection.optional(),
+  swapEyes: z.boolean().optional(),
   startedAt: z.number(),
   endedAt: z.number().optional(),
   /** "video/H264", "audio/opus"…, as recorded. */
@@ -50,6 +53,12 @@ export const RecordingInfo = z.object({
   segments: z.array(RecordingSegment),
 });
 export type RecordingInfo = z.infer<typeof RecordingInfo>;
+
+/** A segment's layout: its own (kept with it), else the recording's (a manifest written before that). */
+export const segmentLayout = (segment: RecordingSegment, info: RecordingInfo): StreamInfo => ({
+  projection: segment.projection ?? info.projection,
+  swapEyes: segment.swapEyes ?? info.swapEyes,
+});
 
 /** GET /api/recordings: every recording, newest first, and the space they take. */
 export const RecordingLibrary = z.object({

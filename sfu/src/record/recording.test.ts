@@ -139,6 +139,40 @@ describe('recording a room (operator API)', () => {
     }
   }, 60_000);
 
+  it('starts a new segment when the picture’s layout changes, each file tagged and marked as it was', async () => {
+    await push(40);
+    await api('POST', `/api/rooms/${ROOM}/recording`);
+    await until('recording', async () => (await library()).recordings[0]?.state === 'recording');
+    await new Promise((r) => setTimeout(r, 3000));
+    // The operator says the encoder sends top-bottom stereo: the room changes live.
+    const relaid = await stage.service.app.inject({
+      method: 'POST',
+      url: '/api/links',
+      headers: { authorization: await operator() },
+      payload: { room: ROOM, encoderStream: { projection: 'stereo-360-tb', swapEyes: false } },
+    });
+    expect(relaid.statusCode).toBe(200);
+    await until('second segment', async () => (await library()).recordings[0]?.segments.length === 2);
+    await new Promise((r) => setTimeout(r, 3000));
+    await api('DELETE', `/api/rooms/${ROOM}/recording`);
+    const rec = await until('both made 360', async () => {
+      const r = (await library()).recordings[0];
+      return r?.segments.every((s) => s.mp4) ? r : undefined;
+    });
+    const [mono, stereo] = rec.segments;
+    expect(mono!.projection).toBe('mono-360');
+    expect(mono!.file).toMatch(/_1_360\.mkv$/);
+    expect(stereo!.projection).toBe('stereo-360-tb');
+    expect(stereo!.file).toMatch(/_2_360_TB\.mkv$/);
+    const probe = (file: string) =>
+      execFileSync('ffprobe', ['-v', 'error', '-show_streams', path.join(folder(rec), file)], {
+        encoding: 'utf8',
+      });
+    expect(probe(mono!.file)).not.toMatch(/top and bottom/);
+    expect(probe(stereo!.file)).toMatch(/type=top and bottom/);
+    for (const s of rec.segments) expect(playsToTheEnd(path.join(folder(rec), s.file))).toBe('');
+  }, 60_000);
+
   it('marks the recording failed when its ffmpeg is killed; the room’s camera stays live', async () => {
     await push(40);
     await api('POST', `/api/rooms/${ROOM}/recording`);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../media/room.js';
-import type { RecordingInfo, RecordingState } from '../protocol/index.js';
+import { segmentLayout, type RecordingInfo, type RecordingState } from '../protocol/index.js';
 import type { Library } from './library.js';
 import { SegmentWriter } from './segment-writer.js';
 import { finalizeSegment, type Tools } from './finalize.js';
@@ -65,6 +65,10 @@ export class Recording {
         this.info.projection = stream.projection;
         this.info.swapEyes = stream.swapEyes;
         void this.save();
+        // A file has one layout for players: a new layout is the next segment's.
+        const running = this.info.segments.at(-1);
+        const changed = running?.projection !== stream.projection || running.swapEyes !== stream.swapEyes;
+        if (this.writer && changed) this.soon();
       },
       closed: () => void this.stop('finished', 'the room closed'),
     });
@@ -147,6 +151,8 @@ export class Recording {
       });
     this.info.segments.push({
       file: path.basename(writer.file),
+      projection: this.info.projection,
+      swapEyes: this.info.swapEyes,
       startedAt: writer.startedAt,
       codecs: writer.consumers.map((c) => c.rtpParameters.codecs[0]?.mimeType ?? '?'),
       bytes: 0,
@@ -170,7 +176,7 @@ export class Recording {
       () => 0,
     );
     await this.save();
-    const stream = { projection: this.info.projection, swapEyes: this.info.swapEyes };
+    const stream = segmentLayout(segment, this.info);
     const video = segment.codecs.find((c) => c.startsWith('video/'));
     const finishing = finalizeSegment(writer.file, stream, video, this.opts.tools, { cutShort: !end.ok })
       .then(async ({ mp4 }) => {

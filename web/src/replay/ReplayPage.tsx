@@ -2,7 +2,7 @@
 // media layer), recenter, desktop drag; play, pause and seek on the page and in the headset. Opened by a
 // replay link (/replay/<id>?t=…) or, for a room whose replays are public, by its address alone.
 import { useEffect, useMemo, useState } from 'react';
-import { RecordingInfo, type RecordingId, type StreamInfo } from '@inclubit/sfu/protocol';
+import { RecordingInfo, segmentLayout, type RecordingId, type StreamInfo } from '@inclubit/sfu/protocol';
 import { callApi } from '../lib/http-api';
 import { SphereScene } from '../viewer/SphereScene';
 import { ReplayControls } from './ReplayControls';
@@ -21,10 +21,12 @@ export function ReplayPage({ id }: { id: RecordingId }) {
     );
   }, [id, token]);
   const replay = useReplay(video, info, token);
-  const stream = useMemo<StreamInfo | undefined>(
-    () => info && { projection: info.projection, swapEyes: info.swapEyes },
-    [info],
-  );
+  // Each segment as it was laid out (a layout change starts a new segment).
+  const segment = info?.segments[replay.segment];
+  const stream = useMemo<StreamInfo | undefined>(() => {
+    if (!info) return undefined;
+    return segment ? segmentLayout(segment, info) : { projection: info.projection, swapEyes: info.swapEyes };
+  }, [info, segment]);
   const problem =
     error ?? replay.error ?? (info?.segments.length === 0 ? 'This recording has no picture yet' : undefined);
 
