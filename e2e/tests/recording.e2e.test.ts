@@ -15,7 +15,7 @@ import { untilPicture } from '../support/screenshots.js';
 import { startCamera } from '../support/camera.js';
 import { startService, type RunningService } from '../support/service.js';
 import { watchStalls } from '../support/webrtc.js';
-import { inSession, installHeadset, pressButton, setAxes } from '../support/xr-emulator.js';
+import { inSession, installHeadset, pressButton, setAxes, turnHead } from '../support/xr-emulator.js';
 import { leftHalf, markerCentre, rightHalf, type Picture, type Rect } from '../support/pixels.js';
 import { fileTimecodes, shownTimecode } from '../support/timecodes.js';
 import { hashPassword } from '../../sfu/src/auth/password.js';
@@ -208,7 +208,7 @@ describe('recording from the dashboard', () => {
       await page.context().close();
     });
 
-    it('in a headset: both eyes, front ahead; the trigger plays and pauses, the thumbstick seeks', async () => {
+    it('in a headset: both eyes, front ahead, recenter; the trigger plays and pauses, the thumbstick seeks', async () => {
       const { context, page } = await newPage(browser);
       await installHeadset(context);
       await page.goto(link);
@@ -223,6 +223,15 @@ describe('recording from the dashboard', () => {
         expect(front, 'front marker in each eye').toBeDefined();
         expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
       }
+      // Turned away, then recentred with the A button: the front comes back ahead, as when live.
+      const ahead = (p: Picture) => {
+        const m = markerCentre(p, 'magenta', leftHalf(p));
+        return m !== undefined && Math.abs(m.x - leftHalf(p).width / 2) < leftHalf(p).width * 0.08;
+      };
+      await turnHead(page, 60);
+      expect(ahead(await untilPicture(page, 'replay-xr-turned', (p) => !ahead(p)))).toBe(false);
+      await pressButton(page, 'right', 'a-button');
+      expect(ahead(await untilPicture(page, 'replay-xr-recentred', ahead))).toBe(true);
       const time = () => currentTime(page);
       await pressButton(page, 'right', 'trigger');
       await page.locator('main[data-state="playing"]').waitFor({ timeout: 5000 });
