@@ -31,6 +31,7 @@ import { ClusterNode } from './cluster/cluster-node.js';
 import { clusterRoutes } from './cluster/cluster-routes.js';
 import { Library } from './record/library.js';
 import { Recorders } from './record/recorders.js';
+import { Presence } from './presence/presence.js';
 import { recordingRoutes } from './record/recording-routes.js';
 import { RoomSettingsFile } from './store/room-settings-file.js';
 import { registerClusterMetrics } from './cluster/cluster-metrics.js';
@@ -52,6 +53,7 @@ export interface Service {
   /** This node's membership of a cluster; undefined when it is alone (no CLUSTER_REDIS_URL). */
   cluster: ClusterNode | undefined;
   recorders: Recorders;
+  presence: Presence;
 }
 
 export interface BuildOptions {
@@ -138,7 +140,10 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     config.recordings,
     app.log,
   );
+  // Gaze changes reach the camera page at most ten times a second, however many viewers report.
+  const presence = new Presence(rooms, { flushMs: 100 });
   app.addHook('onClose', async () => {
+    presence.close();
     // Recordings first: each finishes its file while its room is still there.
     await recorders.close();
     await cluster?.close();
@@ -175,6 +180,7 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   await app.register(signalingRoutes, {
     rooms,
     watcher,
+    presence,
     tokens,
     policy: { embedded: config.embedded, roomAccess: config.rooms.access },
     limits: config.signaling,
@@ -249,5 +255,6 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     ingestLinks,
     cluster,
     recorders,
+    presence,
   };
 }

@@ -38,6 +38,8 @@ export interface PeerOptions {
   device: string;
   /** How a camera arrives (a browser page unless an ingest made the peer). */
   source?: SourceKind;
+  /** A page on a signaling connection (not an HTTP session's or a bridge's peer): it takes events. */
+  page?: boolean;
   link: PeerLink;
   log: FastifyBaseLogger;
 }
@@ -48,6 +50,7 @@ export class Peer {
   displayName: string | undefined;
   readonly device: string;
   readonly source: SourceKind;
+  readonly page: boolean;
   readonly joinedAt = Date.now();
   readonly log: FastifyBaseLogger;
   /** Shown only to this peer's client: proves it is this peer when it resumes on a new connection. */
@@ -55,6 +58,8 @@ export class Peer {
   private link: PeerLink | undefined;
   /** The page's own latest measurements. */
   stats: ClientStats = {};
+  /** A viewer page that shares where it looks (its gaze itself is the presence relay's, never kept here). */
+  sharesGaze = false;
   /** An RTMP/SRT camera whose picture the server re-encodes (shown on the dashboard). */
   reencoded: boolean | undefined;
   /** The picture a viewer asked for (kept across its tracks and the camera's comings and goings). */
@@ -75,6 +80,7 @@ export class Peer {
     this.displayName = opts.displayName;
     this.device = opts.device;
     this.source = opts.source ?? 'browser';
+    this.page = opts.page ?? false;
     this.link = opts.link;
     this.log = opts.log;
   }

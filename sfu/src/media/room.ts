@@ -65,6 +65,10 @@ export interface RoomListener {
   talkbackChanged?(policy: Talkback): void;
   recordingChanged?(recording: boolean): void;
   cameraLeft?(camera: Peer): void;
+  /** Any peer came, came back on a new connection (resume), or left. */
+  peerJoined?(peer: Peer): void;
+  peerResumed?(peer: Peer): void;
+  peerLeft?(peer: Peer): void;
   closed?(): void;
 }
 
@@ -203,6 +207,7 @@ export class Room {
     displayName: string | undefined;
     device: string;
     source?: SourceKind;
+    page?: boolean;
     link: PeerLink;
   }): Peer {
     if (this.closed) throw new ServiceError('invalid_state', 'room is closed');
@@ -220,6 +225,7 @@ export class Room {
     peer.log.info({ displayName: opts.displayName, peers: this.peers.size }, 'peer joined');
     // A camera gets the list at once; with a viewer, the list changed.
     this.rules.announceAudience();
+    this.tell('peerJoined', peer);
     return peer;
   }
 
@@ -254,6 +260,7 @@ export class Room {
     const previous = peer.attach(link);
     previous?.disconnect('replaced');
     peer.log.info({ replaced: previous !== undefined }, 'peer resumed');
+    this.tell('peerResumed', peer);
   }
 
   leave(peer: Peer): void {
@@ -267,6 +274,7 @@ export class Room {
       this.streamInfo = defaultStreamInfo;
       this.tell('cameraLeft', peer);
     } else this.rules.announceAudience();
+    this.tell('peerLeft', peer);
     peer.log.info({ peers: this.peers.size }, 'peer left');
     this.scheduleCloseIfEmpty();
   }
@@ -619,6 +627,11 @@ export class Room {
     this.tell('closed');
     this.listeners.clear();
     this.opts.onClose(this);
+  }
+
+  /** Something the camera's audience list shows changed outside the room (a viewer's gaze sharing). */
+  audienceChanged(): void {
+    this.rules.announceAudience();
   }
 
   /** The viewers connected to this node (not those on other nodes whose voice is relayed here). */

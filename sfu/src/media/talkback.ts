@@ -38,6 +38,7 @@ export function audienceMember(viewer: Peer): AudienceMember {
     ...(viewer.displayName !== undefined && { displayName: viewer.displayName }),
     talkback: !voice ? 'none' : voice.paused ? 'muted' : 'live',
     ...(voice && { producerId: voice.id as ProducerId }),
+    sharesGaze: viewer.sharesGaze,
   };
 }
 

@@ -20,6 +20,7 @@ export const ErrorCode = z.enum([
   'room_full', // the room's viewer cap is reached
   'node_full', // this node of a cluster serves all it can: `moved` names the node to join instead
   'talkback_off', // the room does not allow viewers to speak now
+  'too_frequent', // one kind of message (a gaze report) sent more often than it may be; refused, the connection lives
   'rate_limited', // too many messages (or login attempts); the connection is closed after this
   'too_large', // message over the size limit; the connection is closed after this
   'join_timeout', // connected but never joined; the connection is closed after this

@@ -5,3 +5,4 @@ export * from './messages.js';
 export * from './envelope.js';
 export * from './http-api.js';
 export * from './recordings.js';
+export * from './presence.js';

@@ -10,6 +10,7 @@ import {
   RtpCapabilities,
   RtpParameters,
 } from './rtp.js';
+import { presenceEvents, presenceMethods } from './presence.js';
 
 export const Role = z.enum(['camera', 'viewer']);
 export type Role = z.infer<typeof Role>;
@@ -85,6 +86,8 @@ export const AudienceMember = z.object({
   displayName: z.string().optional(),
   talkback: z.enum(['none', 'muted', 'live']),
   producerId: ProducerId.optional(),
+  /** Whether its page shares where it looks (see `reportGaze`). */
+  sharesGaze: z.boolean(),
 });
 export type AudienceMember = z.infer<typeof AudienceMember>;
 
@@ -305,6 +308,7 @@ export const methods = {
     params: z.object({ room: RoomId, maxViewers: z.number().int().min(1).max(10_000) }),
     result: empty,
   },
+  ...presenceMethods,
 } as const;
 
 export type Method = keyof typeof methods;
@@ -338,6 +342,7 @@ export const events = {
   kicked: z.object({ reason: z.string() }),
   /** Operator dashboards: rooms whose summary changed, and rooms that closed. */
   roomsChanged: z.object({ rooms: z.array(RoomSummary), removed: z.array(RoomId) }),
+  ...presenceEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -117,6 +117,23 @@ const handlers: { [M in Method]: Handler<M> } = {
     s.operate(p.room, { maxViewers: p.maxViewers });
     return Promise.resolve({});
   },
+
+  reportGaze: (s, p) => {
+    s.reportGaze(p);
+    return Promise.resolve({});
+  },
+
+  lookHere: (s, p) => Promise.resolve(s.lookHere(p)),
+
+  cueSeen: (s, p) => {
+    s.cueSeen(p);
+    return Promise.resolve({});
+  },
+
+  watchPresence: (s, p) => {
+    s.watchPresence(p);
+    return Promise.resolve({});
+  },
 };
 
 type RequestFor<M extends Method> = { [K in M]: { method: K; params: Params<K> } }[M];

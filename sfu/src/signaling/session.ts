@@ -18,6 +18,7 @@ import type { DisconnectReason, Notify, Peer, PeerLink } from '../media/peer.js'
 import type { Room } from '../media/room.js';
 import type { RoomChange, RoomRegistry } from '../media/room-registry.js';
 import type { RoomWatcher } from '../observe/room-watcher.js';
+import type { Presence } from '../presence/presence.js';
 
 /** The cluster as signaling sees it: where else a page can go, and whether this node takes a viewer. */
 export interface NodeDirectory {
@@ -45,6 +46,8 @@ export interface SessionOptions {
   resumeGraceMs: number;
   /** Every room's summary, for operators' dashboards. */
   watcher: RoomWatcher;
+  /** Where viewers look, and the teacher's cues. */
+  presence: Presence;
   /** The cluster, when this node is in one. */
   cluster?: NodeDirectory | undefined;
 }
@@ -54,6 +57,8 @@ export class SignalingSession {
   private closed = false;
   /** Ends this operator's room feed. */
   private stopWatching: (() => void) | undefined;
+  /** Ends this operator's feed of one room's presence. */
+  private stopWatchingPresence: (() => void) | undefined;
 
   constructor(private readonly opts: SessionOptions) {}
 
@@ -85,6 +90,7 @@ export class SignalingSession {
         role: params.role,
         displayName: params.displayName,
         device: this.opts.device,
+        page: true,
         link: this.link(),
       });
       this.member = { room, peer };
@@ -183,6 +189,43 @@ export class SignalingSession {
     return feed.rooms;
   }
 
+  /** A viewer page's gaze, to the room's presence relay. */
+  reportGaze(params: Params<'reportGaze'>): void {
+    const { room, peer } = this.joined();
+    this.opts.presence.of(room).report(peer, params.gaze);
+  }
+
+  /** A cue for every viewer: from the room's camera, or from an operator naming the room. */
+  lookHere({ room: id, ...direction }: Params<'lookHere'>): Result<'lookHere'> {
+    let room: Room;
+    if (this.member) {
+      const { room: joined, peer } = this.joined();
+      if (peer.role !== 'camera') throw new ServiceError('forbidden', 'only the camera or an operator cues');
+      if (id !== undefined && id !== joined.id) throw new ServiceError('forbidden', 'not this camera’s room');
+      room = joined;
+    } else {
+      this.requireOperator();
+      if (id === undefined) throw new ServiceError('bad_request', 'lookHere: an operator names the room');
+      room = this.room(id);
+    }
+    return { cueId: this.opts.presence.of(room).look(direction) };
+  }
+
+  cueSeen(params: Params<'cueSeen'>): void {
+    const { room, peer } = this.joined();
+    this.opts.presence.of(room).cueSeen(peer, params.cueId);
+  }
+
+  /** An operator follows one room's presence (or none). */
+  watchPresence(params: Params<'watchPresence'>): void {
+    this.requireOperator();
+    this.stopWatchingPresence?.();
+    this.stopWatchingPresence = undefined;
+    if (params.room === null) return;
+    const presence = this.opts.presence.of(this.room(params.room));
+    this.stopWatchingPresence = presence.watch(this.opts.notify);
+  }
+
   /**
    * The connection ended. With a goodbye (a clean close) the peer leaves; without one (a drop) it waits
    * for a resume on a new connection (see Room.suspend).
@@ -190,6 +233,7 @@ export class SignalingSession {
   close({ goodbye }: { goodbye: boolean }): void {
     this.closed = true;
     this.stopWatching?.();
+    this.stopWatchingPresence?.();
     if (goodbye) return this.leave();
     const member = this.member;
     this.member = undefined;

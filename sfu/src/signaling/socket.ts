@@ -18,6 +18,7 @@ import type { Tokens, VerifiedGrant } from '../auth/tokens.js';
 import type { Metrics } from '../observe/metrics.js';
 import { iceServersFor, type TurnOptions } from '../auth/turn.js';
 import type { RoomWatcher } from '../observe/room-watcher.js';
+import type { Presence } from '../presence/presence.js';
 import { dispatch } from './handlers.js';
 import { SignalingSession, type NodeDirectory } from './session.js';
 import { TokenBucket } from './rate-limit.js';
@@ -35,6 +36,7 @@ export interface SignalingLimits {
 export interface SignalingOptions {
   rooms: RoomRegistry;
   watcher: RoomWatcher;
+  presence: Presence;
   tokens: Tokens;
   policy: AccessPolicy;
   limits: SignalingLimits;
@@ -116,6 +118,7 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
       const session = new SignalingSession({
         rooms: opts.rooms,
         watcher: opts.watcher,
+        presence: opts.presence,
         log: req.log,
         notify: (event) => send({ type: 'event', ...event }),
         grant: req.grant,

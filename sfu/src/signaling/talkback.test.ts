@@ -61,8 +61,8 @@ describe('talkback', () => {
     await expect
       .poll(() => audienceOf(cam))
       .toEqual([
-        { peerId: a.joined.peerId, displayName: 'Ada', talkback: 'live', producerId },
-        { peerId: b.joined.peerId, displayName: 'Bo', talkback: 'none' },
+        { peerId: a.joined.peerId, displayName: 'Ada', talkback: 'live', producerId, sharesGaze: false },
+        { peerId: b.joined.peerId, displayName: 'Bo', talkback: 'none', sharesGaze: false },
       ]);
     const caps = stage.service.rooms.get(room)!.rtpCapabilities;
     await cam.request('consume', { producerId, rtpCapabilities: caps });
@@ -104,7 +104,7 @@ describe('talkback', () => {
     await a.c.request('closeProducer', { producerId });
     await expect
       .poll(() => audienceOf(cam)[0])
-      .toEqual({ peerId: a.joined.peerId, displayName: 'Ada', talkback: 'none' });
+      .toEqual({ peerId: a.joined.peerId, displayName: 'Ada', talkback: 'none', sharesGaze: false });
     // Only the camera mutes, and only viewers.
     expect(await a.c.expectError('muteViewer', { peerId: a.joined.peerId })).toBe('forbidden');
     expect(await cam.expectError('muteViewer', { peerId: 'no-such-peer' as PeerId })).toBe('not_found');

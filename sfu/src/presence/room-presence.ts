@@ -1,0 +1,189 @@
+// One room's presence: where each viewer page looks, relayed to the room's camera page and to operators who
+// watch the room — never to another viewer — and the teacher's current "look here" cue with how many have
+// looked at it. Gazes live only here, in memory, while their viewer is in the room: never logged, never
+// written anywhere. Reports arrive as often as the pages send them; the relay batches what changed and sends
+// it at most every `flushMs`, so 200 viewers cost the camera page a few messages a second, not a thousand.
+import { randomUUID } from 'node:crypto';
+import {
+  CUE_MS,
+  GAZE_MAX_PER_SECOND,
+  type CueId,
+  type CueProgress,
+  type Direction,
+  type Gaze,
+  type GazeEntry,
+  type PeerId,
+  type RoomId,
+} from '../protocol/index.js';
+import { ServiceError } from '../errors.js';
+import type { Notify, Peer } from '../media/peer.js';
+import { TokenBucket } from '../signaling/rate-limit.js';
+
+/** What the relay needs of its room. */
+export interface PresenceRoom {
+  readonly id: RoomId;
+  readonly camera: Peer | undefined;
+  viewers(): Peer[];
+  /** A viewer's sharing changed: the camera's audience list shows it. */
+  audienceChanged(): void;
+}
+
+/** A viewer page here (not a WHEP session, nor a viewer on another node whose voice is relayed). */
+const isPage = (p: Peer) => p.role === 'viewer' && p.page && p.source !== 'origin';
+
+/** Reports a viewer may send at once before the per-second limit applies. */
+const GAZE_BURST = 4;
+
+interface Cue {
+  progress: CueProgress;
+  /** The viewers it was sent to, and those who have looked at it. */
+  to: Set<PeerId>;
+  seen: Set<PeerId>;
+}
+
+export class RoomPresence {
+  private readonly gazes = new Map<PeerId, Gaze>();
+  private readonly changed = new Set<PeerId>();
+  private readonly buckets = new Map<PeerId, TokenBucket>();
+  /** Operators following the room, and those of them still to get the whole picture. */
+  private readonly watchers = new Set<Notify>();
+  private readonly fresh = new Set<Notify>();
+  /** The camera peer that has the whole picture (a new camera, or one back on a new connection, has not). */
+  private cameraInformed: PeerId | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private cue: Cue | undefined;
+
+  constructor(
+    private readonly room: PresenceRoom,
+    private readonly flushMs: number,
+  ) {}
+
+  /** A viewer's gaze now; null: it stops sharing. */
+  report(viewer: Peer, gaze: Gaze | null): void {
+    if (!isPage(viewer)) throw new ServiceError('forbidden', 'only a viewer page reports its gaze');
+    let bucket = this.buckets.get(viewer.id);
+    if (!bucket) this.buckets.set(viewer.id, (bucket = new TokenBucket(GAZE_MAX_PER_SECOND, GAZE_BURST)));
+    if (!bucket.take())
+      throw new ServiceError(
+        'too_frequent',
+        `gaze may be reported at most ${GAZE_MAX_PER_SECOND} times a second`,
+      );
+    if (gaze) this.gazes.set(viewer.id, gaze);
+    else if (!this.gazes.delete(viewer.id) && !viewer.sharesGaze) return; // nothing was shared
+    this.changed.add(viewer.id);
+    if (viewer.sharesGaze !== (gaze !== null)) {
+      viewer.sharesGaze = gaze !== null;
+      this.room.audienceChanged();
+    }
+    this.schedule();
+  }
+
+  /** Someone came: a camera needs the whole picture. */
+  peerJoined(peer: Peer): void {
+    if (peer.role === 'camera') this.schedule();
+  }
+
+  /** A peer is back on a new connection: what it missed while away is sent again as a whole. */
+  peerResumed(peer: Peer): void {
+    if (peer.role !== 'camera') return;
+    this.cameraInformed = undefined;
+    this.schedule();
+  }
+
+  peerLeft(peer: Peer): void {
+    this.buckets.delete(peer.id);
+    if (this.gazes.delete(peer.id)) {
+      this.changed.add(peer.id);
+      this.schedule();
+    }
+    const cue = this.cue;
+    if (cue?.to.delete(peer.id)) {
+      cue.seen.delete(peer.id);
+      this.updateCue(cue);
+    }
+  }
+
+  /** An operator follows the room; the returned function stops it. */
+  watch(notify: Notify): () => void {
+    this.watchers.add(notify);
+    this.fresh.add(notify);
+    this.schedule();
+    return () => {
+      this.watchers.delete(notify);
+      this.fresh.delete(notify);
+    };
+  }
+
+  /** Sends every viewer page a cue at `direction`, replacing the one before. */
+  look(direction: Direction): CueId {
+    const cueId = randomUUID() as CueId;
+    const viewers = this.room.viewers().filter(isPage);
+    const data = { ...direction, cueId, durationMs: CUE_MS };
+    for (const v of viewers) v.notify({ event: 'lookHere', data });
+    this.cue = {
+      progress: {
+        room: this.room.id,
+        ...direction,
+        cueId,
+        seen: 0,
+        of: viewers.length,
+        endsAt: Date.now() + CUE_MS,
+      },
+      to: new Set(viewers.map((v) => v.id)),
+      seen: new Set(),
+    };
+    this.updateCue(this.cue);
+    return cueId;
+  }
+
+  /** A viewer has looked at the cue. Again, or late: counted once. */
+  cueSeen(viewer: Peer, cueId: CueId): void {
+    const cue = this.cue;
+    if (cue?.progress.cueId !== cueId || !cue.to.has(viewer.id))
+      throw new ServiceError('not_found', 'no such cue (a newer one replaced it, or it was not sent to you)');
+    if (cue.seen.has(viewer.id)) return;
+    cue.seen.add(viewer.id);
+    this.updateCue(cue);
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.watchers.clear();
+    this.fresh.clear();
+  }
+
+  private updateCue(cue: Cue): void {
+    cue.progress = { ...cue.progress, seen: cue.seen.size, of: cue.to.size };
+    const event = { event: 'cue', data: cue.progress } as const;
+    this.room.camera?.notify(event);
+    for (const w of this.watchers) w(event);
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const room = this.room.id;
+    const changes: GazeEntry[] = [...this.changed].map((peerId) => ({
+      peerId,
+      gaze: this.gazes.get(peerId) ?? null,
+    }));
+    this.changed.clear();
+    let whole: GazeEntry[] | undefined;
+    const all = () => (whole ??= [...this.gazes].map(([peerId, gaze]) => ({ peerId, gaze })));
+    const send = (to: Notify, full: boolean) => {
+      if (full) to({ event: 'gaze', data: { room, full, viewers: all() } });
+      else if (changes.length > 0) to({ event: 'gaze', data: { room, full, viewers: changes } });
+      if (full && this.cue) to({ event: 'cue', data: this.cue.progress });
+    };
+    const camera = this.room.camera;
+    if (camera) {
+      send((e) => camera.notify(e), this.cameraInformed !== camera.id);
+      this.cameraInformed = camera.id;
+    }
+    for (const w of this.watchers) send(w, this.fresh.has(w));
+    this.fresh.clear();
+  }
+}
