@@ -2,7 +2,8 @@
 // watch the room — never to another viewer — and the teacher's current "look here" cue with how many have
 // looked at it. Gazes live only here, in memory, while their viewer is in the room: never logged, never
 // written anywhere. Reports arrive as often as the pages send them; the relay batches what changed and sends
-// it at most every `flushMs`, so 200 viewers cost the camera page a few messages a second, not a thousand.
+// it at most every `flushMs` (at once after a quiet spell), so 200 viewers cost the camera page ten messages a
+// second, not a thousand.
 import { randomUUID } from 'node:crypto';
 import {
   CUE_MS,
@@ -51,6 +52,7 @@ export class RoomPresence {
   /** The camera peer that has the whole picture (a new camera, or one back on a new connection, has not). */
   private cameraInformed: PeerId | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private lastFlush = -Infinity;
   private cue: Cue | undefined;
 
   constructor(
@@ -159,12 +161,16 @@ export class RoomPresence {
     for (const w of this.watchers) w(event);
   }
 
+  /** At once when nothing was sent for `flushMs` (a turn shows without delay), else when that has passed. */
   private schedule(): void {
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastFlush + this.flushMs - performance.now());
+    this.timer = setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
     this.timer = undefined;
+    this.lastFlush = performance.now();
     const room = this.room.id;
     const changes: GazeEntry[] = [...this.changed].map((peerId) => ({
       peerId,
