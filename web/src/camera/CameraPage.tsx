@@ -12,6 +12,8 @@ import { useCameraSettings } from './useCameraSettings';
 import { useDevices, useSourceChoice } from './useDevices';
 import { useMicLevel } from './useMicLevel';
 import { useSource } from './useSource';
+import { PresenceOverlay } from '../presence/PresenceOverlay';
+import { RoomGazes } from '../presence/room-gazes';
 
 const VIDEO_BUILT_IN = [PATTERN, BUSY_PATTERN] as const;
 const AUDIO_BUILT_IN = [TONE, NO_AUDIO] as const;
@@ -47,7 +49,9 @@ export function CameraPage({ room }: { room: RoomId }) {
     if (audio.track) audio.track.enabled = !muted;
   }, [audio.track, muted]);
 
+  const gazes = useMemo(() => new RoomGazes(), []);
   const b = useBroadcast({
+    gazes,
     room,
     stream,
     video: video.track,
@@ -64,6 +68,12 @@ export function CameraPage({ room }: { room: RoomId }) {
   }, [previewStream]);
 
   const { status } = b;
+  const names = useMemo(
+    () => new Map(b.audience.map((v) => [v.peerId, v.displayName ?? 'Viewer'] as const)),
+    [b.audience],
+  );
+  const capture = video.track?.getSettings();
+  const aspect = capture?.width && capture.height ? capture.width / capture.height : 2;
   const live = status.state === 'live';
   // Starting or reconnecting is still a broadcast the teacher may want to stop.
   const broadcasting = live || status.state === 'starting' || status.state === 'reconnecting';
@@ -84,7 +94,15 @@ export function CameraPage({ room }: { room: RoomId }) {
         </span>
       </header>
 
-      <video ref={preview} className="preview" autoPlay muted playsInline aria-label="local preview" />
+      <PresenceOverlay
+        gazes={gazes}
+        stream={stream}
+        names={names}
+        aspect={aspect}
+        onLook={live && b.broadcast ? (d) => void b.broadcast?.lookHere(d).catch(console.error) : undefined}
+      >
+        <video ref={preview} className="preview" autoPlay muted playsInline aria-label="local preview" />
+      </PresenceOverlay>
 
       <CameraControls
         devices={devices}

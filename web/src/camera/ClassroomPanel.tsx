@@ -88,8 +88,14 @@ export function ClassroomPanel({
               data-name={v.displayName ?? ''}
               data-talkback={v.talkback}
               data-level={level.toFixed(3)}
+              data-shares-gaze={v.sharesGaze}
             >
               <span className="name">{v.displayName ?? 'Viewer'}</span>
+              {!v.sharesGaze && (
+                <span className="private" title="does not share where they look">
+                  view private
+                </span>
+              )}
               <meter min={0} max={1} value={level} aria-label={`${v.displayName ?? 'viewer'} level`} />
               <span className="state">
                 {v.talkback === 'live' ? 'talking' : v.talkback === 'muted' ? 'muted' : ''}

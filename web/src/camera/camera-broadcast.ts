@@ -4,6 +4,9 @@
 import type { types } from 'mediasoup-client';
 import type {
   AudienceMember,
+  CueId,
+  Direction,
+  EventData,
   IceServer,
   PeerId,
   Result,
@@ -47,6 +50,9 @@ export interface BroadcastOptions {
   onVoices: (voices: Voice[]) => void;
   /** What the sender measures, every 2 s while live. */
   onSenderStats: (stats: SenderStats) => void;
+  /** Where the viewers look (changes, a few times a second), and the current cue's progress. */
+  onGaze?: (gaze: EventData<'gaze'>) => void;
+  onCue?: (cue: EventData<'cue'>) => void;
 }
 
 export interface SenderStats {
@@ -144,6 +150,11 @@ export class CameraBroadcast {
     await this.session.current?.request('setTalkback', policy);
   }
 
+  /** Every viewer gets a "look here" cue at `direction`. */
+  async lookHere(direction: Direction): Promise<CueId | undefined> {
+    return (await this.session.current?.request('lookHere', direction))?.cueId;
+  }
+
   async muteViewer(peerId: PeerId): Promise<void> {
     await this.session.current?.request('muteViewer', { peerId });
   }
@@ -157,6 +168,8 @@ export class CameraBroadcast {
     signaling.on('audience', ({ viewers }) => this.opts.onAudience(viewers));
     signaling.on('talkbackChanged', (policy) => this.opts.onTalkback(policy));
     signaling.on('recordingChanged', ({ recording }) => this.opts.onRecording(recording));
+    signaling.on('gaze', (gaze) => this.opts.onGaze?.(gaze));
+    signaling.on('cue', (cue) => this.opts.onCue?.(cue));
     this.talkback.listen(signaling);
   }
 

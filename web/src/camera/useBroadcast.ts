@@ -10,6 +10,7 @@ import {
   type Talkback,
 } from '@inclubit/sfu/protocol';
 import { CameraBroadcast, type BroadcastStatus, type SenderStats } from './camera-broadcast';
+import type { RoomGazes } from '../presence/room-gazes';
 import type { Voice } from './talkback-receiver';
 
 export type Status = { state: 'idle' } | BroadcastStatus;
@@ -24,6 +25,8 @@ export interface BroadcastInputs {
   codec: string;
   /** Send layers so each viewer gets what its network carries. */
   adaptive: boolean;
+  /** Where the class looks: fed while broadcasting, cleared when it stops. */
+  gazes: RoomGazes;
 }
 
 export interface Broadcast {
@@ -41,7 +44,7 @@ export interface Broadcast {
 }
 
 export function useBroadcast(inputs: BroadcastInputs): Broadcast {
-  const { room, stream, video, audio, maxBitrate, codec, adaptive } = inputs;
+  const { room, stream, video, audio, maxBitrate, codec, adaptive, gazes } = inputs;
   const [status, setStatus] = useState<Status>({ state: 'idle' });
   const [broadcast, setBroadcast] = useState<CameraBroadcast>();
   const [senderStats, setSenderStats] = useState<SenderStats>();
@@ -100,6 +103,8 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
       onTalkback: setTalkback,
       onRecording: setRecording,
       onVoices: setVoices,
+      onGaze: (g) => gazes.apply(g),
+      onCue: (c) => gazes.setCue(c),
     });
     live.current = b;
     setBroadcast(b);
@@ -114,6 +119,7 @@ export function useBroadcast(inputs: BroadcastInputs): Broadcast {
     setAudience([]);
     setSenderStats(undefined);
     setRecording(false);
+    gazes.clear();
   };
 
   return { status, broadcast, senderStats, audience, talkback, recording, voices, goLive, stop };

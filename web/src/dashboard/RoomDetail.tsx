@@ -1,11 +1,12 @@
-// One room in detail: its camera's figures, the egress chart, its viewers (remove one), recording, and the
-// room's own actions (viewer cap, close).
+// One room in detail: its camera's figures, the egress chart, its viewers (remove one), recording, where the
+// viewers look, and the room's own actions (viewer cap, close).
 import { useState } from 'react';
 import type { RoomSummary, SourceKind } from '@inclubit/sfu/protocol';
 import type { SignalingClient } from '../lib/signaling';
 import { Chart } from './Chart';
 import { fmt, mbps } from './format';
 import { RoomRecording } from './RoomRecording';
+import { RoomPresence } from './RoomPresence';
 
 const sourceNames: Record<SourceKind, string> = {
   browser: 'camera page',
@@ -70,6 +71,7 @@ export function RoomDetail({
         <dd data-testid="egress">{mbps(room.egressBps)}</dd>
       </dl>
       <RoomRecording room={room} token={token} />
+      <RoomPresence room={room} client={client} />
       <Chart samples={history} />
       <table className="viewers" data-testid="viewers">
         <thead>

@@ -18,18 +18,21 @@ function DesktopEyeLayers() {
 
 /**
  * The 360 picture around the viewer — desktop drag, phone orientation, a WebXR headset (sphere or media
- * layer), recentering — for a live room and a replay alike. `children` are what the page adds in the scene.
+ * layer), recentering — for a live room and a replay alike. `children` are what the page adds in the scene, `content` what it adds in the picture's own frame.
  */
 export function SphereScene({
   video,
   stream,
   deviceOrientation,
+  content,
   children,
 }: {
   /** The playing video, or null while there is no picture to show. */
   video: HTMLVideoElement | null;
   stream: StreamInfo;
   deviceOrientation: boolean;
+  /** What the page adds in the picture's own frame (turned with it by a recenter). */
+  content?: ReactNode;
   children?: ReactNode;
 }) {
   // Drawn on demand outside a headset: once per video frame and per look change, not per display refresh
@@ -44,7 +47,10 @@ export function SphereScene({
     >
       <XR store={xrStore}>
         <DesktopEyeLayers />
-        <ContentOrientation>{video && <VideoSurface video={video} stream={stream} />}</ContentOrientation>
+        <ContentOrientation>
+          {video && <VideoSurface video={video} stream={stream} />}
+          {content}
+        </ContentOrientation>
         <LookControls deviceOrientation={deviceOrientation} />
         {children}
       </XR>

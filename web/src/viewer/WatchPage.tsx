@@ -9,6 +9,9 @@ import { XRPushToTalk } from './XRPushToTalk';
 import { XRRecMark } from './XRRecMark';
 import { StatsOverlay, useReceiveStats } from './StatsOverlay';
 import { useView } from './view-store';
+import { GazeProbe } from '../presence/GazeProbe';
+import { GazeSharing } from '../presence/GazeSharing';
+import { LookCue } from '../presence/LookCue';
 
 const phaseText = {
   connecting: 'Connecting…',
@@ -96,7 +99,19 @@ export function WatchPage({ room }: { room: RoomId }) {
       data-recording={state.recording}
     >
       <video ref={setVideo} className="media-sink" playsInline autoPlay />
-      <SphereScene video={showVideo ? video : null} stream={stream} deviceOrientation={orientation}>
+      <SphereScene
+        video={showVideo ? video : null}
+        stream={stream}
+        deviceOrientation={orientation}
+        content={
+          showVideo && (
+            <>
+              <GazeProbe />
+              <LookCue onSeen={(cueId) => connection?.cueSeen(cueId)} />
+            </>
+          )
+        }
+      >
         <XRRecMark recording={state.recording} />
         <XRPushToTalk
           enabled={voice.policy.mode !== 'off'}
@@ -130,6 +145,7 @@ export function WatchPage({ room }: { room: RoomId }) {
       {state.recording && <RecMark className="corner" />}
       {showStats && <StatsOverlay stats={receiveStats} stream={stream} />}
       <TalkPanel connection={connection} voice={voice} setName={setName} />
+      <GazeSharing />
       <ViewerControls announced={state.stream} orientationOn={orientation} onOrientation={setOrientation} />
     </main>
   );

@@ -5,6 +5,8 @@ import type { VoiceState } from './viewer-voice';
 import { useView, viewStore } from './view-store';
 import { wantedFrameWidth } from './projection';
 import { DEFAULT_FOV } from './LookControls';
+import { startGazeReports } from '../presence/gaze-reporter';
+import { gazeNow, receiveCue, viewerPresence } from '../presence/viewer-presence';
 
 const NAME_KEY = 'inclubit.displayName';
 
@@ -29,15 +31,32 @@ export function useViewer(room: RoomId): {
   const latest = useRef<ViewerConnection>(undefined);
   useEffect(() => {
     const name = rememberedName().trim();
-    const c = new ViewerConnection(room, setState, {
+    const c: ViewerConnection = new ViewerConnection(room, setState, {
       onVoice: setVoice,
       onLayers: (layers) => viewStore.setState({ layers }),
+      onCue: receiveCue,
+      onPeer: () => gaze.reporter.rejoined(),
       ...(name && { displayName: name }),
     });
+    // Where the page looks goes to the teacher while the pupil lets it (a copy: the probe updates in place).
+    const gaze = startGazeReports(
+      () => gazeNow.gaze && { ...gazeNow.gaze },
+      (g) => c.reportGaze(g),
+      {
+        now: () => viewerPresence.getState().sharing,
+        subscribe: (on) =>
+          viewerPresence.subscribe((s, before) => {
+            if (s.sharing !== before.sharing) on(s.sharing);
+          }),
+      },
+    );
     latest.current = c;
     setConnection(c);
     c.start();
-    return () => c.stop();
+    return () => {
+      gaze.stop();
+      c.stop();
+    };
   }, [room]);
   useQualityChoice(connection);
   const setName = (name: string) => {

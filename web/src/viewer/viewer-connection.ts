@@ -5,6 +5,9 @@ import type { types } from 'mediasoup-client';
 import {
   defaultStreamInfo,
   type ConsumerId,
+  type CueId,
+  type EventData,
+  type Gaze,
   type IceServer,
   type Layers,
   type Params,
@@ -59,6 +62,10 @@ export class ViewerConnection {
       onVoice: (state: VoiceState) => void;
       /** The layer received of a camera that sends layers, whenever it changes; undefined once gone. */
       onLayers?: (layers: Layers | undefined) => void;
+      /** The teacher's "look here". */
+      onCue?: (cue: EventData<'lookHere'>) => void;
+      /** A new server-side peer (join, or resume on a new connection): presence reports start afresh. */
+      onPeer?: () => void;
     },
   ) {
     this.joinParams = { room, role: 'viewer', ...(opts.displayName && { displayName: opts.displayName }) };
@@ -99,6 +106,20 @@ export class ViewerConnection {
     this.session.current
       ?.request('reportStats', stats)
       .catch((e: unknown) => console.debug('stats report not sent', e));
+  }
+
+  /** Where this page looks now (null: it stops sharing). Best effort: the next report replaces a lost one. */
+  reportGaze(gaze: Gaze | null): void {
+    this.session.current
+      ?.request('reportGaze', { gaze })
+      .catch((e: unknown) => console.debug('gaze report not sent', e));
+  }
+
+  /** This page has looked at the teacher's cue. */
+  cueSeen(cueId: CueId): void {
+    this.session.current
+      ?.request('cueSeen', { cueId })
+      .catch((e: unknown) => console.debug('cue seen not sent', e));
   }
 
   /** The pupil talks (or stops): push-to-talk presses and releases, open mode toggles. */
@@ -155,6 +176,7 @@ export class ViewerConnection {
       this.recording = recording;
       this.emitTracks();
     });
+    signaling.on('lookHere', (cue) => this.opts.onCue?.(cue));
   }
 
   private async joined(signaling: SignalingClient, joined: Result<'join'>): Promise<void> {
@@ -164,6 +186,7 @@ export class ViewerConnection {
     this.recording = joined.recording;
     this.iceServers = joined.iceServers;
     this.voice.joined(joined.talkback);
+    this.opts.onPeer?.();
     // Before consuming: the server applies it to the tracks this peer receives from now on.
     this.sendQuality(signaling);
     this.device = await loadDevice(joined.routerRtpCapabilities);
@@ -182,6 +205,7 @@ export class ViewerConnection {
     this.stalled = resumed.cameraStalled;
     this.recording = resumed.recording;
     this.voice.resumed(resumed.talkback);
+    this.opts.onPeer?.();
     this.emitTracks();
     await this.receiver.resumed(signaling, resumed.producers, resumed.consumerIds);
   }

@@ -1,0 +1,120 @@
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { Direction, PeerId, StreamInfo } from '@inclubit/sfu/protocol';
+import { directionAt, inView } from './gaze-math';
+import { drawPresence } from './draw-presence';
+import type { RoomGazes } from './room-gazes';
+
+/**
+ * Where the class looks, over a picture of the camera's frame (`children`: the preview video, or a plain
+ * grid): each sharing viewer's dot, name and field of view, the last minute's heat map on demand, how many
+ * look at the spot under the pointer, and — when `onLook` is given — a click sends "look here" there.
+ */
+export function PresenceOverlay({
+  gazes,
+  stream,
+  names,
+  aspect,
+  onLook,
+  small = false,
+  children,
+}: {
+  gazes: RoomGazes;
+  stream: StreamInfo;
+  names: ReadonlyMap<PeerId, string>;
+  /** The frame's width over its height. */
+  aspect: number;
+  onLook?: ((direction: Direction) => void) | undefined;
+  small?: boolean;
+  children?: ReactNode;
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [heat, setHeat] = useState(false);
+  const [hover, setHover] = useState<{ x: number; y: number; at: Direction }>();
+  const cue = useSyncExternalStore(
+    (changed) => gazes.subscribe(changed),
+    () => gazes.cue,
+  );
+  // Who looks where changes a few times a second: the hover count follows it.
+  const looking = useSyncExternalStore(
+    (changed) => gazes.subscribe(changed),
+    () => (hover ? countLooking(gazes, hover.at) : 0),
+  );
+
+  useEffect(() => gazes.startSampling(), [gazes]);
+
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    let frame = 0;
+    const draw = () => {
+      frame = 0;
+      drawPresence(el, gazes, { stream, names, heat, small });
+    };
+    const schedule = () => {
+      frame ||= requestAnimationFrame(draw);
+    };
+    schedule();
+    const unsubscribe = gazes.subscribe(schedule);
+    const resized = new ResizeObserver(schedule);
+    resized.observe(el);
+    return () => {
+      unsubscribe();
+      resized.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [gazes, stream, names, heat, small]);
+
+  const pointAt = (e: React.PointerEvent<HTMLCanvasElement> | React.MouseEvent<HTMLCanvasElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const x = (e.clientX - box.left) / box.width;
+    const y = (e.clientY - box.top) / box.height;
+    return { x: x * box.width, y: y * box.height, at: directionAt(x, y, stream.projection, stream.swapEyes) };
+  };
+
+  return (
+    <div className={`presence${small ? ' small' : ''}`}>
+      <div className="presence-frame" style={{ aspectRatio: String(aspect) }}>
+        {children}
+        <canvas
+          ref={canvas}
+          className={`presence-overlay${onLook ? ' clickable' : ''}`}
+          data-testid="presence-overlay"
+          aria-label={
+            onLook ? 'where the viewers look; click to ask them to look there' : 'where the viewers look'
+          }
+          onPointerMove={(e) => setHover(pointAt(e))}
+          onPointerLeave={() => setHover(undefined)}
+          onClick={onLook && ((e) => onLook(pointAt(e).at))}
+        />
+        {hover && (
+          <span className="presence-hover" style={{ left: hover.x, top: hover.y }} data-testid="looking-here">
+            {looking} looking here
+          </span>
+        )}
+      </div>
+      <div className="presence-tools">
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={heat}
+            onChange={(e) => setHeat(e.target.checked)}
+            data-testid="heat-map"
+          />
+          Heat map (last minute)
+        </label>
+        {cue && (
+          <span data-testid="cue-progress" data-seen={cue.seen} data-of={cue.of}>
+            “Look here”: {cue.seen} of {cue.of} have looked
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** How many viewers have `at` in their view. */
+function countLooking(gazes: RoomGazes, at: Direction): number {
+  let n = 0;
+  for (const g of gazes.gazes.values()) if (inView(g, at)) n++;
+  return n;
+}

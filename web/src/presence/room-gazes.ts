@@ -1,0 +1,57 @@
+// The camera side's picture of the class: every sharing viewer's gaze as the server relays it, the current
+// "look here" cue with how many have looked, and the last minute's heat map. Fed by the `gaze` and `cue`
+// events (the camera page's own connection, or an operator's); read by the overlay, which redraws on change.
+import type { CueProgress, EventData, Gaze, PeerId } from '@inclubit/sfu/protocol';
+import { HeatMap } from './heat-map';
+
+/** How often the heat map takes a sample of where everyone looks. */
+export const HEAT_SAMPLE_MS = 1000;
+
+export class RoomGazes {
+  readonly gazes = new Map<PeerId, Gaze>();
+  readonly heat = new HeatMap();
+  cue: CueProgress | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  apply({ full, viewers }: EventData<'gaze'>): void {
+    if (full) this.gazes.clear();
+    for (const { peerId, gaze } of viewers) {
+      if (gaze) this.gazes.set(peerId, gaze);
+      else this.gazes.delete(peerId);
+    }
+    this.changed();
+  }
+
+  setCue(cue: CueProgress): void {
+    this.cue = cue;
+    this.changed();
+  }
+
+  sampleHeat(now: number): void {
+    this.heat.add(this.gazes.values(), now);
+    this.changed();
+  }
+
+  /** Samples the heat map every HEAT_SAMPLE_MS until the returned function is called. */
+  startSampling(): () => void {
+    const timer = setInterval(() => this.sampleHeat(Date.now()), HEAT_SAMPLE_MS);
+    return () => clearInterval(timer);
+  }
+
+  /** Everything forgotten (the broadcast or the watch ended). */
+  clear(): void {
+    this.gazes.clear();
+    this.heat.clear();
+    this.cue = undefined;
+    this.changed();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+}
