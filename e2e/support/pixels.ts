@@ -51,13 +51,17 @@ export function redMinusBlue(p: Picture, r: Rect): number {
   return sum / (r.width * r.height);
 }
 
-export type MarkerColour = 'magenta' | 'blue' | 'green' | 'red';
+export type MarkerColour = 'magenta' | 'blue' | 'green' | 'red' | 'cyan' | 'lime';
 const isMarker: Record<MarkerColour, (r: number, g: number, b: number) => boolean> = {
   magenta: (r, g, b) => r > 170 && b > 170 && g < 100,
   blue: (r, g, b) => b > 170 && r < 90 && g < 90,
   green: (r, g, b) => g > 170 && r < 100 && b < 100,
   /** The REC mark's dot (#ff1744). */
   red: (r, g, b) => r > 200 && g < 80 && b < 120,
+  /** A viewer's dot on the camera page's presence overlay (#00e5ff). */
+  cyan: (r, g, b) => r < 80 && g > 180 && b > 200,
+  /** The "look here" cue in the viewer (#76ff03); the test pattern's green marker has no red. */
+  lime: (r, g, b) => r > 80 && r < 170 && g > 200 && b < 60,
 };
 
 /** Centre of the pixels of one test-pattern marker colour inside `r` (relative to r), or undefined. */

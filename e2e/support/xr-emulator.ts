@@ -47,6 +47,22 @@ export function turnHead(page: Page, yawDeg: number): Promise<void> {
   }, yawDeg);
 }
 
+/**
+ * Points the emulated head: `yawDeg` to the right of straight ahead, `pitchDeg` up (presence's directions;
+ * turnHead's yaw is the other way round).
+ */
+export function lookHead(page: Page, yawDeg: number, pitchDeg: number): Promise<void> {
+  return page.evaluate(
+    ({ yaw, pitch }) => {
+      // q = yaw about +y (a turn to the right is negative), then pitch about +x ('YXZ').
+      const [hy, hp] = [(-yaw * Math.PI) / 360, (pitch * Math.PI) / 360];
+      const [sy, cy, sp, cp] = [Math.sin(hy), Math.cos(hy), Math.sin(hp), Math.cos(hp)];
+      (window as unknown as IwerWindow).__xrDevice.quaternion.set(cy * sp, sy * cp, -sy * sp, cy * cp);
+    },
+    { yaw: yawDeg, pitch: pitchDeg },
+  );
+}
+
 /** Holds (1) or releases (0) a controller button. */
 export const setButton = (page: Page, hand: 'left' | 'right', id: string, value: number) =>
   page.evaluate(

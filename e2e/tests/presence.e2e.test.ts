@@ -1,0 +1,236 @@
+// Presence in real Chromium against the real service: an emulated headset's gaze on the camera page (its own
+// state and its pixels), recentering, a desktop viewer's drag, sharing turned off, "look here" drawn in the
+// headset's eyes (marker in view, arrow when behind) and counted once looked at — and on the wire, no viewer
+// ever receives another's gaze.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage } from '../support/browser.js';
+import { decodePicture, leftHalf, markerCentre, rightHalf, type Picture } from '../support/pixels.js';
+import { untilPicture } from '../support/screenshots.js';
+import { startService, type RunningService } from '../support/service.js';
+import { inSession, installHeadset, lookHead, pressButton } from '../support/xr-emulator.js';
+
+const ROOM = 'e2e-presence';
+
+let service: RunningService;
+let browser: Browser;
+let camera: Page;
+
+interface Wire {
+  sent: string[];
+  received: string[];
+}
+
+/** A viewer page under `name`, its WebSocket frames kept both ways. */
+async function viewer(name: string, headset: boolean): Promise<{ page: Page; wire: Wire }> {
+  const { context, page } = await newPage(browser);
+  if (headset) await installHeadset(context);
+  await context.addInitScript((n) => localStorage.setItem('inclubit.displayName', n), name);
+  const wire: Wire = { sent: [], received: [] };
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => wire.sent.push(String(f.payload)));
+    ws.on('framereceived', (f) => wire.received.push(String(f.payload)));
+  });
+  await page.goto(`${service.url}/watch/${ROOM}`);
+  await page.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
+  return { page, wire };
+}
+
+interface Dot {
+  peerId: string;
+  name: string;
+  yaw: number;
+  pitch: number;
+}
+
+const overlay = () => camera.getByTestId('presence-overlay');
+/** The camera page's own state: every dot it draws. */
+async function dots(): Promise<Dot[]> {
+  return JSON.parse((await overlay().getAttribute('data-gazes')) ?? '[]') as Dot[];
+}
+const dotOf = async (name: string) => (await dots()).find((d) => d.name === name);
+
+const yawGap = (a: number, b: number) => Math.abs(((((a - b + 540) % 360) + 360) % 360) - 180);
+const near = (d: Dot | undefined, yaw: number, pitch: number, within: number) =>
+  d !== undefined && yawGap(d.yaw, yaw) <= within && Math.abs(d.pitch - pitch) <= within;
+
+/** Polls until `name`'s dot is within `within`° of (yaw, pitch); how long that took, ms. */
+async function untilDot(name: string, yaw: number, pitch: number, within = 3, timeoutMs = 5000) {
+  const started = Date.now();
+  for (;;) {
+    const d = await dotOf(name);
+    if (near(d, yaw, pitch, within)) return { ms: Date.now() - started, dot: d! };
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`${name}'s dot is at ${JSON.stringify(d)}, not within ${within}° of ${yaw}, ${pitch}`);
+    await camera.waitForTimeout(20);
+  }
+}
+
+/** The overlay's pixels: where the cyan dot is, as yaw and pitch of the (mono 360) frame. */
+async function dotInPixels(): Promise<{ yaw: number; pitch: number } | undefined> {
+  const p = decodePicture(await overlay().screenshot());
+  const c = markerCentre(p, 'cyan');
+  return c && { yaw: (c.x / p.width) * 360 - 180, pitch: 90 - (c.y / p.height) * 180 };
+}
+
+/** Clicks the camera's overlay at a direction of its (mono 360) frame: "look here". */
+async function lookHere(yaw: number, pitch: number): Promise<void> {
+  const box = (await overlay().boundingBox())!;
+  await overlay().click({
+    position: { x: (0.5 + yaw / 360) * box.width, y: (0.5 - pitch / 180) * box.height },
+  });
+}
+
+const cueProgress = async () => {
+  const el = camera.getByTestId('cue-progress');
+  if ((await el.count()) === 0) return undefined;
+  return { seen: Number(await el.getAttribute('data-seen')), of: Number(await el.getAttribute('data-of')) };
+};
+
+/** Where the cue's colour is in each eye, as a fraction of the eye's width and height. */
+function cueInEyes(p: Picture) {
+  return [leftHalf(p), rightHalf(p)].map((eye) => {
+    const c = markerCentre(p, 'lime', eye);
+    return c && { x: c.x / eye.width, y: c.y / eye.height };
+  });
+}
+
+beforeAll(async () => {
+  service = await startService({});
+  browser = await launchBrowser();
+  ({ page: camera } = await newPage(browser, { width: 1280, height: 900 }));
+  await camera.goto(`${service.url}/camera/${ROOM}`);
+  await camera.getByTestId('video-source').selectOption('pattern');
+  await camera.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
+  await camera.getByTestId('projection').selectOption('mono-360');
+  await camera.getByRole('button', { name: 'Go live' }).click();
+  await camera.locator('main[data-status="live"]').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+describe('presence', () => {
+  let ada: { page: Page; wire: Wire };
+  let ben: { page: Page; wire: Wire };
+
+  it("shows a headset's gaze on the camera page where it looks, within 500 ms", async () => {
+    ada = await viewer('Ada', true);
+    await ada.page.getByRole('button', { name: 'Enter VR' }).click();
+    await expect.poll(() => inSession(ada.page)).toBe(true);
+    await untilDot('Ada', 0, 0);
+
+    await lookHead(ada.page, 90, 10);
+    const { ms, dot } = await untilDot('Ada', 90, 10);
+    console.log(`[presence] head turned to 90°, 10°: dot at ${dot.yaw}°, ${dot.pitch}° after ${ms} ms`);
+    expect(ms).toBeLessThan(500);
+    // And drawn there: the cyan dot's pixels, read back as a direction of the frame.
+    await expect.poll(dotInPixels).toBeDefined();
+    const drawn = (await dotInPixels())!;
+    console.log(`[presence] dot drawn at ${drawn.yaw.toFixed(1)}°, ${drawn.pitch.toFixed(1)}°`);
+    expect(yawGap(drawn.yaw, 90)).toBeLessThanOrEqual(3);
+    expect(Math.abs(drawn.pitch - 10)).toBeLessThanOrEqual(3);
+    expect(await camera.locator('.audience li[data-name="Ada"]').getAttribute('data-shares-gaze')).toBe(
+      'true',
+    );
+  });
+
+  it('reports in the picture’s own frame: after a recenter, the part of the picture the headset sees', async () => {
+    // Recenter turns the picture so its front is ahead of the head: the head still points at 90°, the
+    // viewer now sees the camera's front.
+    await pressButton(ada.page, 'right', 'a-button');
+    await untilDot('Ada', 0, 10);
+    await lookHead(ada.page, 120, 10);
+    await untilDot('Ada', 30, 10);
+  });
+
+  it('"look here" in view: a marker at that direction in both eyes', async () => {
+    // 25° to the right of where Ada looks (30°, 10°): in view, not yet looked at.
+    await lookHere(55, 10);
+    await expect.poll(cueProgress).toEqual({ seen: 0, of: 1 });
+    const p = await untilPicture(ada.page, 'presence-cue-in-view', (p) => cueInEyes(p).every(Boolean));
+    const [left, right] = cueInEyes(p);
+    console.log(
+      `[presence] cue 25° right: left eye ${JSON.stringify(left)}, right eye ${JSON.stringify(right)}`,
+    );
+    for (const eye of [left, right]) {
+      expect(eye, 'the cue in each eye').toBeDefined();
+      expect(eye!.x).toBeGreaterThan(0.55); // right of the middle…
+      expect(eye!.x).toBeLessThan(0.9); // …not at the edge
+      expect(Math.abs(eye!.y - 0.5)).toBeLessThan(0.1); // at the height of the view's middle
+    }
+  });
+
+  it('"look here" behind: an arrow at the left edge, and once the headset turns to it, it is counted', async () => {
+    // 150° to the left of where Ada looks.
+    await lookHere(-120, 10);
+    const p = await untilPicture(ada.page, 'presence-cue-behind', (p) =>
+      cueInEyes(p).every((e) => e !== undefined && e.x < 0.4),
+    );
+    const eyes = cueInEyes(p);
+    console.log(`[presence] cue behind-left: arrow in the eyes at ${JSON.stringify(eyes)}`);
+    for (const eye of eyes) {
+      expect(eye, 'the arrow in each eye').toBeDefined();
+      expect(eye!.x).toBeLessThan(0.4);
+    }
+    // The head's 90° recenter offset: facing -30° shows the picture's -120°.
+    await lookHead(ada.page, -30, 10);
+    await expect.poll(cueProgress, { timeout: 5000 }).toEqual({ seen: 1, of: 1 });
+  });
+
+  it("moves a desktop viewer's dot as it drags; sharing off hides it within a second and stops its reports", async () => {
+    ben = await viewer('Ben', false);
+    const before = (await untilDot('Ben', 0, 0)).dot;
+    const box = (await ben.page.locator('canvas').boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 3];
+    await ben.page.mouse.move(cx - box.width / 8, cy);
+    await ben.page.mouse.down();
+    await ben.page.mouse.move(cx + box.width / 8, cy, { steps: 8 });
+    await ben.page.mouse.up();
+    // Dragging the picture to the right turns the view to the left.
+    await expect.poll(async () => (await dotOf('Ben'))!.yaw, { timeout: 3000 }).toBeLessThan(before.yaw - 10);
+
+    await ben.page.getByTestId('share-gaze').uncheck();
+    const off = Date.now();
+    await expect.poll(async () => (await dotOf('Ben')) === undefined, { timeout: 1000 }).toBe(true);
+    console.log(`[presence] sharing off: dot gone after ${Date.now() - off} ms`);
+    await expect
+      .poll(() => camera.locator('.audience li[data-name="Ben"]').getAttribute('data-shares-gaze'))
+      .toBe('false');
+    const reports = () => ben.wire.sent.filter((f) => f.includes('"reportGaze"'));
+    const sentAtOff = reports().length;
+    expect(reports().at(-1)).toContain('"gaze":null');
+    // Still looking around, for two seconds: nothing more is sent.
+    await ben.page.mouse.move(cx, cy);
+    await ben.page.mouse.down();
+    await ben.page.mouse.move(cx + box.width / 4, cy, { steps: 8 });
+    await ben.page.mouse.up();
+    await ben.page.waitForTimeout(2000);
+    expect(reports().length).toBe(sentAtOff);
+    // The choice is remembered.
+    await ben.page.reload();
+    await ben.page.locator('main[data-phase="live"]').waitFor({ timeout: 20_000 });
+    expect(await ben.page.getByTestId('share-gaze').isChecked()).toBe(false);
+  });
+
+  it("never sends a viewer anyone's gaze, nor the cue's count", async () => {
+    for (const [who, wire] of [
+      ['Ada', ada.wire],
+      ['Ben', ben.wire],
+    ] as const) {
+      expect(wire.received.length, who).toBeGreaterThan(5);
+      expect(
+        wire.received.filter((f) => f.includes('"event":"gaze"')),
+        who,
+      ).toEqual([]);
+      expect(
+        wire.received.filter((f) => f.includes('"event":"cue"')),
+        who,
+      ).toEqual([]);
+    }
+    // What viewers do get: the cue itself.
+    expect(ada.wire.received.some((f) => f.includes('"event":"lookHere"'))).toBe(true);
+  });
+});
