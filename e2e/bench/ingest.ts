@@ -21,15 +21,22 @@ const PASSWORD = 'bench-ingest-operator-password';
 const FPS = 30;
 
 /** Raw I420 frames, a grey picture whose bottom strip carries the time each frame is handed over. */
-function timecodeFrames(width: number, height: number, sink: NodeJS.WritableStream): () => void {
+function timecodeFrames(
+  width: number,
+  height: number,
+  sink: NodeJS.WritableStream,
+): { stop: () => void; state: () => string } {
   const ySize = width * height;
   const frame = Buffer.alloc(ySize * 1.5, 128);
   frame.fill(90, 0, ySize);
   const top = Math.round(height * (1 - TIMECODE_HEIGHT));
   const cellW = width / TIMECODE_CELLS;
   let busy = false;
+  let handed = 0;
+  let skipped = 0;
+  let lastTaken = 0;
   const timer = setInterval(() => {
-    if (busy) return; // the encoder is behind: a frame dropped here, never a stale time code queued
+    if (busy) return void skipped++; // the encoder is behind: a frame dropped here, never a stale time code queued
     timecodeCells(Date.now()).forEach((white, i) => {
       const x0 = Math.round(i * cellW);
       const x1 = Math.min(width, x0 + Math.ceil(cellW));
@@ -37,9 +44,18 @@ function timecodeFrames(width: number, height: number, sink: NodeJS.WritableStre
     });
     // A frame is larger than a pipe's buffer: the next one waits until this one is taken.
     busy = !sink.write(Buffer.from(frame));
-    if (busy) sink.once('drain', () => (busy = false));
+    handed++;
+    if (busy)
+      sink.once('drain', () => {
+        busy = false;
+        lastTaken = Date.now();
+      });
   }, 1000 / FPS);
-  return () => clearInterval(timer);
+  return {
+    stop: () => clearInterval(timer),
+    state: () =>
+      `frames handed ${handed}, skipped ${skipped}, last taken ${lastTaken ? Date.now() - lastTaken : '∞'} ms ago, waiting: ${busy}`,
+  };
 }
 
 /** ffmpeg encoding the raw frames (x264) with a tone (AAC) and pushing them to an RTMP URL. */
@@ -57,7 +73,7 @@ function rtmpTimecodeSource(url: string, width: number, height: number, bframes:
     { stdio: ['pipe', 'ignore', 'inherit'] },
   );
   child.stdin.on('error', () => {});
-  const stop = timecodeFrames(width, height, child.stdin);
+  const { stop } = timecodeFrames(width, height, child.stdin);
   return () => {
     stop();
     child.kill('SIGKILL');
@@ -66,7 +82,7 @@ function rtmpTimecodeSource(url: string, width: number, height: number, bframes:
 
 /** simple-whip-client encoding the raw frames (GStreamer x264, Baseline) with a tone (Opus). */
 async function whipTimecodeSource(url: string, token: string, width: number, height: number) {
-  let stop = () => {};
+  let feed: ReturnType<typeof timecodeFrames> | undefined;
   const video =
     `fdsrc fd=0 do-timestamp=true blocksize=${width * height * 1.5} ! rawvideoparse format=i420 width=${width} height=${height} framerate=${FPS}/1 ! queue ! ` +
     `x264enc tune=zerolatency speed-preset=ultrafast key-int-max=${FPS} bitrate=4000 ! video/x-h264,profile=constrained-baseline ! ` +
@@ -78,12 +94,24 @@ async function whipTimecodeSource(url: string, token: string, width: number, hei
     token,
     video,
     audio,
-    feed: (stdin) => (stop = timecodeFrames(width, height, stdin)),
+    feed: (stdin) => (feed = timecodeFrames(width, height, stdin)),
   });
-  return async () => {
-    stop();
-    await client.stop(); // SIGTERM: it DELETEs its session, freeing the room for the next source
+  return {
+    logs: client.logs,
+    state: () => feed?.state() ?? 'no feed',
+    stop: async () => {
+      feed?.stop();
+      await client.stop(); // SIGTERM: it DELETEs its session, freeing the room for the next source
+    },
   };
+}
+
+/** A running source: how to stop it, and what it printed, if it prints. */
+interface Source {
+  stop: () => unknown;
+  logs?: string[];
+  /** How it is doing, when it can say. */
+  state?: () => string;
 }
 
 /** A viewer page's glass to glass while `start`'s source sends; the source is stopped after. */
@@ -93,9 +121,10 @@ async function through(
   room: string,
   seconds: number,
   log: Log,
-  start: () => Promise<() => unknown>,
+  start: () => Promise<Source>,
 ) {
-  const stop = await start();
+  const serviceLogsBefore = service.logs.length;
+  const source = await start();
   try {
     const { context, page } = await newPage(browser, { width: 1280, height: 720 });
     try {
@@ -106,8 +135,21 @@ async function through(
     } finally {
       await context.close();
     }
+  } catch (err) {
+    // What the source and the service said while it failed, so that a failure in CI explains itself.
+    const metrics = await fetch(`${service.url}/metrics`).then((r) => r.text(), String);
+    const said = [
+      source.state?.() ?? '',
+      ...(source.logs ?? []).slice(-40),
+      ...service.logs
+        .slice(serviceLogsBefore)
+        .filter((l) => !l.includes('"reqId"'))
+        .slice(-40),
+      ...metrics.split('\n').filter((l) => l.startsWith('inclubit_transport_bytes')),
+    ];
+    throw new Error(`${(err as Error).message}\n${said.join('\n')}`);
   } finally {
-    await stop();
+    await source.stop();
     await sleep(1500); // the room sees its camera leave before the next source
   }
 }
@@ -127,20 +169,20 @@ export async function ingestLatency(opts: { seconds: number; width: number; heig
     log('browser camera');
     const browserCamera = await through(browser, service, room, seconds, log, async () => {
       const camera = await startCamera(browser, links.camera, { resolution: `HD ${width}×${height}` });
-      return () => camera.close();
+      return { stop: () => camera.context().close() };
     });
     log('WHIP (simple-whip-client)');
     const whip = await through(browser, service, room, seconds, log, () =>
       whipTimecodeSource(links.whip, cameraToken, width, height),
     );
     log('RTMP, copied');
-    const rtmpCopy = await through(browser, service, room, seconds, log, async () =>
-      rtmpTimecodeSource(rtmp, width, height, false),
-    );
+    const rtmpCopy = await through(browser, service, room, seconds, log, async () => ({
+      stop: rtmpTimecodeSource(rtmp, width, height, false),
+    }));
     log('RTMP with B-frames, re-encoded');
-    const rtmpReencode = await through(browser, service, room, seconds, log, async () =>
-      rtmpTimecodeSource(rtmp, width, height, true),
-    );
+    const rtmpReencode = await through(browser, service, room, seconds, log, async () => ({
+      stop: rtmpTimecodeSource(rtmp, width, height, true),
+    }));
     return { width, height, browser: browserCamera, whip, rtmpCopy, rtmpReencode };
   } finally {
     await browser.close();

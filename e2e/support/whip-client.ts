@@ -45,13 +45,25 @@ export function pipelines(codec: VideoCodec, width = 1280, height = 640): { vide
   };
 }
 
+/** See `feed`: the pipeline is PLAYING by then, even on a loaded machine. */
+const FEED_AFTER_START_MS = 500;
+
 /** Publishes to `url` (…/whip/<room>[?projection=…]) and resolves once its PeerConnection is connected. */
 export async function startWhipClient(opts: {
   url: string;
   token?: string;
   video?: string;
   audio?: string;
-  /** Feeds the client's stdin from the start (a pipeline reading raw frames with `fdsrc fd=0`). */
+  /**
+   * Feeds the client's stdin (a pipeline reading raw frames with `fdsrc fd=0 do-timestamp=true`), from half a
+   * second after the client starts its pipeline. Not sooner: fdsrc is not a live source and reads while its
+   * pipeline is on the way to PLAYING; a chunk read in the instant between the pipeline handing out its clock
+   * and its base time is stamped with the clock's absolute time — hours ahead. rawvideoparse times the frames
+   * from it, and webrtcbin's sink waits on the clock for each: the video stops for good after a dozen frames
+   * (caught in gdb: fdsrc blocked on a full queue, that queue's thread in gst_clock_id_wait inside webrtcbin),
+   * about one start in forty on a busy machine. A live pipeline reaches PLAYING within the call that starts it;
+   * the offer waits for the first frame (its caps), so the feed cannot wait for the connection itself.
+   */
   feed?: (stdin: NodeJS.WritableStream) => void;
 }): Promise<WhipClient> {
   const args = ['-u', opts.url, '-l', '4', '-o'];
@@ -61,12 +73,10 @@ export async function startWhipClient(opts: {
   const child: ChildProcess = spawn('bash', [path.join(repo, 'infra/scripts/whip-client.sh'), ...args], {
     stdio: [opts.feed ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
-  if (child.stdin && opts.feed) {
-    child.stdin.on('error', () => {});
-    opts.feed(child.stdin);
-  }
+  child.stdin?.on('error', () => {});
   const logs: string[] = [];
   let resource = '';
+  let feedTimer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -77,6 +87,10 @@ export async function startWhipClient(opts: {
         if (!line.trim()) continue;
         logs.push(line);
         resource = /Resource URL: (\S+)/.exec(line)?.[1] ?? resource;
+        if (line.includes('Starting the GStreamer pipeline') && child.stdin && opts.feed) {
+          const [stdin, feed] = [child.stdin, opts.feed];
+          feedTimer = setTimeout(() => feed(stdin), FEED_AFTER_START_MS);
+        }
         if (line.includes('PeerConnection connected')) {
           clearTimeout(timer);
           resolve();
@@ -87,6 +101,7 @@ export async function startWhipClient(opts: {
     child.stderr?.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(feedTimer);
       reject(new Error(`whip-client exited (${code ?? signal}):\n${logs.join('\n')}`));
     });
   });
