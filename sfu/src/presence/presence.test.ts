@@ -95,6 +95,19 @@ describe('gaze', () => {
     expect(messages).toBeLessThan(30);
   });
 
+  it('is taken as a notification: no answer when relayed, a typed one (id null) when refused', async () => {
+    const { camera, viewers } = await classroom(['Ada']);
+    const ada = viewers[0]!.c;
+    ada.notify('reportGaze', { gaze: gaze(-60, 5) });
+    await until('the camera has it', () => gazesSeenBy(camera).get(viewers[0]!.peerId)?.yaw === -60);
+    const refused = ada.nextOrphanError();
+    ada.sendRaw(JSON.stringify({ type: 'notify', method: 'reportGaze', data: { gaze: { yaw: 999 } } }));
+    expect((await refused).code).toBe('bad_request');
+    // Nothing else came back: the connection answers the next request as usual.
+    await ada.request('ping', {});
+    expect(ada.orphanErrors).toHaveLength(1);
+  });
+
   it('gives a camera that comes later the whole picture at once', async () => {
     const viewer = await stage.connect();
     const { joined } = await watchingViewer(viewer, room, { displayName: 'Ada' });

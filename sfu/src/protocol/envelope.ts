@@ -12,12 +12,20 @@ import {
   type Result,
 } from './messages.js';
 
-const RequestEnvelope = z.object({
-  type: z.literal('request'),
-  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  method: z.string().max(64),
-  data: z.unknown().optional(),
-});
+/**
+ * A request is answered (its `id` echoed); a notification (`type: "notify"`, no id) runs the same method but
+ * only a refusal is answered, with `id: null` — for reports a page sends many of and needs no answer to
+ * (`reportGaze`): an answer each would cost the server more than the report itself.
+ */
+const RequestEnvelope = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('request'),
+    id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    method: z.string().max(64),
+    data: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal('notify'), method: z.string().max(64), data: z.unknown().optional() }),
+]);
 
 const ResponseEnvelope = z.discriminatedUnion('ok', [
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), data: z.unknown() }),
@@ -31,8 +39,8 @@ const ResponseEnvelope = z.discriminatedUnion('ok', [
 const EventEnvelope = z.object({ type: z.literal('event'), event: z.string(), data: z.unknown() });
 const ServerEnvelope = z.discriminatedUnion('type', [ResponseEnvelope, EventEnvelope]);
 
-/** A validated request, narrowed by method so handlers get typed params. */
-export type AnyRequest = { [M in Method]: { id: number; method: M; params: Params<M> } }[Method];
+/** A validated request, narrowed by method so handlers get typed params; `id` null: a notification. */
+export type AnyRequest = { [M in Method]: { id: number | null; method: M; params: Params<M> } }[Method];
 /** A validated server event, narrowed by name. */
 export type AnyEvent = { [E in EventName]: { event: E; data: EventData<E> } }[EventName];
 
@@ -69,7 +77,8 @@ export function decodeRequest(raw: string): Decoded<AnyRequest> {
       message: `not a request envelope: ${describe(envelope.error)}`,
     };
   }
-  const { id, method, data } = envelope.data;
+  const { method, data } = envelope.data;
+  const id = envelope.data.type === 'request' ? envelope.data.id : null;
   if (!isMethod(method))
     return { ok: false, id, code: 'unknown_method', message: `unknown method "${method}"` };
   const params = methods[method].params.safeParse(data ?? {});

@@ -139,7 +139,9 @@ export const signalingRoutes: FastifyPluginAsync<SignalingOptions> = async (app,
         }
         const { id, method } = decoded.value;
         try {
-          send({ type: 'response', id, ok: true, data: await dispatch(session, decoded.value) });
+          const data = await dispatch(session, decoded.value);
+          // A notification is answered only when refused.
+          if (id !== null) send({ type: 'response', id, ok: true, data });
           if (method === 'join' || method === 'resume') opts.metrics.peerSession(method);
           if (method === 'restartIce') opts.metrics.iceRestart();
         } catch (error) {

@@ -124,6 +124,11 @@ export class TestClient {
     return result.value;
   }
 
+  /** Sends a notification: no answer unless refused (then an orphan error). */
+  notify<M extends Method>(method: M, data: Params<M>): void {
+    this.socket.send(JSON.stringify({ type: 'notify', method, data }));
+  }
+
   /** Resolves with the code of the error this request must fail with. */
   async expectError(method: string, data: unknown): Promise<ErrorCode | undefined> {
     const reply = await this.rawRequest(method, data);

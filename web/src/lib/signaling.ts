@@ -35,6 +35,7 @@ export class SignalingClient {
   private readonly listeners = new Map<EventName, Set<(data: never) => void>>();
   private readonly closeListeners = new Set<() => void>();
   private lost = false;
+  private refused = 0;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
 
   private constructor(private readonly socket: WebSocket) {
@@ -136,6 +137,21 @@ export class SignalingClient {
     });
   }
 
+  /**
+   * Sends `method` as a notification: no answer unless it is refused (then a warning, and `refusals` counts
+   * it). For frequent reports the page does not wait on; false when the connection is down.
+   */
+  notify<M extends Method>(method: M, params: Params<M>): boolean {
+    if (!this.isOpen) return false;
+    this.socket.send(JSON.stringify({ type: 'notify', method, data: params }));
+    return true;
+  }
+
+  /** Messages the server refused without an id to answer (notifications, malformed frames). */
+  get refusals(): number {
+    return this.refused;
+  }
+
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
@@ -171,6 +187,7 @@ export class SignalingClient {
       return;
     }
     if (msg.id === null) {
+      this.refused++;
       console.warn('server refused a message:', msg.ok ? '' : msg.error.message);
       return;
     }

@@ -108,11 +108,12 @@ export class ViewerConnection {
       .catch((e: unknown) => console.debug('stats report not sent', e));
   }
 
-  /** Where this page looks now (null: it stops sharing). Best effort: the next report replaces a lost one. */
+  /**
+   * Where this page looks now (null: it stops sharing), as a notification: reports are frequent and need no
+   * answer. Best effort: the next report replaces a lost one.
+   */
   reportGaze(gaze: Gaze | null): void {
-    this.session.current
-      ?.request('reportGaze', { gaze })
-      .catch((e: unknown) => console.debug('gaze report not sent', e));
+    this.session.current?.notify('reportGaze', { gaze });
   }
 
   /** This page has looked at the teacher's cue. */
