@@ -8,6 +8,7 @@ import { launchBrowser, newPage } from '../support/browser.js';
 import { decodePicture, leftHalf, markerCentre, rightHalf, type Picture } from '../support/pixels.js';
 import { untilPicture } from '../support/screenshots.js';
 import { startService, type RunningService } from '../support/service.js';
+import { overlayDots, type Dot } from '../support/presence.js';
 import { inSession, installHeadset, lookHead, pressButton } from '../support/xr-emulator.js';
 
 const ROOM = 'e2e-presence';
@@ -36,18 +37,9 @@ async function viewer(name: string, headset: boolean): Promise<{ page: Page; wir
   return { page, wire };
 }
 
-interface Dot {
-  peerId: string;
-  name: string;
-  yaw: number;
-  pitch: number;
-}
-
 const overlay = () => camera.getByTestId('presence-overlay');
 /** The camera page's own state: every dot it draws. */
-async function dots(): Promise<Dot[]> {
-  return JSON.parse((await overlay().getAttribute('data-gazes')) ?? '[]') as Dot[];
-}
+const dots = () => overlayDots(overlay());
 const dotOf = async (name: string) => (await dots()).find((d) => d.name === name);
 
 const yawGap = (a: number, b: number) => Math.abs(((((a - b + 540) % 360) + 360) % 360) - 180);

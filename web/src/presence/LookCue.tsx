@@ -42,6 +42,21 @@ const spin = new Quaternion();
 const AXIS_Z = new Vector3(0, 0, 1);
 const local = new Vector3();
 
+/** The cue's colour, drawn over the picture whatever the depth, from both sides, fading as one. */
+function CueMaterial({ ref }: { ref: (m: MeshBasicMaterial | null) => void }) {
+  return (
+    <meshBasicMaterial
+      ref={ref}
+      color={CUE_COLOUR}
+      transparent
+      depthTest={false}
+      depthWrite={false}
+      side={DoubleSide}
+      toneMapped={false}
+    />
+  );
+}
+
 /**
  * The teacher's "look here": a marker at that direction of the picture (inside the content group, so it
  * stays on the spot the teacher chose whatever the viewer's recenter) and, while it is out of view, an arrow
@@ -110,39 +125,15 @@ export function LookCue({ onSeen }: { onSeen: (cueId: CueId) => void }) {
       <group ref={marker}>
         <mesh renderOrder={90}>
           <ringGeometry args={[MARKER_RADIUS * 0.7, MARKER_RADIUS, 48]} />
-          <meshBasicMaterial
-            ref={material(0)}
-            color={CUE_COLOUR}
-            transparent
-            depthTest={false}
-            depthWrite={false}
-            side={DoubleSide}
-            toneMapped={false}
-          />
+          <CueMaterial ref={material(0)} />
         </mesh>
         <mesh renderOrder={90}>
           <circleGeometry args={[MARKER_RADIUS * 0.3, 24]} />
-          <meshBasicMaterial
-            ref={material(1)}
-            color={CUE_COLOUR}
-            transparent
-            depthTest={false}
-            depthWrite={false}
-            side={DoubleSide}
-            toneMapped={false}
-          />
+          <CueMaterial ref={material(1)} />
         </mesh>
       </group>
       <mesh ref={arrow} geometry={arrowShape} renderOrder={91} visible={false}>
-        <meshBasicMaterial
-          ref={material(2)}
-          color={CUE_COLOUR}
-          transparent
-          depthTest={false}
-          depthWrite={false}
-          side={DoubleSide}
-          toneMapped={false}
-        />
+        <CueMaterial ref={material(2)} />
       </mesh>
     </group>
   );

@@ -27,7 +27,7 @@ export function PresenceOverlay({
   small?: boolean;
   children?: ReactNode;
 }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
+  const canvas = useRef<PresenceCanvas>(null);
   const [heat, setHeat] = useState(false);
   const [hover, setHover] = useState<{ x: number; y: number; at: Direction }>();
   const cue = useSyncExternalStore(
@@ -41,6 +41,22 @@ export function PresenceOverlay({
   );
 
   useEffect(() => gazes.startSampling(), [gazes]);
+
+  // The page's own state, for whoever reads the page (tests): every dot drawn, asked for rather than
+  // written out on each redraw.
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    el.presence = {
+      dots: () =>
+        [...gazes.gazes].map(([peerId, g]) => ({
+          peerId,
+          name: names.get(peerId) ?? '',
+          yaw: g.yaw,
+          pitch: g.pitch,
+        })),
+    };
+  }, [gazes, names]);
 
   useEffect(() => {
     const el = canvas.current;
@@ -111,6 +127,11 @@ export function PresenceOverlay({
     </div>
   );
 }
+
+/** The overlay's canvas, with what it shows for scripts to read. */
+export type PresenceCanvas = HTMLCanvasElement & {
+  presence?: { dots: () => { peerId: PeerId; name: string; yaw: number; pitch: number }[] };
+};
 
 /** How many viewers have `at` in their view. */
 function countLooking(gazes: RoomGazes, at: Direction): number {

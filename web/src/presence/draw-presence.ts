@@ -36,7 +36,7 @@ export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: 
   ctx.lineWidth = (opts.small ? 1 : 1.5) * ratio;
   ctx.strokeStyle = 'rgba(255, 255, 255, 0.55)';
   for (const gaze of gazes.gazes.values()) {
-    for (const line of frameLines(viewOutline(gaze, 8), projection, swapEyes)) {
+    for (const line of frameLines(viewOutline(gaze, 6), projection, swapEyes)) {
       ctx.beginPath();
       line.forEach((p, i) =>
         i ? ctx.lineTo(p.x * width, p.y * height) : ctx.moveTo(p.x * width, p.y * height),
@@ -56,7 +56,7 @@ export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: 
       if (opts.small) continue;
       const name = opts.names.get(peerId) ?? 'Viewer';
       ctx.fillStyle = 'rgba(0, 0, 0, 0.6)';
-      const w = ctx.measureText(name).width;
+      const w = labelWidth(ctx, name, ratio);
       ctx.fillRect(p.x + radius + 3 * ratio, p.y - 8 * ratio, w + 6 * ratio, 16 * ratio);
       ctx.fillStyle = '#fff';
       ctx.fillText(name, p.x + radius + 6 * ratio, p.y);
@@ -73,16 +73,18 @@ export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: 
       ctx.stroke();
     }
   }
+}
 
-  // The page's own state, for whoever reads the page (tests): who is where, rounded to a tenth of a degree.
-  canvas.dataset.gazes = JSON.stringify(
-    [...gazes.gazes].map(([peerId, g]) => ({
-      peerId,
-      name: opts.names.get(peerId) ?? '',
-      yaw: Math.round(g.yaw * 10) / 10,
-      pitch: Math.round(g.pitch * 10) / 10,
-    })),
-  );
+/** Label widths by name and pixel ratio: measuring text is the dearest part of a redraw of a full class. */
+const widths = new Map<string, number>();
+function labelWidth(ctx: CanvasRenderingContext2D, name: string, ratio: number): number {
+  const key = `${ratio} ${name}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    if (widths.size > 2000) widths.clear();
+    widths.set(key, (w = ctx.measureText(name).width));
+  }
+  return w;
 }
 
 function drawHeat(
