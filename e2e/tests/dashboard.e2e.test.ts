@@ -8,6 +8,7 @@ import { decodePicture } from '../support/pixels.js';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
 import { startCamera } from '../support/camera.js';
+import { overlayDots } from '../support/presence.js';
 import { waitForMediaFlow } from '../support/webrtc.js';
 import { pipelines, startWhipClient } from '../support/whip-client.js';
 import { makeClip, startEncoder } from '../support/encoder.js';
@@ -91,6 +92,19 @@ describe('operator dashboard', () => {
     await dashboard.waitForTimeout(2500); // a few chart samples and the camera's reported resolution
     fs.mkdirSync(shots, { recursive: true });
     await dashboard.screenshot({ path: path.join(shots, 'dashboard.png'), fullPage: true });
+  });
+
+  it('shows where the viewers look, and cues the room from there', async () => {
+    const overlay = dashboard.getByTestId('room-detail').getByTestId('presence-overlay');
+    const dots = () => overlayDots(overlay);
+    // Both viewer pages share by default and look at the front.
+    await expect.poll(async () => (await dots()).length, { timeout: 5000 }).toBe(2);
+    for (const d of await dots()) expect(Math.abs(d.yaw) + Math.abs(d.pitch)).toBeLessThan(3);
+    const box = (await overlay.boundingBox())!;
+    await overlay.click({ position: { x: box.width * 0.75, y: box.height / 2 } });
+    const progress = dashboard.getByTestId('room-detail').getByTestId('cue-progress');
+    await expect.poll(() => progress.getAttribute('data-of'), { timeout: 5000 }).toBe('2');
+    expect(await progress.getAttribute('data-seen')).toBe('0');
   });
 
   it('removes a viewer: the page says so and stays out, the SFU frees it, the dashboard shows one', async () => {
