@@ -3,6 +3,7 @@
 import { adaptation } from './adaptation.js';
 import { cameraCost } from './camera-cost.js';
 import { ingestCost, ingestLatency } from './ingest.js';
+import { presenceLoad } from './presence.js';
 import { churn, glassToGlass, joinTime, keyframeStorm, type Log } from './scenarios.js';
 
 const scenarios = {
@@ -14,6 +15,7 @@ const scenarios = {
   cameraCost,
   ingestLatency,
   ingestCost,
+  presenceLoad,
 } as const;
 type Name = keyof typeof scenarios;
 

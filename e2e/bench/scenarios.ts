@@ -13,14 +13,18 @@ import { outboundVideo } from '../support/webrtc.js';
 
 export type Log = (line: string) => void;
 
-interface Stage {
+export interface Stage {
   service: RunningService;
   browser: Browser;
   camera: Page;
   close(): Promise<void>;
 }
 
-async function openStage(room: string, resolution: string, env: Record<string, string> = {}): Promise<Stage> {
+export async function openStage(
+  room: string,
+  resolution: string,
+  env: Record<string, string> = {},
+): Promise<Stage> {
   const service = await startService(env);
   const browser = await launchBrowser();
   try {
@@ -162,7 +166,7 @@ interface LoadTest {
   totals(): { added: number; wentLive: number };
 }
 
-async function openLoadTest(stage: Stage, room: string): Promise<Page> {
+export async function openLoadTest(stage: Stage, room: string): Promise<Page> {
   const { page } = await newPage(stage.browser);
   await page.goto(`${stage.service.url}/loadtest/${room}`);
   await page.waitForFunction(() => 'inclubitLoadTest' in window);

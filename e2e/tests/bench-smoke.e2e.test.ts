@@ -69,6 +69,11 @@ describe('npm run bench -- --smoke', () => {
       expect(c.cpuCores, c.resolution).toBeGreaterThan(0);
       expect(c.sent.length, `${c.resolution} ${c.layers}`).toBeGreaterThanOrEqual(1);
     }
+    // Every synthetic viewer's gaze was relayed and drawn on the camera page; none was refused.
+    expect(results.presence.reportsPerSecond).toBeGreaterThan(0);
+    expect(results.presence.dotsShown).toBe(results.presence.gazers);
+    expect(results.presence.refused).toBe(0);
+    expect(results.presence.cameraVideoFps).toBeGreaterThan(0);
     // Every ingest path really carried time-coded frames to a viewer; the bridge's CPU was read both ways.
     const paths = results.ingestLatency;
     for (const p of [paths.browser, paths.whip, paths.rtmpCopy, paths.rtmpReencode])

@@ -31,6 +31,7 @@ const all = [
   'adaptation',
   'camera',
   'ingest',
+  'presence',
   'churn',
 ] as const;
 type Scenario = (typeof all)[number];
@@ -268,6 +269,11 @@ if (only.has('ingest')) {
     sizes: smoke ? ['640x320'] : ['1920x960', '3840x1920'],
   });
 }
+if (only.has('presence'))
+  results.presence = await runs.browser('presenceLoad', {
+    gazers: smoke ? 20 : 200,
+    seconds: smoke ? 3 : 10,
+  });
 if (only.has('churn')) results.churn = await runs.browser('churn', { seconds: churnSeconds, concurrent: 4 });
 results.durationS = Math.round((Date.now() - started) / 1000);
 

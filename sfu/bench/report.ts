@@ -145,6 +145,14 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
       `≤ 2/s: ${goal(r.keyframeStorm.requestsPerSecondMax <= 2)}`,
     ]);
   if (r.adaptation) rows.push(adaptationRow(r.adaptation));
+  if (r.presence) {
+    const p = r.presence;
+    rows.push([
+      `presence, ${p.gazers} viewers reporting their gaze`,
+      `${p.reportsPerSecond} reports/s: service ${p.serviceCpuQuiet} → ${p.serviceCpuGaze} % of a core (+${p.gazeCpuPercent} %); camera page ${p.cameraRafFps} frames/s, preview ${p.cameraVideoFps} fps, ${p.dotsShown} dots`,
+      `< 5 % and ≥ 25 fps: ${goal(p.gazeCpuPercent < 5 && p.cameraVideoFps >= 25 && p.cameraRafFps >= 25)}`,
+    ]);
+  }
   for (const [resolution, three, one] of cameraPairs(r.cameraCost ?? []))
     rows.push([
       `camera browser CPU, ${resolution}`,
@@ -207,6 +215,10 @@ export function markdownTable(r: BenchResults): string {
       `| One viewer's link at half the top layer (${a.simulcast.limitKbps} kbit/s) for ${a.narrowS} s: down a layer / stalled (longest; longest after the first 10 s) / top again when freed | **${maybeMs(a.simulcast.downMs)}** / ${ms(a.simulcast.stallTotalMs)} (${ms(a.simulcast.longestStallMs)}; **${ms(a.simulcast.longestStallAfterSwitchMs)}**) / ${maybeMs(a.simulcast.upMs)} | one layer: stalled ${ms(a.oneLayer.stallTotalMs)} (${ms(a.oneLayer.longestStallMs)}) | ≤ 10 s / no stall > 1 s after 10 s / ≤ 20 s |`,
     );
   }
+  const p = r.presence;
+  lines.push(
+    `| ${p.gazers} viewers reporting their gaze (${p.reportsPerSecond}/s): the service's CPU for it; the camera page's frames/s and preview fps while it draws every dot | **+${pct(p.gazeCpuPercent / 100)}** (${pct(p.serviceCpuQuiet / 100)} → ${pct(p.serviceCpuGaze / 100)}) | **${p.cameraRafFps}** / **${p.cameraVideoFps}** (quiet: ${p.cameraRafFpsQuiet} / ${p.cameraVideoFpsQuiet}) | < 5 % of a core; ≥ 25 fps |`,
+  );
   const l = r.ingestLatency;
   lines.push(
     `| Glass to glass at ${l.width}×${l.height} by source, p50 / p95: browser camera · WHIP (GStreamer) · RTMP copied · RTMP re-encoded | ${ms(l.browser.p50Ms)} / ${ms(l.browser.p95Ms)} · **${ms(l.whip.p50Ms)}** / ${ms(l.whip.p95Ms)} · **${ms(l.rtmpCopy.p50Ms)}** / ${ms(l.rtmpCopy.p95Ms)} · ${ms(l.rtmpReencode.p50Ms)} / ${ms(l.rtmpReencode.p95Ms)} | | RTMP copy < WHIP + 300 ms; WHIP within 20 % of the browser |`,

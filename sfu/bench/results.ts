@@ -190,6 +190,22 @@ export const resultsSchema = z.object({
     /** The same storm with KEYFRAME_MIN_INTERVAL_MS=0. */
     withoutThrottle: z.object({ requestsPerSecondMax: share, requestsTotal: z.number().int().min(0) }),
   }),
+  /** A class of synthetic gazers reporting: the service's own CPU, and the camera page's drawing. */
+  presence: z.object({
+    gazers: z.number().int().positive(),
+    seconds: share,
+    reportsPerSecond: share,
+    refused: z.number().int().min(0),
+    dotsShown: z.number().int().min(0),
+    /** The service process, % of a core: gazers joined and quiet, then reporting; the difference. */
+    serviceCpuQuiet: share,
+    serviceCpuGaze: share,
+    gazeCpuPercent: num,
+    cameraRafFps: share,
+    cameraVideoFps: share,
+    cameraRafFpsQuiet: share,
+    cameraVideoFpsQuiet: share,
+  }),
   /** One viewer's link narrowed to half the top layer for `narrowS`, then freed (root: network namespaces). */
   /** The camera page's browser, three layers against one, per capture size (e2e/bench/camera-cost.ts). */
   cameraCost: z

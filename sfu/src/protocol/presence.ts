@@ -20,7 +20,7 @@ export type Gaze = z.infer<typeof Gaze>;
 
 /** How often a viewer may report its gaze; a page reports at most every GAZE_REPORT_MS, and only changes. */
 export const GAZE_MAX_PER_SECOND = 10;
-export const GAZE_REPORT_MS = 200;
+export const GAZE_REPORT_MS = 250;
 /** A "look here" cue stays this long on the viewers' screens unless they look at it first. */
 export const CUE_MS = 10_000;
 /** A viewer has looked at a cue once the cue is this close to the middle of its view (degrees). */

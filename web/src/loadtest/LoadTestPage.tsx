@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { RoomId } from '@inclubit/sfu/protocol';
 import { SyntheticViewers } from './synthetic-viewers';
+import { SyntheticGazers } from './synthetic-gazers';
 
 declare global {
   interface Window {
     /** The page's viewers, for scripts that drive it (the benchmark). */
     inclubitLoadTest?: SyntheticViewers;
+    /** Viewers without media that only report where they look (the presence benchmark). */
+    inclubitGazers?: SyntheticGazers;
   }
 }
 
@@ -16,11 +19,14 @@ export function LoadTestPage({ room }: { room: RoomId }) {
   const [count, setCount] = useState(10);
   useEffect(() => {
     window.inclubitLoadTest = viewers;
+    const gazers = (window.inclubitGazers = new SyntheticGazers(room));
     return () => {
       viewers.remove(Infinity);
+      gazers.close();
       delete window.inclubitLoadTest;
+      delete window.inclubitGazers;
     };
-  }, [viewers]);
+  }, [viewers, room]);
 
   const list = viewers.list();
   const byPhase = new Map<string, number>();
