@@ -100,8 +100,9 @@ describe('operator dashboard', () => {
     // Both viewer pages share by default and look at the front.
     await expect.poll(async () => (await dots()).length, { timeout: 5000 }).toBe(2);
     for (const d of await dots()) expect(Math.abs(d.yaw) + Math.abs(d.pitch)).toBeLessThan(3);
-    const box = (await overlay.boundingBox())!;
-    await overlay.click({ position: { x: box.width * 0.75, y: box.height / 2 } });
+    const frame = dashboard.getByTestId('room-detail').getByTestId('presence-frame');
+    const box = (await frame.boundingBox())!;
+    await frame.click({ position: { x: box.width * 0.75, y: box.height / 2 } });
     const progress = dashboard.getByTestId('room-detail').getByTestId('cue-progress');
     await expect.poll(() => progress.getAttribute('data-of'), { timeout: 5000 }).toBe('2');
     expect(await progress.getAttribute('data-seen')).toBe('0');

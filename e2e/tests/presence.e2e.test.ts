@@ -65,12 +65,11 @@ async function dotInPixels(): Promise<{ yaw: number; pitch: number } | undefined
   return c && { yaw: (c.x / p.width) * 360 - 180, pitch: 90 - (c.y / p.height) * 180 };
 }
 
-/** Clicks the camera's overlay at a direction of its (mono 360) frame: "look here". */
+/** Clicks the camera's picture at a direction of its (mono 360) frame: "look here". */
 async function lookHere(yaw: number, pitch: number): Promise<void> {
-  const box = (await overlay().boundingBox())!;
-  await overlay().click({
-    position: { x: (0.5 + yaw / 360) * box.width, y: (0.5 - pitch / 180) * box.height },
-  });
+  const frame = camera.getByTestId('presence-frame');
+  const box = (await frame.boundingBox())!;
+  await frame.click({ position: { x: (0.5 + yaw / 360) * box.width, y: (0.5 - pitch / 180) * box.height } });
 }
 
 const cueProgress = async () => {

@@ -80,7 +80,7 @@ export function PresenceOverlay({
     };
   }, [gazes, stream, names, heat, small]);
 
-  const pointAt = (e: React.PointerEvent<HTMLCanvasElement> | React.MouseEvent<HTMLCanvasElement>) => {
+  const pointAt = (e: React.PointerEvent<HTMLDivElement> | React.MouseEvent<HTMLDivElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
     const x = (e.clientX - box.left) / box.width;
     const y = (e.clientY - box.top) / box.height;
@@ -89,19 +89,20 @@ export function PresenceOverlay({
 
   return (
     <div className={`presence${small ? ' small' : ''}`}>
-      <div className="presence-frame" style={{ aspectRatio: String(aspect) }}>
+      <div
+        className={`presence-frame${onLook ? ' clickable' : ''}`}
+        data-testid="presence-frame"
+        style={{ aspectRatio: String(aspect) }}
+        aria-label={
+          onLook ? 'where the viewers look; click to ask them to look there' : 'where the viewers look'
+        }
+        onPointerMove={(e) => setHover(pointAt(e))}
+        onPointerLeave={() => setHover(undefined)}
+        onClick={onLook && ((e) => onLook(pointAt(e).at))}
+      >
         {children}
-        <canvas
-          ref={canvas}
-          className={`presence-overlay${onLook ? ' clickable' : ''}`}
-          data-testid="presence-overlay"
-          aria-label={
-            onLook ? 'where the viewers look; click to ask them to look there' : 'where the viewers look'
-          }
-          onPointerMove={(e) => setHover(pointAt(e))}
-          onPointerLeave={() => setHover(undefined)}
-          onClick={onLook && ((e) => onLook(pointAt(e).at))}
-        />
+        {/* Hidden while it has nothing to draw: an empty layer over the video still costs the compositor. */}
+        <canvas ref={canvas} className="presence-overlay" data-testid="presence-overlay" />
         {hover && (
           <span className="presence-hover" style={{ left: hover.x, top: hover.y }} data-testid="looking-here">
             {looking} looking here

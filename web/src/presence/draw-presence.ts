@@ -26,6 +26,10 @@ export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: 
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.clearRect(0, 0, width, height);
+  const cueShown = gazes.cue !== undefined && Date.now() < gazes.cue.endsAt;
+  const drawn = gazes.gazes.size > 0 || cueShown || (opts.heat && gazes.heat.max() > 0);
+  canvas.style.visibility = drawn ? 'visible' : 'hidden';
+  if (!drawn) return;
   const { projection, swapEyes } = opts.stream;
   const at = (d: { yaw: number; pitch: number }) =>
     framePoints(d, projection, swapEyes).map((p) => ({ x: p.x * width, y: p.y * height }));
@@ -64,7 +68,7 @@ export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: 
   }
 
   const cue = gazes.cue;
-  if (cue && Date.now() < cue.endsAt) {
+  if (cue && cueShown) {
     ctx.strokeStyle = CUE_COLOUR;
     ctx.lineWidth = 3 * ratio;
     for (const p of at(cue)) {

@@ -27,7 +27,9 @@ export class RoomGazes {
     this.changed();
   }
 
+  /** A sample of where everyone looks; nothing to redraw while nobody shares and the last minute is empty. */
   sampleHeat(now: number): void {
+    if (this.gazes.size === 0 && this.heat.max() === 0) return;
     this.heat.add(this.gazes.values(), now);
     this.changed();
   }
