@@ -101,7 +101,7 @@ export function PresenceOverlay({
         onClick={onLook && ((e) => onLook(pointAt(e).at))}
       >
         {children}
-        {/* Hidden while it has nothing to draw: an empty layer over the video still costs the compositor. */}
+        {/* Out of the page while it has nothing to draw (drawPresence). */}
         <canvas ref={canvas} className="presence-overlay" data-testid="presence-overlay" />
         {hover && (
           <span className="presence-hover" style={{ left: hover.x, top: hover.y }} data-testid="looking-here">

@@ -16,6 +16,12 @@ export interface DrawOptions {
 }
 
 export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: DrawOptions): void {
+  // Not in the page at all while it has nothing to draw: even a hidden canvas over the video is a layer the
+  // compositor handles with every video frame.
+  const cueShown = gazes.cue !== undefined && Date.now() < gazes.cue.endsAt;
+  const drawn = gazes.gazes.size > 0 || cueShown || (opts.heat && gazes.heat.max() > 0);
+  canvas.style.display = drawn ? '' : 'none';
+  if (!drawn) return;
   const ratio = devicePixelRatio || 1;
   const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
   const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
@@ -26,10 +32,6 @@ export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: 
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.clearRect(0, 0, width, height);
-  const cueShown = gazes.cue !== undefined && Date.now() < gazes.cue.endsAt;
-  const drawn = gazes.gazes.size > 0 || cueShown || (opts.heat && gazes.heat.max() > 0);
-  canvas.style.visibility = drawn ? 'visible' : 'hidden';
-  if (!drawn) return;
   const { projection, swapEyes } = opts.stream;
   const at = (d: { yaw: number; pitch: number }) =>
     framePoints(d, projection, swapEyes).map((p) => ({ x: p.x * width, y: p.y * height }));
