@@ -3,7 +3,7 @@
 // current "look here" cue.
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { CUE_SEEN_DEGREES, type CueId, type EventData, type Gaze } from '@inclubit/sfu/protocol';
+import { CUE_SEEN_DEGREES, type EventData, type Gaze } from '@inclubit/sfu/protocol';
 import { angleBetween } from './gaze-math';
 
 const SHARE_KEY = 'inclubit.shareGaze';
@@ -61,8 +61,4 @@ export function cueState(
   const fadeOut = cue.seenAt === undefined ? 1 : 1 - (now - cue.seenAt) / CUE_FADE_MS;
   const opacity = Math.max(0, Math.min(1, left / 1000, fadeOut));
   return { opacity, seenNow };
-}
-
-export function cueId(cue: ActiveCue | undefined): CueId | undefined {
-  return cue?.cueId;
 }
