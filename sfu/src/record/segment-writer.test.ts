@@ -49,13 +49,13 @@ async function liveRtmpCamera(seconds: number) {
   return room;
 }
 
-function writer(room: Awaited<ReturnType<typeof liveRtmpCamera>>, failed: string[] = []) {
+function writer(room: Awaited<ReturnType<typeof liveRtmpCamera>>, failed: string[] = [], ffmpeg = 'ffmpeg') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-rec-'));
   return SegmentWriter.start({
     router: room.home.router,
     producers: room.camera!.listProducers(),
     basePath: path.join(dir, 'lesson_360'),
-    ffmpeg: 'ffmpeg',
+    ffmpeg,
     log: stage.service.app.log,
     onFailed: (reason) => failed.push(reason),
   }).then((w) => (writers.push(w), w));
@@ -94,6 +94,24 @@ describe('a recording segment', () => {
     expect(bytes.includes('sv3d')).toBe(true);
     expect(bytes.includes('st3d')).toBe(true);
     expect(probe(mp4!).streams.map((s) => s.codec_name)).toEqual(['h264', 'opus']);
+  });
+
+  it('loses nothing to a slow ffmpeg start: the file begins when the segment was asked for', async () => {
+    const room = await liveRtmpCamera(30);
+    // ffmpeg as on a busy machine, where loading its libraries alone takes a second or more.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inclubit-slow-ffmpeg-'));
+    const slow = path.join(dir, 'ffmpeg');
+    fs.writeFileSync(slow, '#!/bin/sh\nsleep 1.5\nexec ffmpeg "$@"\n', { mode: 0o755 });
+    const askedAt = Date.now();
+    const w = await writer(room, [], slow);
+    expect(Date.now() - askedAt).toBeGreaterThan(1500);
+    await new Promise((r) => setTimeout(r, askedAt + 5000 - Date.now()));
+    expect(await w.stop()).toEqual({ ok: true });
+    // From the request to the stop, less the wait for the camera's next keyframe (three a second).
+    const seconds = Number(probe(w.file).format.duration);
+    expect(seconds).toBeGreaterThan(4.5);
+    expect(seconds).toBeLessThan(5.5);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('marks itself failed when its ffmpeg is killed, and what it wrote stays playable', async () => {

@@ -1,17 +1,18 @@
 // One segment of a recording: the camera's tracks as they are now, each consumed into a plain transport on
 // the room's home router and sent to a supervised ffmpeg that writes them to one file without re-encoding
-// (H264 → Matroska, VP8/VP9 → WebM, Opus as it is). The consumers wait, paused, until ffmpeg listens; then a
-// keyframe is asked for so the file starts clean. `stop` lets ffmpeg finish the file (RTCP BYE); an ffmpeg that
+// (H264 → Matroska, VP8/VP9 → WebM, Opus as it is). The media flows at once, starting on a keyframe asked for
+// now: each track's RtpGate holds it while ffmpeg starts, then hands it over, so the file begins at the
+// operator's click and not when ffmpeg is ready. `stop` lets ffmpeg finish the file (RTCP BYE); an ffmpeg that
 // dies on its own ends the segment as failed, with its last words, and the file keeps what was written.
 // The live room is never touched: these are consumers like a viewer's, on transports of their own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { writeFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import { freeUdpPortPair } from '../ingest/udp-ports.js';
 import { followStderr } from '../observe/child-output.js';
+import { RtpGate } from './rtp-gate.js';
+import { udpBound } from './udp-table.js';
 import { containerFor, recordingSdp, type RecordedTrack } from './recording-sdp.js';
 
 export interface SegmentOptions {
@@ -31,14 +32,6 @@ export type SegmentEnd = { ok: true } | { ok: false; reason: string };
 /** How long ffmpeg has to finish the file once told to before it is killed. */
 const FINISH_MS = 5000;
 const LISTEN_TIMEOUT_MS = 5000;
-
-/** Whether something on this host has UDP `port` bound (ffmpeg listening for RTP). */
-function udpBound(port: number): boolean {
-  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/udp', 'utf8')
-    .split('\n')
-    .some((line) => line.trim().split(/\s+/)[1]?.endsWith(hexPort));
-}
 
 /** What a plain-transport recorder can take: the router's codecs of the producer's kind, no bandwidth
  * feedback (nobody sends any back), so a layered camera's consumer stays on the layer it prefers. */
@@ -66,6 +59,7 @@ export class SegmentWriter {
     readonly file: string,
     private readonly sdpFile: string,
     private readonly transports: types.PlainTransport[],
+    private readonly gates: RtpGate[],
     readonly consumers: types.Consumer[],
     private readonly tracks: RecordedTrack[],
     args: string[],
@@ -83,6 +77,7 @@ export class SegmentWriter {
         if (this.endedAt !== undefined) return; // 'error' and 'exit' may both come
         this.endedAt = Date.now();
         for (const t of this.transports) t.close();
+        for (const g of this.gates) g.close();
         void rm(this.sdpFile, { force: true });
         if (!end.ok && !this.stopping) opts.onFailed(end.reason);
         resolve(end);
@@ -105,12 +100,14 @@ export class SegmentWriter {
   static async start(opts: SegmentOptions): Promise<SegmentWriter> {
     const tracks: RecordedTrack[] = [];
     const transports: types.PlainTransport[] = [];
+    const gates: RtpGate[] = [];
     const consumers: types.Consumer[] = [];
     try {
       for (const kind of ['video', 'audio'] as const) {
         const producer = opts.producers.find((p) => p.kind === kind && !p.closed);
         if (!producer) continue;
-        const port = await freeUdpPortPair();
+        const gate = await RtpGate.open(opts.log);
+        gates.push(gate);
         const transport = await opts.router.createPlainTransport({
           listenIp: '127.0.0.1',
           rtcpMux: false,
@@ -126,11 +123,17 @@ export class SegmentWriter {
           ...(producer.type === 'simulcast' && { preferredLayers: { spatialLayer: 2, temporalLayer: 2 } }),
         });
         consumers.push(consumer);
-        await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-        tracks.push({ kind, port, rtpParameters: consumer.rtpParameters });
+        await transport.connect({ ip: '127.0.0.1', port: gate.port, rtcpPort: gate.rtcpPort });
+        // ffmpeg's own ports, where the gate hands the track over.
+        tracks.push({ kind, port: await freeUdpPortPair(), rtpParameters: consumer.rtpParameters });
       }
       if (!tracks.some((t) => t.kind === 'video') && !tracks.some((t) => t.kind === 'audio'))
         throw new Error('the camera sends nothing to record');
+      // The media flows into the gates now; the file starts on a keyframe asked for now, not the camera's next.
+      for (const c of consumers) {
+        await c.resume();
+        if (c.kind === 'video') await c.requestKeyFrame();
+      }
       const file = `${opts.basePath}.${containerFor(tracks)}`;
       const sdpFile = `${opts.basePath}.sdp`;
       await writeFile(sdpFile, recordingSdp(tracks));
@@ -140,18 +143,21 @@ export class SegmentWriter {
         ...['-i', sdpFile, '-map', '0', '-c', 'copy'],
         ...['-f', file.endsWith('.webm') ? 'webm' : 'matroska', '-y', file],
       ];
-      const writer = new SegmentWriter(opts, file, sdpFile, transports, consumers, tracks, args);
-      await writer.flowWhenListening(tracks.map((t) => t.port));
+      const writer = new SegmentWriter(opts, file, sdpFile, transports, gates, consumers, tracks, args);
+      await writer.handOverWhenListening();
       return writer;
     } catch (error) {
       for (const t of transports) t.close();
+      for (const g of gates) g.close();
       throw error;
     }
   }
 
-  private async flowWhenListening(ports: number[]): Promise<void> {
+  private async handOverWhenListening(): Promise<void> {
     const deadline = Date.now() + LISTEN_TIMEOUT_MS;
-    while (!ports.every(udpBound)) {
+    const listening = async () =>
+      (await Promise.all(this.tracks.map((t) => udpBound(t.port)))).every(Boolean);
+    while (!(await listening())) {
       if (this.endedAt !== undefined) throw new Error('the recorder ended before it listened');
       if (Date.now() > deadline) {
         await this.stop();
@@ -159,11 +165,11 @@ export class SegmentWriter {
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    for (const c of this.consumers) {
-      await c.resume();
-      // The file starts on a keyframe: asked for now, not at the camera's next one.
-      if (c.kind === 'video') await c.requestKeyFrame();
-    }
+    const handovers = await Promise.all(this.tracks.map((t, i) => this.gates[i]!.openTo(t.port, t.port + 1)));
+    this.opts.log.info(
+      { pid: this.child.pid, held: handovers.map((h, i) => ({ kind: this.tracks[i]!.kind, ...h })) },
+      'recorder listening: what came meanwhile handed over',
+    );
   }
 
   get pid(): number | undefined {
@@ -184,8 +190,7 @@ export class SegmentWriter {
   stop(): Promise<SegmentEnd> {
     if (!this.stopping && this.endedAt === undefined) {
       this.stopping = true;
-      const socket = dgram.createSocket('udp4');
-      for (const track of this.tracks) {
+      for (const [i, track] of this.tracks.entries()) {
         // A compound packet, an empty receiver report then the BYE (ffmpeg ignores packets under 12 bytes).
         const ssrc = (track.rtpParameters.encodings?.[0]?.ssrc ?? 0) >>> 0;
         const packet = Buffer.alloc(16);
@@ -193,14 +198,13 @@ export class SegmentWriter {
         packet.writeUInt32BE(ssrc, 4);
         packet.writeUInt32BE(0x81cb0001, 8); // V=2, one source, BYE (203), one word after the first
         packet.writeUInt32BE(ssrc, 12);
-        socket.send(packet, track.port + 1, '127.0.0.1');
+        this.gates[i]!.sendRtcp(packet);
       }
       const interrupt = setTimeout(() => this.child.kill('SIGINT'), FINISH_MS / 2);
       const kill = setTimeout(() => this.child.kill('SIGKILL'), FINISH_MS);
       void this.ended.then(() => {
         clearTimeout(interrupt);
         clearTimeout(kill);
-        socket.close();
       });
     }
     return this.ended;
