@@ -3,13 +3,20 @@
 // streams; with `-strict unofficial` it turns the projection into Spherical Video V2 boxes, sv3d and st3d).
 // VP8 has no MP4 mapping: a VP8 recording stays WebM only. A file cut short (its ffmpeg died) is copied
 // whole first, so that players know its length and can seek.
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { rename } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { StreamInfo } from '../protocol/index.js';
+import { asBackground } from './background.js';
 import { sphericalMetadata } from './spherical.js';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/** Runs a tool on the file, in the background (see background.ts). */
+async function run(file: string, args: string[], options: ExecFileOptions = {}): Promise<void> {
+  const running = execFileAsync(file, args, options);
+  asBackground(running.child);
+  await running;
+}
 
 export interface Tools {
   ffmpeg: string;

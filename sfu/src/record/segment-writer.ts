@@ -11,6 +11,7 @@ import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import { freeUdpPortPair } from '../ingest/udp-ports.js';
 import { followStderr } from '../observe/child-output.js';
+import { asBackground } from './background.js';
 import { RtpGate } from './rtp-gate.js';
 import { udpBound } from './udp-table.js';
 import { containerFor, recordingSdp, type RecordedTrack } from './recording-sdp.js';
@@ -66,6 +67,7 @@ export class SegmentWriter {
   ) {
     const child = spawn(opts.ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
+    asBackground(child);
     const output = followStderr(child.stderr, {
       log: opts.log,
       pid: child.pid,
