@@ -108,7 +108,7 @@ export function printReport(r: Partial<BenchResults>, say: Say): void {
   for (const c of r.recordingCost ?? [])
     rows.push([
       `recording ${c.width}×${c.height} ${c.bitrateMbps} Mbps`,
-      `worker ${pct(c.workerCpuAlone)} → ${pct(c.workerCpuRecording)}, recorder ffmpeg ${pct(c.recorderCpu)}; 360 + MP4 ${c.finishSeconds.toFixed(1)} s after the stop`,
+      `worker ${pct(c.workerCpuAlone)} → ${pct(c.workerCpuRecording)}, recorder ffmpeg ${pct(c.recorderCpu)}, service ${pct(c.serviceCpuAlone)} → ${pct(c.serviceCpuRecording)}; 360 + MP4 ${c.finishSeconds.toFixed(1)} s after the stop`,
       '',
     ]);
   for (const t of r.tuning ?? [])
@@ -225,7 +225,7 @@ export function markdownTable(r: BenchResults): string {
   );
   for (const c of r.recordingCost)
     lines.push(
-      `| A running recording at ${c.width}×${c.height}, ${c.bitrateMbps} Mbps: worker CPU without → with it; the recorder's ffmpeg; 360 metadata + MP4 copy after the stop | ${pct(c.workerCpuAlone)} → **${pct(c.workerCpuRecording)}**; **${pct(c.recorderCpu)}**; ${c.finishSeconds.toFixed(1)} s | | |`,
+      `| A running recording at ${c.width}×${c.height}, ${c.bitrateMbps} Mbps: worker CPU without → with it; the recorder's ffmpeg; the service without → with it (the gate); 360 metadata + MP4 copy after the stop | ${pct(c.workerCpuAlone)} → **${pct(c.workerCpuRecording)}**; **${pct(c.recorderCpu)}**; ${pct(c.serviceCpuAlone)} → **${pct(c.serviceCpuRecording)}**; ${c.finishSeconds.toFixed(1)} s | | |`,
     );
   for (const c of r.ingestCost)
     lines.push(

@@ -129,6 +129,8 @@ export const resultsSchema = z.object({
         workerCpuAlone: share,
         workerCpuRecording: share,
         recorderCpu: share,
+        serviceCpuAlone: share,
+        serviceCpuRecording: share,
         writtenMbps: share,
         finishSeconds: share,
       }),

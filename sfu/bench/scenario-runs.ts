@@ -104,7 +104,7 @@ export class ScenarioRuns {
       if (c)
         this.say(
           `  ${c.width}×${c.height} ${c.bitrateMbps} Mbps: worker ${pct(c.workerCpuAlone)} → ${pct(c.workerCpuRecording)} ` +
-            `recording; recorder ffmpeg ${pct(c.recorderCpu)}; written ${c.writtenMbps.toFixed(2)} Mbps; ` +
+            `recording; recorder ffmpeg ${pct(c.recorderCpu)}; service ${pct(c.serviceCpuAlone)} → ${pct(c.serviceCpuRecording)}; written ${c.writtenMbps.toFixed(2)} Mbps; ` +
             `360 + MP4 ${c.finishSeconds.toFixed(1)} s after the stop`,
         );
       else if (msg.type === 'result') result = msg.result as RecordingCost[];

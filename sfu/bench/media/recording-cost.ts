@@ -1,8 +1,9 @@
 // What a running recording costs the server (issue 21): one node of the service, the synthetic H264 camera
 // arriving on plain RTP at each size and bitrate, the worker's CPU measured without a recording and then
-// with one (the recorder's plain-transport consumer is one more stream out of the worker), and the
-// recorder's own ffmpeg (copying, no re-encoding); then how long the file takes to be made 360 (mkvpropedit,
-// the MP4 copy) after the stop, and the bitrate it was written at.
+// with one (the recorder's plain-transport consumer is one more stream out of the worker), the recorder's own
+// ffmpeg (copying, no re-encoding) and the service's process (its RtpGate passes the packets on); then how
+// long the file takes to be made 360 (mkvpropedit, the MP4 copy) after the stop, and the bitrate it was
+// written at.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,10 @@ export interface RecordingCost {
   workerCpuRecording: number;
   /** The recorder's ffmpeg (cores). */
   recorderCpu: number;
+  /** The service's own process (cores), without then with the recording: the gate passing its packets on.
+   * The bench's camera sends from this process too, the same in both windows. */
+  serviceCpuAlone: number;
+  serviceCpuRecording: number;
   /** What the recorder wrote, Mbit/s (the camera's bitrate plus the container's few bytes). */
   writtenMbps: number;
   /** From the stop until the file has its 360 metadata and its MP4 copy. */
@@ -60,16 +65,20 @@ export async function measureRecordingCost(
       await sender.start();
       const workerPid = service.pool.all()[0]!.worker.pid;
       await sleep(settings.settleMs);
-      const alone = cpuWindow([workerPid], [0]);
+      const alone = cpuWindow([workerPid, process.pid], [0]);
       await sleep(settings.measureMs);
-      const workerCpuAlone = alone.end().cpuPerWorker[0]!;
+      const [workerCpuAlone, serviceCpuAlone] = alone.end().cpuPerWorker as [number, number];
 
       const info = await service.recorders.start(ROOM);
       const recorder = await until('the recorder writing', () => service.recorders.recordingOf(ROOM)?.pid);
       await sleep(settings.settleMs);
-      const recording = cpuWindow([workerPid, recorder], [0, 0]);
+      const recording = cpuWindow([workerPid, recorder, process.pid], [0]);
       await sleep(settings.measureMs);
-      const [workerCpuRecording, recorderCpu] = recording.end().cpuPerWorker as [number, number];
+      const [workerCpuRecording, recorderCpu, serviceCpuRecording] = recording.end().cpuPerWorker as [
+        number,
+        number,
+        number,
+      ];
 
       const stoppedAt = performance.now();
       await service.recorders.stop(ROOM);
@@ -92,6 +101,8 @@ export async function measureRecordingCost(
         workerCpuAlone,
         workerCpuRecording,
         recorderCpu,
+        serviceCpuAlone,
+        serviceCpuRecording,
         writtenMbps: (bytes * 8) / seconds / 1e6,
         finishSeconds,
       };
