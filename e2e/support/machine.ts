@@ -47,3 +47,35 @@ export function watchMachine(): MachineWatch {
     },
   };
 }
+
+/** The aggregate busy and total jiffies of all cores (/proc/stat's first line). */
+function cpuJiffies(): { busy: number; total: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy, total: busy + idle! + iowait! };
+}
+
+/**
+ * Waits until the machine's cores, all together, have been less than `busy` busy for `windowMs`: what a test
+ * did before (a page closing, a browser tearing down its renderer) is over, and a timing measurement starts
+ * from the steady state. Fails after `ms` with how busy the machine stayed. Resolves with the last share.
+ */
+export async function untilQuiet({ busy = 0.7, windowMs = 500, ms = 15_000 } = {}): Promise<number> {
+  const end = Date.now() + ms;
+  let share = 1;
+  for (;;) {
+    const a = cpuJiffies();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const b = cpuJiffies();
+    share = (b.busy - a.busy) / Math.max(1, b.total - a.total);
+    if (share < busy) return share;
+    if (Date.now() > end)
+      throw new Error(
+        `the machine stayed ${Math.round(share * 100)} % busy for ${ms} ms (waiting for < ${busy * 100} %)`,
+      );
+  }
+}

@@ -18,6 +18,7 @@ import { watchStalls } from '../support/webrtc.js';
 import { inSession, installHeadset, pressButton, setAxes, turnHead } from '../support/xr-emulator.js';
 import { leftHalf, markerCentre, rightHalf, type Picture, type Rect } from '../support/pixels.js';
 import { fileTimecodes, shownTimecode } from '../support/timecodes.js';
+import { untilQuiet } from '../support/machine.js';
 import { hashPassword } from '../../sfu/src/auth/password.js';
 
 const ROOM = 'e2e-recording';
@@ -90,6 +91,9 @@ describe('recording from the dashboard', () => {
     // The file's time code is read for gaps: the viewer's rendering leaves the camera page's drawing alone
     // meanwhile (on two cores it made the pattern itself miss frames). It is back for the tests after.
     await viewer.goto('about:blank');
+    // Closing the viewer's page keeps Chromium busy for a second or two (seen: both cores, and the camera
+    // page missing frames): the recording starts once that is over.
+    await untilQuiet();
     const detail = dashboard.getByTestId('room-recording');
     const startedAt = Date.now();
     await detail.getByRole('button', { name: 'Record' }).click();
