@@ -58,9 +58,14 @@ export interface Progress {
 
 /**
  * What the page received over `ms` milliseconds. Streams are compared by id, so a stream that ended (and
- * left the stats) or a new one (starting from zero) never makes the totals jump.
+ * left the stats) or a new one (starting from zero) never makes the totals jump. Streams in `except` are
+ * not counted (a gone connection's: its last buffered frames are not the picture coming back).
  */
-export async function progressOver(page: Page, ms: number): Promise<Progress> {
+export async function progressOver(
+  page: Page,
+  ms: number,
+  { except }: { except?: ReadonlySet<string> } = {},
+): Promise<Progress> {
   const before = await inboundStreams(page);
   await page.waitForTimeout(ms);
   const after = await inboundStreams(page);
@@ -74,7 +79,7 @@ export async function progressOver(page: Page, ms: number): Promise<Progress> {
   };
   for (const [id, a] of Object.entries(after)) {
     const b = before[id];
-    if (!b) continue;
+    if (!b || except?.has(id)) continue;
     if (a.kind === 'video') {
       p.frames += a.framesDecoded - b.framesDecoded;
       p.videoPackets += a.packetsReceived - b.packetsReceived;
