@@ -116,10 +116,13 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
   const metrics = new Metrics(pool, rooms);
   const watcher = new RoomWatcher({ rooms, log: app.log, intervalMs: config.signaling.dashboardIntervalMs });
   const passwordHash = await operatorPasswordHash(config.auth, app.log);
+  // Gaze changes reach the camera page at most ten times a second, however many viewers report.
+  const presence = new Presence(rooms, { flushMs: 100 });
   const cluster = config.cluster
     ? await ClusterNode.start({
         config: config.cluster,
         rooms,
+        presence,
         pool,
         log: app.log,
         idleMs: config.rooms.emptyCloseMs,
@@ -140,8 +143,6 @@ export async function buildServer(config: Config, build: BuildOptions = {}): Pro
     config.recordings,
     app.log,
   );
-  // Gaze changes reach the camera page at most ten times a second, however many viewers report.
-  const presence = new Presence(rooms, { flushMs: 100 });
   app.addHook('onClose', async () => {
     presence.close();
     // Recordings first: each finishes its file while its room is still there.

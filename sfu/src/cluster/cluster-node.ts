@@ -11,6 +11,7 @@ import type { RoomChange, RoomGate, RoomRegistry } from '../media/room-registry.
 import type { NodeDirectory } from '../signaling/session.js';
 import type { Room } from '../media/room.js';
 import type { WorkerPool } from '../media/worker-pool.js';
+import type { Presence } from '../presence/presence.js';
 import type { Role, RoomId } from '../protocol/index.js';
 import { Bus, type BusHandlers } from './bus.js';
 import { EdgeSource } from './edge-source.js';
@@ -25,6 +26,8 @@ import { RedisLink } from './redis-link.js';
 export interface ClusterNodeOptions {
   config: ClusterOptions;
   rooms: RoomRegistry;
+  /** Each room's presence relay here (gaze and cues cross nodes through the pipes). */
+  presence: Presence;
   pool: WorkerPool;
   log: FastifyBaseLogger;
   /** How long an edge keeps its pipe after its last viewer left (the rooms' empty-close delay). */
@@ -70,6 +73,7 @@ export class ClusterNode implements RoomGate, NodeDirectory {
     this.links = new OriginLinks({
       self: this.id,
       rooms: opts.rooms,
+      presence: opts.presence,
       bus: this.bus,
       listen: config.pipe,
       log,
@@ -221,6 +225,7 @@ export class ClusterNode implements RoomGate, NodeDirectory {
     current?.end(`the camera moved to node ${origin}`);
     pending = EdgeSource.open({
       room,
+      presence: this.opts.presence.of(room),
       origin,
       bus: this.bus,
       listen: this.opts.config.pipe,
@@ -264,6 +269,9 @@ export class ClusterNode implements RoomGate, NodeDirectory {
       roomOperated: (m) => void this.opts.rooms.operate(m.room, m.change),
       pipeTalkback: toEdge,
       pipeRecording: toEdge,
+      pipeLookHere: toEdge,
+      pipeGaze: (m) => link(m)?.viewers.gaze(m),
+      pipeCueSeen: (m) => link(m)?.viewers.cueSeen(m.peerId, m.cueId),
       // The camera's tracks come from the origin; voices from an edge.
       pipeTrackState: async (m) => {
         const edge = this.edges.get(m.room);

@@ -3,10 +3,13 @@
 // asks the origin for the other end, and produces each camera track it is told of — once per room on this
 // node, whatever the number of local viewers; they consume it as they would a camera here. It ends when the
 // room has had no viewers for `idleMs`, when the origin closes the pipe or goes away, or when a camera joins
-// here; ending closes the pipe on both sides.
+// here; ending closes the pipe on both sides. As the room's camera here it also gets the room's presence
+// batches, which EdgePresence passes on to the origin.
 import type { types } from 'mediasoup';
 import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
+import type { RoomPresence } from '../presence/room-presence.js';
+import { EdgePresence } from './edge-presence.js';
 import type {
   AnyEvent,
   AudienceMember,
@@ -21,6 +24,8 @@ import type { BusMessageOf, NodeId, OriginToEdge, PipedTrack, SrtpParameters } f
 
 export interface EdgeSourceOptions {
   room: Room;
+  /** The room's presence relay on this node. */
+  presence: RoomPresence;
   origin: NodeId;
   bus: Bus;
   listen: { ip: string; announcedIp?: string };
@@ -45,11 +50,14 @@ export class EdgeSource {
     PeerId,
     { displayName: string | undefined; voice?: { producerId: ProducerId; consumer: types.Consumer } }
   >();
+  /** Where the viewers here look, and the origin's cues, across the pipe. */
+  private readonly presence: EdgePresence;
   private ended = false;
   /** Track changes that arrive while the pipe is opening wait for it. */
   private queue: Promise<void> = Promise.resolve();
 
   private constructor(private readonly opts: EdgeSourceOptions) {
+    this.presence = new EdgePresence({ ...opts, known: (peerId) => this.relayed.has(peerId) });
     this.peer = opts.room.join({
       role: 'camera',
       source: 'origin',
@@ -126,6 +134,8 @@ export class EdgeSource {
           return this.opts.room.muteViewer(this.peer, message.peerId);
         case 'pipeViewerKick':
           return this.opts.room.kick(message.peerId, message.reason);
+        case 'pipeLookHere':
+          return this.presence.lookHere(message);
         case 'pipeClose':
           return this.end(`origin closed the pipe: ${message.reason}`, false);
       }
@@ -183,6 +193,7 @@ export class EdgeSource {
     for (const track of tracks) await this.produce(track);
     this.connected = true;
     this.enqueue('relaying the viewers', () => this.relayViewers());
+    this.enqueue('relaying where they look', () => this.presence.relay());
   }
 
   private async produce(track: PipedTrack): Promise<void> {
@@ -229,6 +240,7 @@ export class EdgeSource {
         type: 'pipeViewer',
         room: room.id,
         peerId: viewer.peerId,
+        page: room.peer(viewer.peerId)?.page ?? false,
         ...(viewer.displayName !== undefined && { displayName: viewer.displayName }),
         ...(entry.voice && {
           voice: {
@@ -245,6 +257,7 @@ export class EdgeSource {
       this.relayed.delete(peerId);
       await bus.send(origin, { type: 'pipeViewerLeft', room: room.id, peerId });
     }
+    if (this.presence.pending) this.enqueue('relaying where they look', () => this.presence.relay());
   }
 
   /** Pipes a viewer's voice to the origin (once); its pause, resume and end are told as they happen. */
@@ -269,7 +282,14 @@ export class EdgeSource {
 
   /** What the room tells its camera: whether anyone still watches, and who speaks. */
   private heard(event: AnyEvent): void {
-    if (event.event !== 'audience' || this.ended) return;
+    if (this.ended) return;
+    if (event.event === 'gaze') {
+      this.presence.heard(event.data);
+      // After the viewers' own reports in the queue: the origin knows a viewer before where it looks.
+      if (this.connected) this.enqueue('relaying where they look', () => this.presence.relay());
+      return;
+    }
+    if (event.event !== 'audience') return;
     this.audience = event.data.viewers;
     if (this.pipe) this.enqueue('relaying the viewers', () => this.relayViewers());
     const watching = event.data.viewers.length > 0;

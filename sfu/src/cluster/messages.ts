@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import {
   ClusterNodeInfo,
+  CueId,
+  GazeEntry,
+  presenceEvents,
   MediaKind,
   NodeId,
   ProducerId,
@@ -115,6 +118,8 @@ export const PipeViewer = z.object({
   /** The viewer on the edge. */
   peerId: PeerId,
   displayName: z.string().max(64).optional(),
+  /** A page (it reports its gaze and takes "look here" cues), not a WHEP player. */
+  page: z.boolean().optional(),
   /** Its voice (talkback), piped: the edge's producer id and the pipe consumer's parameters. */
   voice: PipedTrack.optional(),
 });
@@ -154,6 +159,30 @@ export const PipeViewerKick = z.object({
   peerId: PeerId,
   reason: z.string().max(256),
 });
+/** Edge → origin: where the edge's viewers look (what changed, or everyone when `full`), batched there. */
+export const PipeGaze = z.object({
+  type: z.literal('pipeGaze'),
+  ...from,
+  room: RoomId,
+  full: z.boolean(),
+  viewers: z.array(GazeEntry).max(10_000),
+});
+/** Origin → edge: the camera's "look here", for these of the edge's viewers. */
+export const PipeLookHere = z.object({
+  type: z.literal('pipeLookHere'),
+  ...from,
+  room: RoomId,
+  peerIds: z.array(PeerId).max(10_000),
+  cue: presenceEvents.lookHere,
+});
+/** Edge → origin: that viewer has looked at the cue. */
+export const PipeCueSeen = z.object({
+  type: z.literal('pipeCueSeen'),
+  ...from,
+  room: RoomId,
+  peerId: PeerId,
+  cueId: CueId,
+});
 /** To every node: an operator closed the room, or capped its viewers (across the cluster). */
 export const RoomOperated = z.object({
   type: z.literal('roomOperated'),
@@ -180,6 +209,9 @@ export const BusMessage = z.discriminatedUnion('type', [
   PipeTalkback,
   PipeRecording,
   PipeViewerKick,
+  PipeGaze,
+  PipeLookHere,
+  PipeCueSeen,
   RoomOperated,
   OriginMoved,
 ]);
@@ -195,4 +227,5 @@ export type OriginToEdge =
   | 'pipeVoiceMuted'
   | 'pipeTalkback'
   | 'pipeRecording'
-  | 'pipeViewerKick';
+  | 'pipeViewerKick'
+  | 'pipeLookHere';

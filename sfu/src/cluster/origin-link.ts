@@ -5,6 +5,7 @@
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../media/room.js';
+import type { RoomPresence } from '../presence/room-presence.js';
 import type { ProducerId, RoomId } from '../protocol/index.js';
 import type { Bus, Outgoing } from './bus.js';
 import { RelayedViewers } from './relayed-viewers.js';
@@ -14,6 +15,7 @@ type OriginMessage = Outgoing<OriginToEdge>;
 
 export interface OriginLinkOptions {
   room: Room;
+  presence: RoomPresence;
   edge: NodeId;
   bus: Bus;
   listen: { ip: string; announcedIp?: string };
@@ -51,6 +53,8 @@ export class OriginLink {
       transport,
       muted: (peerId) => void this.send({ type: 'pipeVoiceMuted', room: room.id, peerId }),
       kicked: (peerId, reason) => void this.send({ type: 'pipeViewerKick', room: room.id, peerId, reason }),
+      presence: opts.presence,
+      cue: (peerIds, cue) => void this.send({ type: 'pipeLookHere', room: room.id, peerIds, cue }),
     });
   }
 

@@ -3,6 +3,7 @@
 // the talkback policy), replaces one an edge asks for again, and forgets each as it closes.
 import type { FastifyBaseLogger } from 'fastify';
 import type { RoomRegistry } from '../media/room-registry.js';
+import type { Presence } from '../presence/presence.js';
 import type { RoomId } from '../protocol/index.js';
 import type { Bus } from './bus.js';
 import type { BusMessageOf, NodeId } from './messages.js';
@@ -11,6 +12,7 @@ import { OriginLink } from './origin-link.js';
 export interface OriginLinksOptions {
   self: NodeId;
   rooms: RoomRegistry;
+  presence: Presence;
   bus: Bus;
   listen: { ip: string; announcedIp?: string };
   log: FastifyBaseLogger;
@@ -51,6 +53,7 @@ export class OriginLinks {
       const { link, end, tracks } = await OriginLink.open(
         {
           room,
+          presence: this.opts.presence.of(room),
           edge: m.from,
           bus,
           listen: this.opts.listen,

@@ -1,12 +1,15 @@
 // The edges' viewers, on the origin: each viewer an edge reports stands here as a viewer of the room (source
 // "origin", not counted against the cap), so the camera lists everyone who watches, wherever they are; when
 // one speaks, its voice arrives piped back and the camera hears it like any other. The camera muting it is
-// told to the edge, which mutes the real viewer. A stand-in leaves when the edge says its viewer left, or
-// with the pipe.
+// told to the edge, which mutes the real viewer. Presence goes the same way: the edge's batches of where its
+// viewers look are set on their stand-ins, a "look here" sent to stand-ins goes to the edge in one message,
+// and a viewer there that has looked is counted here. A stand-in leaves when the edge says its viewer left,
+// or with the pipe.
 import type { types } from 'mediasoup';
 import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
-import type { PeerId, ProducerId } from '../protocol/index.js';
+import type { AnyEvent, CueId, PeerId, ProducerId } from '../protocol/index.js';
+import type { RoomPresence } from '../presence/room-presence.js';
 import type { BusMessageOf, NodeId } from './messages.js';
 
 export interface RelayedViewersOptions {
@@ -17,6 +20,16 @@ export interface RelayedViewersOptions {
   muted: (peerId: PeerId) => void;
   /** An operator removed the edge's viewer `peerId` (its stand-in here). */
   kicked: (peerId: PeerId, reason: string) => void;
+  /** The room's presence relay here. */
+  presence: RoomPresence;
+  /** A "look here" for these of the edge's viewers. */
+  cue: (peerIds: PeerId[], data: LookHere) => void;
+}
+
+type LookHere = Extract<AnyEvent, { event: 'lookHere' }>['data'];
+interface Cueing {
+  data: LookHere;
+  to: PeerId[];
 }
 
 interface StandIn {
@@ -28,6 +41,8 @@ interface StandIn {
 export class RelayedViewers {
   /** By the edge's peer id of the viewer. */
   private readonly viewers = new Map<PeerId, StandIn>();
+  /** A cue on its way to the edge: the stand-ins it was sent to in this turn of the event loop. */
+  private cueing: Cueing | undefined;
 
   constructor(private readonly opts: RelayedViewersOptions) {}
 
@@ -39,12 +54,14 @@ export class RelayedViewers {
         peer: room.join({
           role: 'viewer',
           source: 'origin',
+          page: m.page ?? false,
           displayName: m.displayName,
           device: `on node ${this.opts.edge}`,
           link: {
             owner: this,
             notify: (event) => {
               if (event.event === 'talkbackMuted') this.opts.muted(m.peerId);
+              if (event.event === 'lookHere') this.cueFor(m.peerId, event.data);
             },
             disconnect: (reason) => {
               if (reason === 'kicked') this.opts.kicked(m.peerId, 'removed by the operator');
@@ -68,6 +85,38 @@ export class RelayedViewers {
       standIn.voice = { edgeProducer: m.voice.producerId, producer };
       room.adoptVoice(standIn.peer, producer);
     }
+  }
+
+  /** Where the edge's viewers look: each entry set on its stand-in; `full`: those not listed share nothing. */
+  gaze(m: BusMessageOf<'pipeGaze'>): void {
+    const listed = new Set<PeerId>();
+    for (const { peerId, gaze } of m.viewers) {
+      listed.add(peerId);
+      const standIn = this.viewers.get(peerId);
+      if (standIn) this.opts.presence.relayed(standIn.peer, gaze);
+    }
+    if (m.full)
+      for (const [peerId, standIn] of this.viewers)
+        if (!listed.has(peerId) && standIn.peer.sharesGaze) this.opts.presence.relayed(standIn.peer, null);
+  }
+
+  /** The edge's viewer `peerId` has looked at the cue. */
+  cueSeen(peerId: PeerId, cueId: CueId): void {
+    const standIn = this.viewers.get(peerId);
+    if (standIn) this.opts.presence.cueSeen(standIn.peer, cueId);
+  }
+
+  /** The stand-ins a cue is sent to in one go become one message to the edge. */
+  private cueFor(peerId: PeerId, data: LookHere): void {
+    let cueing = this.cueing;
+    if (cueing?.data.cueId !== data.cueId) {
+      const fresh = (cueing = this.cueing = { data, to: [] });
+      queueMicrotask(() => {
+        if (this.cueing === fresh) this.cueing = undefined;
+        this.opts.cue(fresh.to, fresh.data);
+      });
+    }
+    cueing.to.push(peerId);
   }
 
   left(viewer: PeerId): void {

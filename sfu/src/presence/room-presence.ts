@@ -4,6 +4,11 @@
 // written anywhere. Reports arrive as often as the pages send them; the relay batches what changed and sends
 // it at most every `flushMs` (at once after a quiet spell), so 200 viewers cost the camera page ten messages a
 // second, not a thousand.
+//
+// In a cluster the same relay runs on every node: on an edge the room's "camera" is the pipe from the origin
+// (cluster/edge-source.ts), which passes the batches on to the origin; there the edge's viewers stand in the
+// room (cluster/relayed-viewers.ts) and their gazes are set as relayed. A cue reaches the edge's viewers the
+// other way, and their "seen" goes back up to be counted where the cue was made.
 import { randomUUID } from 'node:crypto';
 import {
   CUE_MS,
@@ -29,8 +34,8 @@ export interface PresenceRoom {
   audienceChanged(): void;
 }
 
-/** A viewer page here (not a WHEP session, nor a viewer on another node whose voice is relayed). */
-const isPage = (p: Peer) => p.role === 'viewer' && p.page && p.source !== 'origin';
+/** A viewer page (not a WHEP session): here, or on an edge node and standing in here. */
+const isPage = (p: Peer) => p.role === 'viewer' && p.page;
 
 /** Reports a viewer may send at once before the per-second limit applies. */
 const GAZE_BURST = 4;
@@ -40,7 +45,12 @@ interface Cue {
   /** The viewers it was sent to, and those who have looked at it. */
   to: Set<PeerId>;
   seen: Set<PeerId>;
+  /** A cue made on the origin node: who has looked is told there, and counted there. */
+  upstream?: (viewer: PeerId, cueId: CueId) => void;
 }
+
+/** A cue as the viewers get it. */
+type LookHereData = Direction & { cueId: CueId; durationMs: number };
 
 export class RoomPresence {
   private readonly gazes = new Map<PeerId, Gaze>();
@@ -62,7 +72,8 @@ export class RoomPresence {
 
   /** A viewer's gaze now; null: it stops sharing. */
   report(viewer: Peer, gaze: Gaze | null): void {
-    if (!isPage(viewer)) throw new ServiceError('forbidden', 'only a viewer page reports its gaze');
+    if (!isPage(viewer) || viewer.source === 'origin')
+      throw new ServiceError('forbidden', 'only a viewer page reports its gaze');
     let bucket = this.buckets.get(viewer.id);
     if (!bucket) this.buckets.set(viewer.id, (bucket = new TokenBucket(GAZE_MAX_PER_SECOND, GAZE_BURST)));
     if (!bucket.take())
@@ -70,6 +81,15 @@ export class RoomPresence {
         'too_frequent',
         `gaze may be reported at most ${GAZE_MAX_PER_SECOND} times a second`,
       );
+    this.set(viewer, gaze);
+  }
+
+  /** The gaze of an edge node's viewer standing in here, as its node batched it (limited there). */
+  relayed(viewer: Peer, gaze: Gaze | null): void {
+    if (isPage(viewer) && viewer.source === 'origin') this.set(viewer, gaze);
+  }
+
+  private set(viewer: Peer, gaze: Gaze | null): void {
     if (gaze) this.gazes.set(viewer.id, gaze);
     else if (!this.gazes.delete(viewer.id) && !viewer.sharesGaze) return; // nothing was shared
     this.changed.add(viewer.id);
@@ -101,7 +121,7 @@ export class RoomPresence {
     const cue = this.cue;
     if (cue?.to.delete(peer.id)) {
       cue.seen.delete(peer.id);
-      this.updateCue(cue);
+      if (!cue.upstream) this.updateCue(cue);
     }
   }
 
@@ -138,6 +158,27 @@ export class RoomPresence {
     return cueId;
   }
 
+  /**
+   * On an edge node: the origin's cue for these viewers here. Who looks at it is told `upstream` (once each);
+   * it is counted there.
+   */
+  relayLook(viewers: Peer[], data: LookHereData, upstream: (viewer: PeerId, cueId: CueId) => void): void {
+    const pages = viewers.filter((v) => isPage(v) && v.source !== 'origin');
+    for (const v of pages) v.notify({ event: 'lookHere', data });
+    this.cue = {
+      progress: {
+        room: this.room.id,
+        ...data,
+        seen: 0,
+        of: pages.length,
+        endsAt: Date.now() + data.durationMs,
+      },
+      to: new Set(pages.map((v) => v.id)),
+      seen: new Set(),
+      upstream,
+    };
+  }
+
   /** A viewer has looked at the cue. Again, or late: counted once. */
   cueSeen(viewer: Peer, cueId: CueId): void {
     const cue = this.cue;
@@ -145,7 +186,8 @@ export class RoomPresence {
       throw new ServiceError('not_found', 'no such cue (a newer one replaced it, or it was not sent to you)');
     if (cue.seen.has(viewer.id)) return;
     cue.seen.add(viewer.id);
-    this.updateCue(cue);
+    if (cue.upstream) cue.upstream(viewer.id, cueId);
+    else this.updateCue(cue);
   }
 
   close(): void {

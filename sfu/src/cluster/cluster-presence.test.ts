@@ -1,0 +1,139 @@
+// Presence across two real nodes and a real Redis: the camera on node A, viewer pages on node B. Where B's
+// viewers look reaches A's camera (and an operator watching the room on A) under their stand-ins' ids; the
+// camera's "look here" reaches them on B, and their having looked is counted on A; a viewer that stops sharing
+// or leaves B is gone from A's picture. A WHEP-like non-page is never cued.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Gaze, PeerId, RoomId } from '../protocol/index.js';
+import { startTestService, type TestService } from '../test-support/service.js';
+import { startRedis, type TestRedis } from '../test-support/redis.js';
+import { liveCamera, watchingViewer } from '../test-support/stage.js';
+import { TestClient } from '../test-support/ws-client.js';
+import { until } from '../test-support/until.js';
+
+const ROOM = 'presence-cluster' as RoomId;
+let redis: TestRedis;
+const services: TestService[] = [];
+const clients: TestClient[] = [];
+
+beforeEach(async () => {
+  redis = await startRedis();
+});
+afterEach(async () => {
+  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+  await Promise.allSettled(services.splice(0).map((s) => s.app.close()));
+  await redis.stop();
+});
+
+async function nodes(...ids: string[]): Promise<TestService[]> {
+  for (const id of ids)
+    services.push(
+      await startTestService({
+        CLUSTER_REDIS_URL: redis.url,
+        NODE_ID: id,
+        CLUSTER_HEARTBEAT_MS: '200',
+        CAMERA_STALL_MS: '0',
+        OPERATOR_PASSWORD: 'presence across nodes',
+      }),
+    );
+  return services;
+}
+
+async function client(s: TestService, query = ''): Promise<TestClient> {
+  const c = await TestClient.connect(`${s.wsUrl}${query}`);
+  clients.push(c);
+  return c;
+}
+
+const gaze = (yaw: number, pitch = 0): Gaze => ({ yaw, pitch, hfov: 100, vfov: 70 });
+
+/** Where `c` has been told each viewer looks, from its `gaze` events. */
+function gazesSeenBy(c: TestClient): Map<PeerId, Gaze> {
+  const seen = new Map<PeerId, Gaze>();
+  for (const e of c.events) {
+    if (e.event !== 'gaze') continue;
+    if (e.data.full) seen.clear();
+    for (const v of e.data.viewers) {
+      if (v.gaze) seen.set(v.peerId, v.gaze);
+      else seen.delete(v.peerId);
+    }
+  }
+  return seen;
+}
+
+/** The stand-in id on A of the viewer named `name` (the camera's audience list). */
+function standInOf(camera: TestClient, name: string): PeerId | undefined {
+  const last = camera.events.filter((e) => e.event === 'audience').at(-1);
+  return last?.event === 'audience'
+    ? last.data.viewers.find((v) => v.displayName === name)?.peerId
+    : undefined;
+}
+
+describe('presence across nodes', () => {
+  it('brings where B’s viewers look to A’s camera, and A’s cues to them, counted on A', async () => {
+    const [a, b] = (await nodes('node-a', 'node-b')) as [TestService, TestService];
+    const camera = await client(a);
+    await liveCamera(camera, ROOM, { audio: false });
+    const ada = await client(b);
+    await watchingViewer(ada, ROOM, { displayName: 'Ada' });
+    const ben = await client(b);
+    await watchingViewer(ben, ROOM, { displayName: 'Ben' });
+    const adaOnA = await until('Ada listed on A', () => standInOf(camera, 'Ada'));
+    const benOnA = await until('Ben listed on A', () => standInOf(camera, 'Ben'));
+
+    // Where they look on B: on A's camera, under the ids it lists them by; marked as sharing.
+    await ada.request('reportGaze', { gaze: gaze(90, 10) });
+    await ben.request('reportGaze', { gaze: gaze(-30) });
+    await until('A’s camera sees both', () => gazesSeenBy(camera).size === 2);
+    expect(gazesSeenBy(camera).get(adaOnA)).toEqual(gaze(90, 10));
+    expect(gazesSeenBy(camera).get(benOnA)).toEqual(gaze(-30));
+    const sharing = () => {
+      const last = camera.events.filter((e) => e.event === 'audience').at(-1);
+      return last?.event === 'audience' ? last.data.viewers.filter((v) => v.sharesGaze).length : 0;
+    };
+    await until('both marked as sharing', () => sharing() === 2);
+    // A turn arrives as a turn.
+    await ada.request('reportGaze', { gaze: gaze(120, 5) });
+    await until('Ada’s turn on A', () => gazesSeenBy(camera).get(adaOnA)?.yaw === 120);
+
+    // The camera's cue on A: both viewers on B get it; Ada looks, and A counts 1 of 2.
+    const adaCue = ada.waitForEvent('lookHere');
+    const benCue = ben.waitForEvent('lookHere');
+    const { cueId } = await camera.request('lookHere', { yaw: 45, pitch: 0 });
+    expect((await adaCue).data).toMatchObject({ cueId, yaw: 45, pitch: 0 });
+    expect((await benCue).data.cueId).toBe(cueId);
+    const counted = () =>
+      camera.events.flatMap((e) => (e.event === 'cue' && e.data.cueId === cueId ? [e.data] : [])).at(-1);
+    expect(counted()).toMatchObject({ seen: 0, of: 2 });
+    await ada.request('cueSeen', { cueId });
+    await ada.request('cueSeen', { cueId }); // again: counted once
+    await until('A counts Ada', () => counted()?.seen === 1);
+    expect(counted()).toMatchObject({ seen: 1, of: 2 });
+
+    // Ada stops sharing, Ben leaves B: both gone from A's picture.
+    await ada.request('reportGaze', { gaze: null });
+    await until('Ada gone on A', () => !gazesSeenBy(camera).has(adaOnA));
+    await ben.close();
+    await until('Ben gone on A', () => gazesSeenBy(camera).size === 0);
+    // Viewers on B were never sent anything of presence but their cue.
+    for (const v of [ada])
+      expect(v.events.filter((e) => e.event === 'gaze' || e.event === 'cue')).toEqual([]);
+  });
+
+  it('gives A’s camera the whole picture of B when its pipe opens after they looked', async () => {
+    const [a, b] = (await nodes('node-a', 'node-b')) as [TestService, TestService];
+    const camera = await client(a);
+    await liveCamera(camera, ROOM, { audio: false });
+    const ada = await client(b);
+    await watchingViewer(ada, ROOM, { displayName: 'Ada' });
+    await ada.request('reportGaze', { gaze: gaze(-100, -20) });
+    const adaOnA = await until('Ada listed on A', () => standInOf(camera, 'Ada'));
+    await until('A’s camera sees Ada', () => gazesSeenBy(camera).get(adaOnA)?.yaw === -100);
+    // The camera reloads (a new connection on A): it gets the whole picture again, B's viewer in it.
+    await camera.close();
+    const again = await client(a);
+    await liveCamera(again, ROOM, { audio: false });
+    await until('the new camera sees Ada', () =>
+      [...gazesSeenBy(again).values()].some((g) => g.yaw === -100),
+    );
+  });
+});
