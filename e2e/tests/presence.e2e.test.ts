@@ -1,11 +1,19 @@
 // Presence in real Chromium against the real service: an emulated headset's gaze on the camera page (its own
 // state and its pixels), recentering, a desktop viewer's drag, sharing turned off, "look here" drawn in the
-// headset's eyes (marker in view, arrow when behind) and counted once looked at — and on the wire, no viewer
-// ever receives another's gaze.
+// headset's eyes (marker in view, arrow when behind) and counted once looked at; on the wire, no viewer
+// ever receives another's gaze; the teacher's pointer counts who looks there, and the heat map shows where the
+// class has looked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
-import { decodePicture, leftHalf, markerCentre, rightHalf, type Picture } from '../support/pixels.js';
+import {
+  decodePicture,
+  leftHalf,
+  markerCentre,
+  redMinusBlue,
+  rightHalf,
+  type Picture,
+} from '../support/pixels.js';
 import { untilPicture } from '../support/screenshots.js';
 import { startService, type RunningService } from '../support/service.js';
 import { overlayDots, type Dot } from '../support/presence.js';
@@ -223,5 +231,54 @@ describe('presence', () => {
     }
     // What viewers do get: the cue itself.
     expect(ada.wire.received.some((f) => f.includes('"event":"lookHere"'))).toBe(true);
+  });
+  it('counts who looks where the teacher points; the heat map colours where the class has looked', async () => {
+    await ada.page.context().close();
+    await ben.page.context().close();
+    await expect.poll(async () => (await dots()).length, { timeout: 5000 }).toBe(0);
+    const cleo = await viewer('Cleo', false);
+    await untilDot('Cleo', 0, 0);
+    const frame = camera.getByTestId('presence-frame');
+    const box = (await frame.boundingBox())!;
+    const at = (yaw: number, pitch: number) => ({
+      x: box.x + (0.5 + yaw / 360) * box.width,
+      y: box.y + (0.5 - pitch / 180) * box.height,
+    });
+    // The pointer where Cleo looks, then behind her.
+    await camera.mouse.move(at(10, 5).x, at(10, 5).y);
+    await expect.poll(() => camera.getByTestId('looking-here').textContent()).toBe('1 looking here');
+    await camera.mouse.move(at(170, 0).x, at(170, 0).y);
+    await expect.poll(() => camera.getByTestId('looking-here').textContent()).toBe('0 looking here');
+    await camera.mouse.move(box.x + box.width / 2, box.y + box.height + 40); // off the picture
+    await expect.poll(() => camera.getByTestId('looking-here').count()).toBe(0);
+
+    // She has looked ahead for a while; then turns well away to the left (her dot and outline leave).
+    await camera.waitForTimeout(2500);
+    const view = (await cleo.page.locator('canvas').boundingBox())!;
+    for (let i = 0; i < 8 && (await dotOf('Cleo'))!.yaw > -70; i++) {
+      await cleo.page.mouse.move(view.x + view.width * 0.3, view.y + view.height / 3);
+      await cleo.page.mouse.down();
+      await cleo.page.mouse.move(view.x + view.width * 0.7, view.y + view.height / 3, { steps: 8 });
+      await cleo.page.mouse.up();
+      await camera.waitForTimeout(300);
+    }
+    expect((await dotOf('Cleo'))!.yaw).toBeLessThan(-70);
+    // The heat cell she looked at (yaw 0..5°, pitch 0..-5°), below the test pattern's moving dot.
+    const cell = async () => {
+      const p = decodePicture(await overlay().screenshot());
+      const x0 = Math.round((0.5 + 0.5 / 360) * p.width);
+      const x1 = Math.round((0.5 + 4.5 / 360) * p.width);
+      const y0 = Math.round((0.5 + 3.5 / 180) * p.height);
+      const y1 = Math.round((0.5 + 4.8 / 180) * p.height);
+      return redMinusBlue(p, { x: x0, y: y0, width: x1 - x0, height: Math.max(1, y1 - y0) });
+    };
+    const without = await cell();
+    await camera.getByTestId('heat-map').check();
+    await expect.poll(async () => (await cell()) - without, { timeout: 3000 }).toBeGreaterThan(50);
+    console.log(
+      `[presence] heat map where Cleo looked: red − blue ${without.toFixed(0)} → ${(await cell()).toFixed(0)}`,
+    );
+    await camera.getByTestId('heat-map').uncheck();
+    await expect.poll(async () => Math.abs((await cell()) - without), { timeout: 3000 }).toBeLessThan(20);
   });
 });
