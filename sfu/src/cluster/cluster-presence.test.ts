@@ -9,6 +9,7 @@ import { startRedis, type TestRedis } from '../test-support/redis.js';
 import { liveCamera, watchingViewer } from '../test-support/stage.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { until } from '../test-support/until.js';
+import { gazesSeenBy } from '../test-support/presence.js';
 
 const ROOM = 'presence-cluster' as RoomId;
 let redis: TestRedis;
@@ -45,20 +46,6 @@ async function client(s: TestService, query = ''): Promise<TestClient> {
 }
 
 const gaze = (yaw: number, pitch = 0): Gaze => ({ yaw, pitch, hfov: 100, vfov: 70 });
-
-/** Where `c` has been told each viewer looks, from its `gaze` events. */
-function gazesSeenBy(c: TestClient): Map<PeerId, Gaze> {
-  const seen = new Map<PeerId, Gaze>();
-  for (const e of c.events) {
-    if (e.event !== 'gaze') continue;
-    if (e.data.full) seen.clear();
-    for (const v of e.data.viewers) {
-      if (v.gaze) seen.set(v.peerId, v.gaze);
-      else seen.delete(v.peerId);
-    }
-  }
-  return seen;
-}
 
 /** The stand-in id on A of the viewer named `name` (the camera's audience list). */
 function standInOf(camera: TestClient, name: string): PeerId | undefined {

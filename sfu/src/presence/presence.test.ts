@@ -8,6 +8,7 @@ import { startTestService, type TestService } from '../test-support/service.js';
 import { liveCamera, stagePerTest, watchingViewer } from '../test-support/stage.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { until } from '../test-support/until.js';
+import { gazesSeenBy } from '../test-support/presence.js';
 
 const SECRET = 'presence-test-secret-long-enough-0123456789';
 const room = 'presence' as RoomId;
@@ -25,20 +26,6 @@ async function classroom(names: string[]) {
     viewers.push({ c, peerId: joined.peerId });
   }
   return { camera, viewers };
-}
-
-/** Where `c` has been told each viewer looks, from its `gaze` events. */
-function gazesSeenBy(c: TestClient): Map<PeerId, Gaze> {
-  const seen = new Map<PeerId, Gaze>();
-  for (const e of c.events) {
-    if (e.event !== 'gaze') continue;
-    if (e.data.full) seen.clear();
-    for (const v of e.data.viewers) {
-      if (v.gaze) seen.set(v.peerId, v.gaze);
-      else seen.delete(v.peerId);
-    }
-  }
-  return seen;
 }
 
 const presenceEvents = (c: TestClient) =>

@@ -1,0 +1,17 @@
+// What a test client has been told of a room's presence: where each viewer looks, from its `gaze` events.
+import type { Gaze, PeerId } from '../protocol/index.js';
+import type { TestClient } from './ws-client.js';
+
+/** Where `c` has been told each viewer looks (a `full` event starts the picture anew). */
+export function gazesSeenBy(c: TestClient): Map<PeerId, Gaze> {
+  const seen = new Map<PeerId, Gaze>();
+  for (const e of c.events) {
+    if (e.event !== 'gaze') continue;
+    if (e.data.full) seen.clear();
+    for (const v of e.data.viewers) {
+      if (v.gaze) seen.set(v.peerId, v.gaze);
+      else seen.delete(v.peerId);
+    }
+  }
+  return seen;
+}
