@@ -114,6 +114,7 @@ afterAll(async () => {
 describe('presence', () => {
   let ada: { page: Page; wire: Wire };
   let ben: { page: Page; wire: Wire };
+  let cleo: { page: Page; wire: Wire };
 
   it("shows a headset's gaze on the camera page where it looks, within 500 ms", async () => {
     ada = await viewer('Ada', true);
@@ -236,7 +237,7 @@ describe('presence', () => {
     await ada.page.context().close();
     await ben.page.context().close();
     await expect.poll(async () => (await dots()).length, { timeout: 5000 }).toBe(0);
-    const cleo = await viewer('Cleo', false);
+    cleo = await viewer('Cleo', false);
     await untilDot('Cleo', 0, 0);
     const frame = camera.getByTestId('presence-frame');
     const box = (await frame.boundingBox())!;
@@ -280,5 +281,27 @@ describe('presence', () => {
     );
     await camera.getByTestId('heat-map').uncheck();
     await expect.poll(async () => Math.abs((await cell()) - without), { timeout: 3000 }).toBeLessThan(20);
+  });
+
+  it('cues a desktop viewer: the marker where it points in the view, an arrow when it is behind', async () => {
+    const at = (await dotOf('Cleo'))!;
+    const limeIn = async () => {
+      const p = decodePicture(await cleo.page.locator('canvas').screenshot());
+      const c = markerCentre(p, 'lime');
+      return c && { x: c.x / p.width, y: c.y / p.height };
+    };
+    // 20° to the right of the middle of her view, at its height.
+    const wrap = (yaw: number) => ((((yaw + 180) % 360) + 360) % 360) - 180;
+    await lookHere(wrap(at.yaw + 20), at.pitch);
+    await expect.poll(limeIn, { timeout: 5000 }).toBeDefined();
+    const marker = (await limeIn())!;
+    console.log(`[presence] desktop cue 20° right: at x ${marker.x.toFixed(3)}, y ${marker.y.toFixed(3)}`);
+    expect(marker.x).toBeGreaterThan(0.55);
+    expect(marker.x).toBeLessThan(0.9);
+    expect(Math.abs(marker.y - 0.5)).toBeLessThan(0.15);
+    // Behind her, a little to the left: the arrow at the left edge of the view.
+    await lookHere(wrap(at.yaw - 150), at.pitch);
+    await expect.poll(async () => (await limeIn())?.x ?? 1, { timeout: 5000 }).toBeLessThan(0.3);
+    console.log(`[presence] desktop cue behind-left: arrow at x ${(await limeIn())!.x.toFixed(3)}`);
   });
 });
