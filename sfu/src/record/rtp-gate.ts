@@ -71,7 +71,10 @@ export class RtpGate {
   ) {
     for (const channel of ['rtp', 'rtcp'] as const) {
       const socket = sockets[channel];
-      socket.on('message', (data) => this.take({ channel, data }));
+      // Once ffmpeg listens, each packet goes straight on (no object made per packet).
+      socket.on('message', (data) =>
+        this.out && !this.handingOver ? this.out[channel].send(data) : this.take({ channel, data }),
+      );
       socket.on('error', (error) => log.warn({ err: error, channel }, 'recorder gate socket error'));
     }
   }
