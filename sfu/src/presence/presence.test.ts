@@ -8,7 +8,7 @@ import { startTestService, type TestService } from '../test-support/service.js';
 import { liveCamera, stagePerTest, watchingViewer } from '../test-support/stage.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { until } from '../test-support/until.js';
-import { gazesSeenBy } from '../test-support/presence.js';
+import { gazesSeenBy, lastAudience } from '../test-support/presence.js';
 
 const SECRET = 'presence-test-secret-long-enough-0123456789';
 const room = 'presence' as RoomId;
@@ -31,12 +31,8 @@ async function classroom(names: string[]) {
 const presenceEvents = (c: TestClient) =>
   c.events.filter((e: AnyEvent) => e.event === 'gaze' || e.event === 'cue');
 
-const sharing = (c: TestClient, peerId: PeerId) => {
-  const last = c.events.filter((e) => e.event === 'audience').at(-1);
-  return last?.event === 'audience'
-    ? last.data.viewers.find((v) => v.peerId === peerId)?.sharesGaze
-    : undefined;
-};
+const sharing = (c: TestClient, peerId: PeerId) =>
+  lastAudience(c).find((v) => v.peerId === peerId)?.sharesGaze;
 
 describe('gaze', () => {
   it('reaches the camera and a watching operator, never another viewer', async () => {

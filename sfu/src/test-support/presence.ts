@@ -1,5 +1,6 @@
-// What a test client has been told of a room's presence: where each viewer looks, from its `gaze` events.
-import type { Gaze, PeerId } from '../protocol/index.js';
+// What a test client has been told of a room's presence: where each viewer looks, from its `gaze` events, and
+// its latest audience list.
+import type { AudienceMember, Gaze, PeerId } from '../protocol/index.js';
 import type { TestClient } from './ws-client.js';
 
 /** Where `c` has been told each viewer looks (a `full` event starts the picture anew). */
@@ -14,4 +15,10 @@ export function gazesSeenBy(c: TestClient): Map<PeerId, Gaze> {
     }
   }
   return seen;
+}
+
+/** The viewers as `c`'s latest `audience` event lists them (none yet: empty). */
+export function lastAudience(c: TestClient): AudienceMember[] {
+  const last = c.events.filter((e) => e.event === 'audience').at(-1);
+  return last?.event === 'audience' ? last.data.viewers : [];
 }
