@@ -270,6 +270,11 @@ export class ClusterNode implements RoomGate, NodeDirectory {
       pipeTalkback: toEdge,
       pipeRecording: toEdge,
       pipeLookHere: toEdge,
+      pipePresence: toEdge,
+      pipeWatchPresence: (m) => link(m)?.watchPresence(m.watching),
+      pipeLook: async (m) => {
+        await link(m)?.look({ yaw: m.yaw, pitch: m.pitch }, m.cueId);
+      },
       pipeGaze: (m) => link(m)?.viewers.gaze(m),
       pipeCueSeen: (m) => link(m)?.viewers.cueSeen(m.peerId, m.cueId),
       // The camera's tracks come from the origin; voices from an edge.

@@ -1,7 +1,8 @@
 // Presence across two real nodes and a real Redis: the camera on node A, viewer pages on node B. Where B's
 // viewers look reaches A's camera (and an operator watching the room on A) under their stand-ins' ids; the
 // camera's "look here" reaches them on B, and their having looked is counted on A; a viewer that stops sharing
-// or leaves B is gone from A's picture. A WHEP-like non-page is never cued.
+// or leaves B is gone from A's picture. An operator watching the room on B sees the whole room (A's viewers
+// too, with their names) and its "look here" reaches every viewer, counted on A.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Gaze, PeerId, RoomId } from '../protocol/index.js';
 import { startTestService, type TestService } from '../test-support/service.js';
@@ -9,7 +10,7 @@ import { startRedis, type TestRedis } from '../test-support/redis.js';
 import { liveCamera, watchingViewer } from '../test-support/stage.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { until } from '../test-support/until.js';
-import { gazesSeenBy, lastAudience } from '../test-support/presence.js';
+import { gazesSeenBy, lastAudience, namesSeenBy } from '../test-support/presence.js';
 
 const ROOM = 'presence-cluster' as RoomId;
 let redis: TestRedis;
@@ -43,6 +44,10 @@ async function client(s: TestService, query = ''): Promise<TestClient> {
   const c = await TestClient.connect(`${s.wsUrl}${query}`);
   clients.push(c);
   return c;
+}
+
+async function operator(s: TestService): Promise<TestClient> {
+  return client(s, `?token=${(await s.tokens.issue({ role: 'operator' }, 600)).token}`);
 }
 
 const gaze = (yaw: number, pitch = 0): Gaze => ({ yaw, pitch, hfov: 100, vfov: 70 });
@@ -114,5 +119,62 @@ describe('presence across nodes', () => {
     await until('the new camera sees Ada', () =>
       [...gazesSeenBy(again).values()].some((g) => g.yaw === -100),
     );
+  });
+
+  it('shows an operator on B the whole room, and makes its cue on A for every viewer', async () => {
+    const [a, b] = (await nodes('node-a', 'node-b')) as [TestService, TestService];
+    const camera = await client(a);
+    await liveCamera(camera, ROOM, { audio: false });
+    const cleo = await client(a);
+    await watchingViewer(cleo, ROOM, { displayName: 'Cleo' });
+    const ada = await client(b);
+    await watchingViewer(ada, ROOM, { displayName: 'Ada' });
+    const adaOnA = await until('Ada listed on A', () => standInOf(camera, 'Ada'));
+    const cleoId = await until('Cleo listed', () => standInOf(camera, 'Cleo'));
+    await cleo.request('reportGaze', { gaze: gaze(-60, 5) });
+    await ada.request('reportGaze', { gaze: gaze(30) });
+    await until('A’s camera sees both', () => gazesSeenBy(camera).size === 2);
+
+    // The operator on B: Cleo (on A) and Ada (on B) where they look, by their ids on A, with their names.
+    const op = await operator(b);
+    await op.request('watchPresence', { room: ROOM });
+    await until('B’s operator sees both', () => gazesSeenBy(op).size === 2);
+    expect(gazesSeenBy(op).get(cleoId)).toEqual(gaze(-60, 5));
+    expect(gazesSeenBy(op).get(adaOnA)).toEqual(gaze(30));
+    expect(namesSeenBy(op)).toEqual(
+      new Map([
+        [cleoId, 'Cleo'],
+        [adaOnA, 'Ada'],
+      ]),
+    );
+    // A turn on A shows on B; a second operator on B gets the whole picture at once.
+    await cleo.request('reportGaze', { gaze: gaze(-90, 5) });
+    await until('Cleo’s turn on B', () => gazesSeenBy(op).get(cleoId)?.yaw === -90);
+    const second = await operator(b);
+    await second.request('watchPresence', { room: ROOM });
+    await until('the second operator sees both', () => gazesSeenBy(second).size === 2);
+    expect(gazesSeenBy(second).get(cleoId)?.yaw).toBe(-90);
+    expect(namesSeenBy(second).get(cleoId)).toBe('Cleo');
+
+    // The operator on B cues: both viewers get it; A's camera and both operators count it.
+    const cleoCue = cleo.waitForEvent('lookHere');
+    const adaCue = ada.waitForEvent('lookHere');
+    const { cueId } = await op.request('lookHere', { room: ROOM, yaw: 10, pitch: -5 });
+    expect((await cleoCue).data).toMatchObject({ cueId, yaw: 10, pitch: -5 });
+    expect((await adaCue).data.cueId).toBe(cueId);
+    const counted = (c: TestClient) =>
+      c.events.flatMap((e) => (e.event === 'cue' && e.data.cueId === cueId ? [e.data] : [])).at(-1);
+    await ada.request('cueSeen', { cueId });
+    for (const c of [camera, op, second])
+      await until('the look counted', () => counted(c)?.seen === 1 && counted(c)?.of === 2);
+
+    // No operator on B watches any more: A stops sending B the picture.
+    await op.request('watchPresence', { room: null });
+    await second.close();
+    const link = services[0]!.cluster!.originLinks(ROOM)[0]!;
+    await until('A no longer feeds B', () => !link.feedsPresence);
+    // Nor was any of it ever sent to a viewer.
+    for (const v of [cleo, ada])
+      expect(v.events.filter((e) => e.event === 'gaze' || e.event === 'cue')).toEqual([]);
   });
 });

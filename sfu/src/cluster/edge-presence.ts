@@ -2,10 +2,13 @@
 // here look) to the room's camera here — the pipe — and they go on to the origin, whose camera page and
 // operators see every viewer wherever it watches. The first message on a pipe is the whole picture, then what
 // changed. A cue made on the origin comes the other way to the viewers here; who has looked goes back to be
-// counted there.
+// counted there. Operators here watch the origin's whole picture (every viewer of the room, wherever it
+// watches), kept here as last heard, and their cues are made there.
+import { randomUUID } from 'node:crypto';
+import { ServiceError } from '../errors.js';
 import type { Room } from '../media/room.js';
-import type { RoomPresence } from '../presence/room-presence.js';
-import type { AnyEvent, Gaze, GazeEntry, PeerId } from '../protocol/index.js';
+import type { PresenceUpstream, RoomPresence } from '../presence/room-presence.js';
+import type { AnyEvent, CueId, CueProgress, Direction, Gaze, GazeEntry, PeerId } from '../protocol/index.js';
 import type { Bus } from './bus.js';
 import type { BusMessageOf, NodeId } from './messages.js';
 
@@ -20,12 +23,16 @@ export interface EdgePresenceOptions {
   known: (peerId: PeerId) => boolean;
 }
 
-export class EdgePresence {
+export class EdgePresence implements PresenceUpstream {
   /** Where the viewers here look, as the relay here last said; and what the origin has not had yet. */
   private readonly gazes = new Map<PeerId, Gaze>();
   private readonly changed = new Set<PeerId>();
   /** The origin has had the whole picture. */
   private sentWhole = false;
+  /** The origin's picture, while operators here watch it: by the viewers' ids there, with their names. */
+  private readonly picture = new Map<PeerId, Gaze>();
+  private readonly names = new Map<PeerId, string>();
+  private cue: CueProgress | undefined;
 
   constructor(private readonly opts: EdgePresenceOptions) {}
 
@@ -65,6 +72,58 @@ export class EdgePresence {
     this.sentWhole = true;
     const { bus, origin, room } = this.opts;
     await bus.send(origin, { type: 'pipeGaze', room: room.id, full: whole, viewers });
+  }
+
+  watching(on: boolean): void {
+    const { bus, origin, room } = this.opts;
+    if (!on) {
+      this.picture.clear();
+      this.names.clear();
+      this.cue = undefined;
+    }
+    void bus.send(origin, { type: 'pipeWatchPresence', room: room.id, watching: on });
+  }
+
+  whole(): { gaze: GazeBatch; cue: CueProgress | undefined } {
+    const viewers = [...this.picture].map(([peerId, gaze]) => ({ peerId, gaze }));
+    const names = Object.fromEntries(viewers.flatMap(({ peerId }) => this.namePair(peerId)));
+    return { gaze: { room: this.opts.room.id, full: true, viewers, names }, cue: this.cue };
+  }
+
+  async look(direction: Direction): Promise<CueId> {
+    const { bus, origin, room } = this.opts;
+    const cueId = randomUUID() as CueId;
+    if (!(await bus.send(origin, { type: 'pipeLook', room: room.id, cueId, ...direction })))
+      throw new ServiceError('invalid_state', `the camera's node (${origin}) cannot be reached now`);
+    return cueId;
+  }
+
+  /** The origin's picture changed (or its cue's count): kept, and passed on to the operators here. */
+  fromOrigin(m: BusMessageOf<'pipePresence'>): void {
+    const { presence } = this.opts;
+    if (m.gaze) {
+      if (m.gaze.full) {
+        this.picture.clear();
+        this.names.clear();
+      }
+      for (const { peerId, gaze } of m.gaze.viewers) {
+        if (gaze) this.picture.set(peerId, gaze);
+        else this.picture.delete(peerId);
+        const name = m.gaze.names?.[peerId];
+        if (name !== undefined) this.names.set(peerId, name);
+        else if (!gaze) this.names.delete(peerId);
+      }
+      presence.fromUpstream({ event: 'gaze', data: m.gaze });
+    }
+    if (m.cue) {
+      this.cue = m.cue;
+      presence.fromUpstream({ event: 'cue', data: m.cue });
+    }
+  }
+
+  private namePair(peerId: PeerId): [PeerId, string][] {
+    const name = this.names.get(peerId);
+    return name === undefined ? [] : [[peerId, name]];
   }
 
   /** The origin's cue, for those of its viewers that are here. */

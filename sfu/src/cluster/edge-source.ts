@@ -4,7 +4,7 @@
 // node, whatever the number of local viewers; they consume it as they would a camera here. It ends when the
 // room has had no viewers for `idleMs`, when the origin closes the pipe or goes away, or when a camera joins
 // here; ending closes the pipe on both sides. As the room's camera here it also gets the room's presence
-// batches, which EdgePresence passes on to the origin.
+// batches, which EdgePresence passes on to the origin; operators here watch the origin's picture through it.
 import type { types } from 'mediasoup';
 import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
@@ -136,6 +136,8 @@ export class EdgeSource {
           return this.opts.room.kick(message.peerId, message.reason);
         case 'pipeLookHere':
           return this.presence.lookHere(message);
+        case 'pipePresence':
+          return this.presence.fromOrigin(message);
         case 'pipeClose':
           return this.end(`origin closed the pipe: ${message.reason}`, false);
       }
@@ -158,6 +160,7 @@ export class EdgeSource {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.idleTimer);
+    this.opts.presence.unfollow(this.presence);
     this.log.info({ origin: this.opts.origin, reason }, 'pipe from origin node closed');
     // What the origin records is told again by the next pipe; a dead origin records nothing.
     this.opts.room.setRecording(false);
@@ -194,6 +197,8 @@ export class EdgeSource {
     this.connected = true;
     this.enqueue('relaying the viewers', () => this.relayViewers());
     this.enqueue('relaying where they look', () => this.presence.relay());
+    // Operators here watch the whole room as the origin sees it.
+    this.opts.presence.follow(this.presence);
   }
 
   private async produce(track: PipedTrack): Promise<void> {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   ClusterNodeInfo,
   CueId,
+  Direction,
   GazeEntry,
   presenceEvents,
   MediaKind,
@@ -183,6 +184,31 @@ export const PipeCueSeen = z.object({
   peerId: PeerId,
   cueId: CueId,
 });
+/** Edge → origin: operators on the edge follow the room's presence (again after a new pipe), or none does. */
+export const PipeWatchPresence = z.object({
+  type: z.literal('pipeWatchPresence'),
+  ...from,
+  room: RoomId,
+  watching: z.boolean(),
+});
+/**
+ * Origin → edge, while the edge watches: the room's whole picture as the origin's operators get it (the
+ * first batch `full`), with the names of the viewers in each batch; and the cue's count.
+ */
+export const PipePresence = z.object({
+  type: z.literal('pipePresence'),
+  ...from,
+  room: RoomId,
+  gaze: presenceEvents.gaze.extend({ viewers: z.array(GazeEntry).max(10_000) }).optional(),
+  cue: presenceEvents.cue.optional(),
+});
+/** Edge → origin: an operator on the edge says "look here" (the cue is made, sent and counted there). */
+export const PipeLook = Direction.extend({
+  type: z.literal('pipeLook'),
+  ...from,
+  room: RoomId,
+  cueId: CueId,
+});
 /** To every node: an operator closed the room, or capped its viewers (across the cluster). */
 export const RoomOperated = z.object({
   type: z.literal('roomOperated'),
@@ -212,6 +238,9 @@ export const BusMessage = z.discriminatedUnion('type', [
   PipeGaze,
   PipeLookHere,
   PipeCueSeen,
+  PipeWatchPresence,
+  PipePresence,
+  PipeLook,
   RoomOperated,
   OriginMoved,
 ]);
@@ -228,4 +257,5 @@ export type OriginToEdge =
   | 'pipeTalkback'
   | 'pipeRecording'
   | 'pipeViewerKick'
-  | 'pipeLookHere';
+  | 'pipeLookHere'
+  | 'pipePresence';

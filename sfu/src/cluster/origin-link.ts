@@ -6,7 +6,7 @@ import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Room } from '../media/room.js';
 import type { RoomPresence } from '../presence/room-presence.js';
-import type { ProducerId, RoomId } from '../protocol/index.js';
+import type { CueId, Direction, ProducerId, RoomId } from '../protocol/index.js';
 import type { Bus, Outgoing } from './bus.js';
 import { RelayedViewers } from './relayed-viewers.js';
 import type { NodeId, OriginToEdge, PipeEnd, PipedTrack, SrtpParameters } from './messages.js';
@@ -28,6 +28,8 @@ export class OriginLink {
   private readonly unwatch: () => void;
   /** The edge's viewers, standing in this room (the camera lists them and hears them speak). */
   readonly viewers: RelayedViewers;
+  /** Operators on the edge follow the room's presence: this link is one more watcher here. */
+  private stopPresence: (() => void) | undefined;
   private closed = false;
 
   private constructor(
@@ -95,6 +97,35 @@ export class OriginLink {
     return this.opts.room.id;
   }
 
+  /** Operators on the edge follow the room's presence (or no longer do): they get what operators here get. */
+  watchPresence(on: boolean): void {
+    this.stopPresence?.();
+    this.stopPresence = undefined;
+    if (!on || this.closed) return;
+    const { room, presence } = this.opts;
+    this.stopPresence = presence.watch((event) => {
+      if (event.event === 'cue') void this.send({ type: 'pipePresence', room: room.id, cue: event.data });
+      if (event.event !== 'gaze') return;
+      // Names of the viewers in the batch: the edge knows only its own.
+      const names: Record<string, string> = {};
+      for (const { peerId, gaze } of event.data.viewers) {
+        const name = gaze && room.peer(peerId)?.displayName;
+        if (name) names[peerId] = name;
+      }
+      void this.send({ type: 'pipePresence', room: room.id, gaze: { ...event.data, names } });
+    });
+  }
+
+  /** Whether the edge is sent the room's presence now. */
+  get feedsPresence(): boolean {
+    return this.stopPresence !== undefined;
+  }
+
+  /** An operator on the edge says "look here": a cue for the whole room, made and counted here. */
+  look(direction: Direction, cueId: CueId): Promise<CueId> {
+    return this.opts.presence.look(direction, cueId);
+  }
+
   /** The pipe consumers (one per camera track): what tests and the dashboard count. */
   pipeConsumers(): types.Consumer[] {
     return [...this.consumers.values()];
@@ -105,6 +136,7 @@ export class OriginLink {
     if (this.closed) return;
     this.closed = true;
     this.unwatch();
+    this.stopPresence?.();
     this.viewers.endAll();
     this.transport.close();
     if (tellEdge) void this.send({ type: 'pipeClose', room: this.opts.room.id, reason });

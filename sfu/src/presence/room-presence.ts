@@ -8,10 +8,12 @@
 // In a cluster the same relay runs on every node: on an edge the room's "camera" is the pipe from the origin
 // (cluster/edge-source.ts), which passes the batches on to the origin; there the edge's viewers stand in the
 // room (cluster/relayed-viewers.ts) and their gazes are set as relayed. A cue reaches the edge's viewers the
-// other way, and their "seen" goes back up to be counted where the cue was made.
+// other way, and their "seen" goes back up to be counted where the cue was made. An operator watching the
+// room on an edge sees the origin's whole picture (`PresenceUpstream`), and its cue is made there.
 import { randomUUID } from 'node:crypto';
 import {
   CUE_MS,
+  type AnyEvent,
   GAZE_MAX_PER_SECOND,
   type CueId,
   type CueProgress,
@@ -51,6 +53,20 @@ interface Cue {
 
 /** A cue as the viewers get it. */
 type LookHereData = Direction & { cueId: CueId; durationMs: number };
+type GazeBatch = Extract<AnyEvent, { event: 'gaze' }>['data'];
+
+/**
+ * On an edge node: the room as the camera's node (the origin) sees it. Operators here follow that picture,
+ * and their cues are made there.
+ */
+export interface PresenceUpstream {
+  /** Operators here follow the room (true), or none does any more (false). */
+  watching(on: boolean): void;
+  /** The whole picture as last heard from the origin: what an operator here gets first. */
+  whole(): { gaze: GazeBatch; cue: CueProgress | undefined };
+  /** An operator here says "look here". */
+  look(direction: Direction): Promise<CueId>;
+}
 
 export class RoomPresence {
   private readonly gazes = new Map<PeerId, Gaze>();
@@ -64,6 +80,7 @@ export class RoomPresence {
   private timer: NodeJS.Timeout | undefined;
   private lastFlush = -Infinity;
   private cue: Cue | undefined;
+  private upstream: PresenceUpstream | undefined;
 
   constructor(
     private readonly room: PresenceRoom,
@@ -129,16 +146,46 @@ export class RoomPresence {
   watch(notify: Notify): () => void {
     this.watchers.add(notify);
     this.fresh.add(notify);
+    if (this.watchers.size === 1) this.upstream?.watching(true);
     this.schedule();
     return () => {
-      this.watchers.delete(notify);
+      if (!this.watchers.delete(notify)) return;
       this.fresh.delete(notify);
+      if (this.watchers.size === 0) this.upstream?.watching(false);
     };
   }
 
-  /** Sends every viewer page a cue at `direction`, replacing the one before. */
-  look(direction: Direction): CueId {
-    const cueId = randomUUID() as CueId;
+  /**
+   * On an edge node, while the room's camera is piped in: operators here watch the origin's picture
+   * (`undefined`: this node's own again). Each of them gets the whole of it anew.
+   */
+  follow(upstream: PresenceUpstream | undefined): void {
+    if (this.upstream === upstream) return;
+    if (this.watchers.size > 0) this.upstream?.watching(false);
+    this.upstream = upstream;
+    if (this.watchers.size === 0) return;
+    upstream?.watching(true);
+    for (const w of this.watchers) this.fresh.add(w);
+    this.schedule();
+  }
+
+  /** Stops following `upstream` (its pipe ended), unless another has taken its place. */
+  unfollow(upstream: PresenceUpstream): void {
+    if (this.upstream === upstream) this.follow(undefined);
+  }
+
+  /** A batch of the origin's picture, or its cue count: on to the operators here. */
+  fromUpstream(event: Extract<AnyEvent, { event: 'gaze' | 'cue' }>): void {
+    // An operator still to get the whole picture gets it at the flush, this already in it.
+    for (const w of this.watchers) if (!this.fresh.has(w)) w(event);
+  }
+
+  /**
+   * Sends every viewer page a cue at `direction`, replacing the one before (on an edge with the camera
+   * piped in: the origin makes it, for the whole room).
+   */
+  look(direction: Direction, cueId = randomUUID() as CueId): Promise<CueId> {
+    if (this.upstream) return this.upstream.look(direction);
     const viewers = this.room.viewers().filter(isPage);
     const data = { ...direction, cueId, durationMs: CUE_MS };
     for (const v of viewers) v.notify({ event: 'lookHere', data });
@@ -155,7 +202,7 @@ export class RoomPresence {
       seen: new Set(),
     };
     this.updateCue(this.cue);
-    return cueId;
+    return Promise.resolve(cueId);
   }
 
   /**
@@ -200,7 +247,7 @@ export class RoomPresence {
     cue.progress = { ...cue.progress, seen: cue.seen.size, of: cue.to.size };
     const event = { event: 'cue', data: cue.progress } as const;
     this.room.camera?.notify(event);
-    for (const w of this.watchers) w(event);
+    if (!this.upstream) for (const w of this.watchers) w(event);
   }
 
   /** At once when nothing was sent for `flushMs` (a turn shows without delay), else when that has passed. */
@@ -231,7 +278,15 @@ export class RoomPresence {
       send((e) => camera.notify(e), this.cameraInformed !== camera.id);
       this.cameraInformed = camera.id;
     }
-    for (const w of this.watchers) send(w, this.fresh.has(w));
+    const upstream = this.upstream;
+    if (!upstream) for (const w of this.watchers) send(w, this.fresh.has(w));
+    else if (this.fresh.size > 0) {
+      const { gaze, cue } = upstream.whole();
+      for (const w of this.fresh) {
+        w({ event: 'gaze', data: gaze });
+        if (cue) w({ event: 'cue', data: cue });
+      }
+    }
     this.fresh.clear();
   }
 }

@@ -73,7 +73,16 @@ export const presenceEvents = {
    * The room's camera and operators watching it, a few times a second while anything changed: viewers whose
    * gaze changed (null: not shared, or gone). `full`: this is everyone; forget the rest.
    */
-  gaze: z.object({ room: RoomId, full: z.boolean(), viewers: z.array(GazeEntry) }),
+  gaze: z.object({
+    room: RoomId,
+    full: z.boolean(),
+    viewers: z.array(GazeEntry),
+    /**
+     * The names of viewers this page may not know: an operator watching the room on a node of a cluster
+     * without the camera sees the whole room, viewers on other nodes too (by their ids on the camera's node).
+     */
+    names: z.record(z.string().max(64), z.string().max(64)).optional(),
+  }),
   /** Viewers: the teacher asks them to look there. */
   lookHere: Direction.extend({ cueId: CueId, durationMs: z.number().int().min(0) }),
   /** The room's camera and operators watching it: the current cue and how many have looked at it. */

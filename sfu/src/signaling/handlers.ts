@@ -123,7 +123,7 @@ const handlers: { [M in Method]: Handler<M> } = {
     return Promise.resolve({});
   },
 
-  lookHere: (s, p) => Promise.resolve(s.lookHere(p)),
+  lookHere: (s, p) => s.lookHere(p),
 
   cueSeen: (s, p) => {
     s.cueSeen(p);

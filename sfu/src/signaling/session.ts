@@ -196,7 +196,7 @@ export class SignalingSession {
   }
 
   /** A cue for every viewer: from the room's camera, or from an operator naming the room. */
-  lookHere({ room: id, ...direction }: Params<'lookHere'>): Result<'lookHere'> {
+  async lookHere({ room: id, ...direction }: Params<'lookHere'>): Promise<Result<'lookHere'>> {
     let room: Room;
     if (this.member) {
       const { room: joined, peer } = this.joined();
@@ -208,7 +208,7 @@ export class SignalingSession {
       if (id === undefined) throw new ServiceError('bad_request', 'lookHere: an operator names the room');
       room = this.room(id);
     }
-    return { cueId: this.opts.presence.of(room).look(direction) };
+    return { cueId: await this.opts.presence.of(room).look(direction) };
   }
 
   cueSeen(params: Params<'cueSeen'>): void {

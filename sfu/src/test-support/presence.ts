@@ -22,3 +22,14 @@ export function lastAudience(c: TestClient): AudienceMember[] {
   const last = c.events.filter((e) => e.event === 'audience').at(-1);
   return last?.event === 'audience' ? last.data.viewers : [];
 }
+
+/** The names `c` has been sent with the gazes (viewers on other nodes of a cluster). */
+export function namesSeenBy(c: TestClient): Map<PeerId, string> {
+  const names = new Map<PeerId, string>();
+  for (const e of c.events) {
+    if (e.event !== 'gaze') continue;
+    if (e.data.full) names.clear();
+    for (const [peerId, name] of Object.entries(e.data.names ?? {})) names.set(peerId as PeerId, name);
+  }
+  return names;
+}

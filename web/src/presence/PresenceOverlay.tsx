@@ -51,7 +51,7 @@ export function PresenceOverlay({
       dots: () =>
         [...gazes.gazes].map(([peerId, g]) => ({
           peerId,
-          name: names.get(peerId) ?? '',
+          name: gazes.nameOf(peerId, names) ?? '',
           yaw: g.yaw,
           pitch: g.pitch,
         })),

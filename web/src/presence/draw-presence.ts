@@ -60,7 +60,7 @@ export function drawPresence(canvas: HTMLCanvasElement, gazes: RoomGazes, opts: 
       ctx.arc(p.x, p.y, radius, 0, Math.PI * 2);
       ctx.fill();
       if (opts.small) continue;
-      const name = opts.names.get(peerId) ?? 'Viewer';
+      const name = gazes.nameOf(peerId, opts.names) ?? 'Viewer';
       ctx.fillStyle = 'rgba(0, 0, 0, 0.6)';
       const w = labelWidth(ctx, name, ratio);
       ctx.fillRect(p.x + radius + 3 * ratio, p.y - 8 * ratio, w + 6 * ratio, 16 * ratio);

@@ -9,15 +9,22 @@ export const HEAT_SAMPLE_MS = 1000;
 
 export class RoomGazes {
   readonly gazes = new Map<PeerId, Gaze>();
+  /** Names the server sent with the gazes (viewers the page's own lists may not have: other nodes'). */
+  readonly names = new Map<PeerId, string>();
   readonly heat = new HeatMap();
   cue: CueProgress | undefined;
   private readonly listeners = new Set<() => void>();
 
-  apply({ full, viewers }: EventData<'gaze'>): void {
-    if (full) this.gazes.clear();
+  apply({ full, viewers, names }: EventData<'gaze'>): void {
+    if (full) {
+      this.gazes.clear();
+      this.names.clear();
+    }
     for (const { peerId, gaze } of viewers) {
       if (gaze) this.gazes.set(peerId, gaze);
       else this.gazes.delete(peerId);
+      const name = names?.[peerId];
+      if (name !== undefined) this.names.set(peerId, name);
     }
     this.changed();
   }
@@ -25,6 +32,11 @@ export class RoomGazes {
   setCue(cue: CueProgress): void {
     this.cue = cue;
     this.changed();
+  }
+
+  /** A viewer's name: from the page's own list, else as the server sent it. */
+  nameOf(peerId: PeerId, known: ReadonlyMap<PeerId, string>): string | undefined {
+    return known.get(peerId) ?? this.names.get(peerId);
   }
 
   /** A sample of where everyone looks; nothing to redraw while nobody shares and the last minute is empty. */
@@ -43,6 +55,7 @@ export class RoomGazes {
   /** Everything forgotten (the broadcast or the watch ended). */
   clear(): void {
     this.gazes.clear();
+    this.names.clear();
     this.heat.clear();
     this.cue = undefined;
     this.changed();
