@@ -62,9 +62,14 @@ export function PresenceOverlay({
     const el = canvas.current;
     if (!el) return;
     let frame = 0;
+    let cueEnd: ReturnType<typeof setTimeout> | undefined;
     const draw = () => {
       frame = 0;
       drawPresence(el, gazes, { stream, names, heat, small });
+      // The cue's ring goes at its end, whether or not anything else changes then.
+      clearTimeout(cueEnd);
+      const left = (gazes.cue?.endsAt ?? 0) - Date.now();
+      if (left > 0) cueEnd = setTimeout(schedule, left + 1);
     };
     const schedule = () => {
       frame ||= requestAnimationFrame(draw);
@@ -77,6 +82,7 @@ export function PresenceOverlay({
       unsubscribe();
       resized.disconnect();
       cancelAnimationFrame(frame);
+      clearTimeout(cueEnd);
     };
   }, [gazes, stream, names, heat, small]);
 
@@ -120,7 +126,7 @@ export function PresenceOverlay({
           Heat map (last minute)
         </label>
         {cue && (
-          <span data-testid="cue-progress" data-seen={cue.seen} data-of={cue.of}>
+          <span data-testid="cue-progress" data-seen={cue.seen} data-of={cue.of} data-ends-at={cue.endsAt}>
             “Look here”: {cue.seen} of {cue.of} have looked
           </span>
         )}
