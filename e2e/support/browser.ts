@@ -1,5 +1,11 @@
 // Debian's Chromium driven by playwright-core, with fake camera/microphone and no network chatter.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 export const chromiumFlags = [
   '--headless=new',
@@ -67,8 +73,10 @@ export const cspViolations = (page: Page): Promise<string[]> =>
 export async function newPage(
   browser: Browser,
   viewport = { width: 640, height: 360 },
+  /** More of the context: a phone's (`isMobile`, `hasTouch`), say. */
+  device: Omit<BrowserContextOptions, 'viewport'> = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ ...device, viewport });
   // Scripts run by tsx (the benchmark) keep function names through an esbuild helper, `__name`, that
   // the functions handed to page.evaluate then call inside the page.
   await context.addInitScript('globalThis.__name ??= (fn) => fn;');

@@ -2,7 +2,8 @@
 // state and its pixels), recentering, a desktop viewer's drag, sharing turned off, "look here" drawn in the
 // headset's eyes (marker in view, arrow when behind) and counted once looked at; on the wire, no viewer
 // ever receives another's gaze; the teacher's pointer counts who looks there, and the heat map shows where the
-// class has looked.
+// class has looked; a desktop viewer's and a phone's cue drawn where it points; the camera's own ring of the
+// cue gone at its end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
@@ -30,10 +31,16 @@ interface Wire {
   received: string[];
 }
 
-/** A viewer page under `name`, its WebSocket frames kept both ways. */
-async function viewer(name: string, headset: boolean): Promise<{ page: Page; wire: Wire }> {
-  const { context, page } = await newPage(browser);
-  if (headset) await installHeadset(context);
+/** A viewer page under `name` (a headset's, a desktop's or a phone's), its WebSocket frames kept both ways. */
+async function viewer(
+  name: string,
+  kind: 'headset' | 'desktop' | 'phone',
+): Promise<{ page: Page; wire: Wire }> {
+  const { context, page } =
+    kind === 'phone'
+      ? await newPage(browser, { width: 390, height: 844 }, { isMobile: true, hasTouch: true })
+      : await newPage(browser);
+  if (kind === 'headset') await installHeadset(context);
   await context.addInitScript((n) => localStorage.setItem('inclubit.displayName', n), name);
   const wire: Wire = { sent: [], received: [] };
   page.on('websocket', (ws) => {
@@ -116,8 +123,26 @@ describe('presence', () => {
   let ben: { page: Page; wire: Wire };
   let cleo: { page: Page; wire: Wire };
 
+  it('draws the teacher’s "look here" on the camera page until the cue ends', async () => {
+    // Nobody watches yet, so nothing else redraws the overlay: the ring must go at the cue's end by itself.
+    await lookHere(-90, 0);
+    const ring = async () => {
+      if (!(await overlay().isVisible())) return undefined;
+      const p = decodePicture(await overlay().screenshot());
+      const c = markerCentre(p, 'lime');
+      return c && { yaw: (c.x / p.width) * 360 - 180, pitch: 90 - (c.y / p.height) * 180 };
+    };
+    await expect.poll(ring).toBeDefined();
+    const drawn = (await ring())!;
+    expect(yawGap(drawn.yaw, -90)).toBeLessThanOrEqual(3);
+    expect(Math.abs(drawn.pitch)).toBeLessThanOrEqual(3);
+    const endsAt = Number(await camera.getByTestId('cue-progress').getAttribute('data-ends-at'));
+    await camera.waitForTimeout(Math.max(0, endsAt - Date.now()));
+    await expect.poll(ring, { timeout: 500 }).toBeUndefined();
+  });
+
   it("shows a headset's gaze on the camera page where it looks, within 500 ms", async () => {
-    ada = await viewer('Ada', true);
+    ada = await viewer('Ada', 'headset');
     await ada.page.getByRole('button', { name: 'Enter VR' }).click();
     await expect.poll(() => inSession(ada.page)).toBe(true);
     await untilDot('Ada', 0, 0);
@@ -181,7 +206,7 @@ describe('presence', () => {
   });
 
   it("moves a desktop viewer's dot as it drags; sharing off hides it within a second and stops its reports", async () => {
-    ben = await viewer('Ben', false);
+    ben = await viewer('Ben', 'desktop');
     const before = (await untilDot('Ben', 0, 0)).dot;
     const box = (await ben.page.locator('canvas').boundingBox())!;
     const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 3];
@@ -237,7 +262,7 @@ describe('presence', () => {
     await ada.page.context().close();
     await ben.page.context().close();
     await expect.poll(async () => (await dots()).length, { timeout: 5000 }).toBe(0);
-    cleo = await viewer('Cleo', false);
+    cleo = await viewer('Cleo', 'desktop');
     await untilDot('Cleo', 0, 0);
     const frame = camera.getByTestId('presence-frame');
     const box = (await frame.boundingBox())!;
@@ -303,5 +328,55 @@ describe('presence', () => {
     await lookHere(wrap(at.yaw - 150), at.pitch);
     await expect.poll(async () => (await limeIn())?.x ?? 1, { timeout: 5000 }).toBeLessThan(0.3);
     console.log(`[presence] desktop cue behind-left: arrow at x ${(await limeIn())!.x.toFixed(3)}`);
+  });
+
+  it('follows a phone as it turns, and shows it the cue where it points', async () => {
+    const dan = await viewer('Dan', 'phone');
+    await untilDot('Dan', 0, 0);
+    await dan.page.getByRole('button', { name: 'Look with phone' }).click();
+    const tilt = (alpha: number, beta: number) =>
+      dan.page.evaluate(
+        ([a, b]) =>
+          window.dispatchEvent(
+            new DeviceOrientationEvent('deviceorientation', { alpha: a, beta: b, gamma: 0 }),
+          ),
+        [alpha, beta] as const,
+      );
+    // Upright and tipped back 10°: the view looks 10° up. Told until the page listens: its first reading
+    // of the heading is "front", so this one's.
+    await expect
+      .poll(
+        async () => {
+          await tilt(0, 100);
+          return (await dotOf('Dan'))?.pitch ?? 0;
+        },
+        { timeout: 5000 },
+      )
+      .toBeGreaterThan(9);
+    // The phone turns 60° to the left (the compass heading grows anticlockwise).
+    await tilt(60, 100);
+    const turned = await untilDot('Dan', -60, 10);
+    console.log(`[presence] phone turned 60° left: dot at ${turned.dot.yaw}°, ${turned.dot.pitch}°`);
+
+    const limeIn = async () => {
+      const p = decodePicture(await dan.page.locator('canvas').screenshot());
+      const c = markerCentre(p, 'lime');
+      return c && { x: c.x / p.width, y: c.y / p.height };
+    };
+    // 20° above the middle of its view (more than the 15° that counts as looked at): in the tall view's
+    // upper half, in the middle across.
+    await lookHere(turned.dot.yaw, turned.dot.pitch + 20);
+    await expect.poll(limeIn, { timeout: 5000 }).toBeDefined();
+    const marker = (await limeIn())!;
+    console.log(`[presence] phone cue 20° up: at x ${marker.x.toFixed(3)}, y ${marker.y.toFixed(3)}`);
+    expect(Math.abs(marker.x - 0.5)).toBeLessThan(0.1);
+    expect(marker.y).toBeGreaterThan(0.15);
+    expect(marker.y).toBeLessThan(0.4);
+    // Behind it, a little to the right: the arrow at the right edge; the phone turns there and is counted.
+    await lookHere(turned.dot.yaw + 150, turned.dot.pitch);
+    await expect.poll(async () => (await limeIn())?.x ?? 0, { timeout: 5000 }).toBeGreaterThan(0.7);
+    console.log(`[presence] phone cue behind-right: arrow at x ${(await limeIn())!.x.toFixed(3)}`);
+    await tilt(-90, 100);
+    await expect.poll(async () => (await cueProgress())?.seen, { timeout: 5000 }).toBe(1);
   });
 });
