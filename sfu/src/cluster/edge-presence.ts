@@ -30,8 +30,7 @@ export class EdgePresence implements PresenceUpstream {
   /** The origin has had the whole picture. */
   private sentWhole = false;
   /** The origin's picture, while operators here watch it: by the viewers' ids there, with their names. */
-  private readonly picture = new Map<PeerId, Gaze>();
-  private readonly names = new Map<PeerId, string>();
+  private readonly picture = new Map<PeerId, { gaze: Gaze; name: string | undefined }>();
   private cue: CueProgress | undefined;
 
   constructor(private readonly opts: EdgePresenceOptions) {}
@@ -78,15 +77,15 @@ export class EdgePresence implements PresenceUpstream {
     const { bus, origin, room } = this.opts;
     if (!on) {
       this.picture.clear();
-      this.names.clear();
       this.cue = undefined;
     }
     void bus.send(origin, { type: 'pipeWatchPresence', room: room.id, watching: on });
   }
 
   whole(): { gaze: GazeBatch; cue: CueProgress | undefined } {
-    const viewers = [...this.picture].map(([peerId, gaze]) => ({ peerId, gaze }));
-    const names = Object.fromEntries(viewers.flatMap(({ peerId }) => this.namePair(peerId)));
+    const entries = [...this.picture];
+    const viewers = entries.map(([peerId, { gaze }]) => ({ peerId, gaze }));
+    const names = Object.fromEntries(entries.flatMap(([peerId, { name }]) => (name ? [[peerId, name]] : [])));
     return { gaze: { room: this.opts.room.id, full: true, viewers, names }, cue: this.cue };
   }
 
@@ -102,16 +101,11 @@ export class EdgePresence implements PresenceUpstream {
   fromOrigin(m: BusMessageOf<'pipePresence'>): void {
     const { presence } = this.opts;
     if (m.gaze) {
-      if (m.gaze.full) {
-        this.picture.clear();
-        this.names.clear();
-      }
+      if (m.gaze.full) this.picture.clear();
       for (const { peerId, gaze } of m.gaze.viewers) {
-        if (gaze) this.picture.set(peerId, gaze);
-        else this.picture.delete(peerId);
-        const name = m.gaze.names?.[peerId];
-        if (name !== undefined) this.names.set(peerId, name);
-        else if (!gaze) this.names.delete(peerId);
+        if (!gaze) this.picture.delete(peerId);
+        else
+          this.picture.set(peerId, { gaze, name: m.gaze.names?.[peerId] ?? this.picture.get(peerId)?.name });
       }
       presence.fromUpstream({ event: 'gaze', data: m.gaze });
     }
@@ -119,11 +113,6 @@ export class EdgePresence implements PresenceUpstream {
       this.cue = m.cue;
       presence.fromUpstream({ event: 'cue', data: m.cue });
     }
-  }
-
-  private namePair(peerId: PeerId): [PeerId, string][] {
-    const name = this.names.get(peerId);
-    return name === undefined ? [] : [[peerId, name]];
   }
 
   /** The origin's cue, for those of its viewers that are here. */
