@@ -63,13 +63,16 @@ export function PresenceOverlay({
     if (!el) return;
     let frame = 0;
     let cueEnd: ReturnType<typeof setTimeout> | undefined;
+    let cueEndsAt = 0;
     const draw = () => {
       frame = 0;
       drawPresence(el, gazes, { stream, names, heat, small });
-      // The cue's ring goes at its end, whether or not anything else changes then.
+      // The cue's ring goes at its end, whether or not anything else changes then (timed once per cue).
+      const endsAt = gazes.cue?.endsAt ?? 0;
+      if (endsAt === cueEndsAt) return;
+      cueEndsAt = endsAt;
       clearTimeout(cueEnd);
-      const left = (gazes.cue?.endsAt ?? 0) - Date.now();
-      if (left > 0) cueEnd = setTimeout(schedule, left + 1);
+      if (endsAt > Date.now()) cueEnd = setTimeout(schedule, endsAt - Date.now() + 1);
     };
     const schedule = () => {
       frame ||= requestAnimationFrame(draw);
