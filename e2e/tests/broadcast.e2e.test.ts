@@ -120,10 +120,13 @@ describe('one camera, three viewers', () => {
       const second = await canvasPicture(page);
       expect(changedFraction(first, second), `viewer ${i + 1} canvas is frozen`).toBeGreaterThan(0.0005);
     }
-    // The room spread: the first two viewers on the camera's worker, the third on the other one (its own
-    // port), and that one decodes too — the camera's tracks reached it through the pipe between workers.
-    expect(viewerPorts[0]).toBe(viewerPorts[1]);
-    expect(viewerPorts[2]).not.toBe(viewerPorts[0]);
+    // The room spread: two viewers on the camera's worker, the third on the other one (its own port), and
+    // that one decodes too — the camera's tracks reached it through the pipe between workers. Which viewer
+    // is third is whichever asked for its transport last: the pages load in order but connect in a race.
+    const home = (await selectedPairs(camera))[0]?.remotePort;
+    expect(home).toBeGreaterThanOrEqual(RTC_PORT);
+    expect(viewerPorts.filter((p) => p === home)).toHaveLength(2);
+    expect(viewerPorts.filter((p) => p !== home)).toHaveLength(1);
     expect(service.logs.some((l) => l.includes('room spread to another worker'))).toBe(true);
   });
 
