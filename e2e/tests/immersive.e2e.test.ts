@@ -14,7 +14,8 @@ import {
   setButton,
   turnHead,
 } from '../support/xr-emulator.js';
-import { leftHalf, markerCentre, redMinusBlue, rightHalf, type Picture } from '../support/pixels.js';
+import { leftHalf, markerCentre, redMinusBlue, rightHalf } from '../support/pixels.js';
+import { expectFrontAhead, leftRedRightBlue, monoWithFront } from '../support/eyes.js';
 import { receivedWidth } from '../support/webrtc.js';
 
 const ROOM = 'e2e-immersive';
@@ -25,24 +26,6 @@ let camera: Page;
 
 async function setProjection(projection: string): Promise<void> {
   await camera.getByTestId('projection').selectOption(projection);
-}
-
-/** The left eye sees the red-tinted picture, the right eye the blue-tinted one. */
-const leftRedRightBlue = (p: Picture) =>
-  redMinusBlue(p, leftHalf(p)) > 25 && redMinusBlue(p, rightHalf(p)) < -25;
-
-/** Both eyes see the same picture, and the front marker is in the left eye's view. */
-const monoWithFront = (p: Picture) =>
-  Math.abs(redMinusBlue(p, leftHalf(p)) - redMinusBlue(p, rightHalf(p))) < 5 &&
-  markerCentre(p, 'magenta', leftHalf(p)) !== undefined;
-
-/** In each eye the front marker is straight ahead (within 8 % of the eye's width). */
-function expectFrontAhead(p: Picture, what: string): void {
-  for (const eye of [leftHalf(p), rightHalf(p)]) {
-    const front = markerCentre(p, 'magenta', eye);
-    expect(front, what).toBeDefined();
-    expect(Math.abs(front!.x - eye.width / 2)).toBeLessThan(eye.width * 0.08);
-  }
 }
 
 beforeAll(async () => {

@@ -7,17 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
-import {
-  decodePicture,
-  leftHalf,
-  markerCentre,
-  redMinusBlue,
-  rightHalf,
-  type Picture,
-} from '../support/pixels.js';
+import { decodePicture, markerCentre, redMinusBlue } from '../support/pixels.js';
 import { untilPicture } from '../support/screenshots.js';
 import { startService, type RunningService } from '../support/service.js';
-import { overlayDots, type Dot } from '../support/presence.js';
+import { cueInEyes, cueProgress, lookHere, overlayDots, type Dot } from '../support/presence.js';
 import { inSession, installHeadset, lookHead, pressButton } from '../support/xr-emulator.js';
 
 const ROOM = 'e2e-presence';
@@ -80,27 +73,6 @@ async function dotInPixels(): Promise<{ yaw: number; pitch: number } | undefined
   return c && { yaw: (c.x / p.width) * 360 - 180, pitch: 90 - (c.y / p.height) * 180 };
 }
 
-/** Clicks the camera's picture at a direction of its (mono 360) frame: "look here". */
-async function lookHere(yaw: number, pitch: number): Promise<void> {
-  const frame = camera.getByTestId('presence-frame');
-  const box = (await frame.boundingBox())!;
-  await frame.click({ position: { x: (0.5 + yaw / 360) * box.width, y: (0.5 - pitch / 180) * box.height } });
-}
-
-const cueProgress = async () => {
-  const el = camera.getByTestId('cue-progress');
-  if ((await el.count()) === 0) return undefined;
-  return { seen: Number(await el.getAttribute('data-seen')), of: Number(await el.getAttribute('data-of')) };
-};
-
-/** Where the cue's colour is in each eye, as a fraction of the eye's width and height. */
-function cueInEyes(p: Picture) {
-  return [leftHalf(p), rightHalf(p)].map((eye) => {
-    const c = markerCentre(p, 'lime', eye);
-    return c && { x: c.x / eye.width, y: c.y / eye.height };
-  });
-}
-
 beforeAll(async () => {
   service = await startService({});
   browser = await launchBrowser();
@@ -125,7 +97,7 @@ describe('presence', () => {
 
   it('draws the teacher’s "look here" on the camera page until the cue ends', async () => {
     // Nobody watches yet, so nothing else redraws the overlay: the ring must go at the cue's end by itself.
-    await lookHere(-90, 0);
+    await lookHere(camera, -90, 0);
     const ring = async () => {
       if (!(await overlay().isVisible())) return undefined;
       const p = decodePicture(await overlay().screenshot());
@@ -173,8 +145,8 @@ describe('presence', () => {
 
   it('"look here" in view: a marker at that direction in both eyes', async () => {
     // 25° to the right of where Ada looks (30°, 10°): in view, not yet looked at.
-    await lookHere(55, 10);
-    await expect.poll(cueProgress).toEqual({ seen: 0, of: 1 });
+    await lookHere(camera, 55, 10);
+    await expect.poll(() => cueProgress(camera)).toEqual({ seen: 0, of: 1 });
     const p = await untilPicture(ada.page, 'presence-cue-in-view', (p) => cueInEyes(p).every(Boolean));
     const [left, right] = cueInEyes(p);
     console.log(
@@ -190,7 +162,7 @@ describe('presence', () => {
 
   it('"look here" behind: an arrow at the left edge, and once the headset turns to it, it is counted', async () => {
     // 150° to the left of where Ada looks.
-    await lookHere(-120, 10);
+    await lookHere(camera, -120, 10);
     const p = await untilPicture(ada.page, 'presence-cue-behind', (p) =>
       cueInEyes(p).every((e) => e !== undefined && e.x < 0.4),
     );
@@ -202,7 +174,7 @@ describe('presence', () => {
     }
     // The head's 90° recenter offset: facing -30° shows the picture's -120°.
     await lookHead(ada.page, -30, 10);
-    await expect.poll(cueProgress, { timeout: 5000 }).toEqual({ seen: 1, of: 1 });
+    await expect.poll(() => cueProgress(camera), { timeout: 5000 }).toEqual({ seen: 1, of: 1 });
   });
 
   it("moves a desktop viewer's dot as it drags; sharing off hides it within a second and stops its reports", async () => {
@@ -317,7 +289,7 @@ describe('presence', () => {
     };
     // 20° to the right of the middle of her view, at its height.
     const wrap = (yaw: number) => ((((yaw + 180) % 360) + 360) % 360) - 180;
-    await lookHere(wrap(at.yaw + 20), at.pitch);
+    await lookHere(camera, wrap(at.yaw + 20), at.pitch);
     await expect.poll(limeIn, { timeout: 5000 }).toBeDefined();
     const marker = (await limeIn())!;
     console.log(`[presence] desktop cue 20° right: at x ${marker.x.toFixed(3)}, y ${marker.y.toFixed(3)}`);
@@ -325,7 +297,7 @@ describe('presence', () => {
     expect(marker.x).toBeLessThan(0.9);
     expect(Math.abs(marker.y - 0.5)).toBeLessThan(0.15);
     // Behind her, a little to the left: the arrow at the left edge of the view.
-    await lookHere(wrap(at.yaw - 150), at.pitch);
+    await lookHere(camera, wrap(at.yaw - 150), at.pitch);
     await expect.poll(async () => (await limeIn())?.x ?? 1, { timeout: 5000 }).toBeLessThan(0.3);
     console.log(`[presence] desktop cue behind-left: arrow at x ${(await limeIn())!.x.toFixed(3)}`);
   });
@@ -365,7 +337,7 @@ describe('presence', () => {
     };
     // 20° above the middle of its view (more than the 15° that counts as looked at): in the tall view's
     // upper half, in the middle across.
-    await lookHere(turned.dot.yaw, turned.dot.pitch + 20);
+    await lookHere(camera, turned.dot.yaw, turned.dot.pitch + 20);
     await expect.poll(limeIn, { timeout: 5000 }).toBeDefined();
     const marker = (await limeIn())!;
     console.log(`[presence] phone cue 20° up: at x ${marker.x.toFixed(3)}, y ${marker.y.toFixed(3)}`);
@@ -373,10 +345,10 @@ describe('presence', () => {
     expect(marker.y).toBeGreaterThan(0.15);
     expect(marker.y).toBeLessThan(0.4);
     // Behind it, a little to the right: the arrow at the right edge; the phone turns there and is counted.
-    await lookHere(turned.dot.yaw + 150, turned.dot.pitch);
+    await lookHere(camera, turned.dot.yaw + 150, turned.dot.pitch);
     await expect.poll(async () => (await limeIn())?.x ?? 0, { timeout: 5000 }).toBeGreaterThan(0.7);
     console.log(`[presence] phone cue behind-right: arrow at x ${(await limeIn())!.x.toFixed(3)}`);
     await tilt(-90, 100);
-    await expect.poll(async () => (await cueProgress())?.seen, { timeout: 5000 }).toBe(1);
+    await expect.poll(async () => (await cueProgress(camera))?.seen, { timeout: 5000 }).toBe(1);
   });
 });
