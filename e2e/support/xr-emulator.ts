@@ -13,7 +13,7 @@ interface IwerWindow {
   __xrDevice: IwerDevice;
 }
 interface IwerDevice {
-  installRuntime(options?: { forceInstall: boolean }): void;
+  installRuntime(options?: { forceInstall: boolean; polyfillLayers?: boolean }): void;
   activeSession?: { end(): Promise<void> };
   quaternion: { set(x: number, y: number, z: number, w: number): void };
   controllers: Record<
@@ -22,18 +22,46 @@ interface IwerDevice {
   >;
 }
 
-export async function installHeadset(context: BrowserContext): Promise<void> {
+export async function installHeadset(context: BrowserContext, { layers = false } = {}): Promise<void> {
   await context.addInitScript({ path: iwerBundle });
-  await context.addInitScript(() => {
+  await context.addInitScript((withLayers) => {
     const w = window as unknown as IwerWindow;
+    const quest3 = w.IWER.metaQuest3 as { supportedFeatures: string[] };
     // No visibility mask: the whole of each eye's viewport is picture, for pixel checks.
-    w.__xrDevice = new w.IWER.XRDevice(w.IWER.metaQuest3, {
-      stereoEnabled: true,
-      visibilityMaskEnabled: false,
-    });
+    w.__xrDevice = new w.IWER.XRDevice(
+      withLayers ? { ...quest3, supportedFeatures: [...quest3.supportedFeatures, 'layers'] } : quest3,
+      { stereoEnabled: true, visibilityMaskEnabled: false },
+    );
     // Chromium exposes navigator.xr even with no headset (isSessionSupported answers false): replace it.
-    w.__xrDevice.installRuntime({ forceInstall: true });
-  });
+    w.__xrDevice.installRuntime({ forceInstall: true, polyfillLayers: withLayers });
+    if (withLayers) {
+      // IWER installs the layers polyfill, then puts its own XRWebGLBinding (no projection layers) back
+      // over the polyfill's; it keeps the one it replaced: take that, so the app's scene is a projection
+      // layer composited over the media layer, as on a headset.
+      const state = Object.getOwnPropertySymbols(w.__xrDevice)
+        .map((s) => (w.__xrDevice as unknown as Record<symbol, unknown>)[s])
+        .find((v): v is { previousGlobals: Map<string, { value: unknown }> } =>
+          Boolean(v && typeof v === 'object' && 'previousGlobals' in v),
+        );
+      const binding = state?.previousGlobals.get('XRWebGLBinding')?.value;
+      if (!binding) throw new Error('no layers polyfill binding to restore');
+      (window as unknown as { XRWebGLBinding: unknown }).XRWebGLBinding = binding;
+      // The polyfill sizes a media layer's texture once, at the video's size then, and updates it in place;
+      // a live video changes size as it switches simulcast layers: reallocate on a video upload instead.
+      const proto = WebGL2RenderingContext.prototype;
+      type Upload = (this: WebGL2RenderingContext, ...args: unknown[]) => void;
+      const texSubImage2D = Object.getOwnPropertyDescriptor(proto, 'texSubImage2D')!.value as Upload;
+      const upload: Upload = function (...args) {
+        const source = args[8];
+        if (args.length === 9 && source instanceof HTMLVideoElement) {
+          const [target, level, , , width, height, format, type] = args as number[];
+          return this.texImage2D(target!, level!, format!, width!, height!, 0, format!, type!, source);
+        }
+        return texSubImage2D.apply(this, args);
+      };
+      Object.defineProperty(proto, 'texSubImage2D', { value: upload, configurable: true, writable: true });
+    }
+  }, layers);
 }
 
 export const inSession = (page: Page) =>
