@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { XRLayer, useXR, useXRSessionFeatureEnabled } from '@react-three/xr';
 import type { StreamInfo } from '@inclubit/sfu/protocol';
+import { SPHERE_RADIUS } from './eye-geometry';
 import { StereoSphere } from './StereoSphere';
 import { horizontalSpan, stereoLayout } from './projection';
 import { viewStore } from './view-store';
@@ -21,9 +22,12 @@ export function VideoSurface({ video, stream }: { video: HTMLVideoElement; strea
 
   if (!mediaLayer) return <StereoSphere video={video} stream={stream} />;
   const span = horizontalSpan(stream.projection);
+  // An equirect layer's radius is its object's scale, and its centre the scene's origin (on the floor, in a
+  // local-floor session): at scale 1 the head would be outside a 1 m ball. The size of the sphere path's.
   return (
     <XRLayer
       src={video}
+      scale={SPHERE_RADIUS}
       shape="equirect"
       layout={stereoLayout(stream.projection)}
       invertStereo={stream.swapEyes}
