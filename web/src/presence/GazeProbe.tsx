@@ -3,7 +3,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { useXR } from '@react-three/xr';
 import { MathUtils, Quaternion, Vector3, type Group, type PerspectiveCamera } from 'three';
 import { directionOf } from './gaze-math';
-import { gazeNow } from './viewer-presence';
+import { gazeFrame, gazeNow } from './viewer-presence';
 
 const forward = new Vector3();
 const contentTurn = new Quaternion();
@@ -48,6 +48,7 @@ export function GazeProbe() {
     now.pitch = pitch;
     now.hfov = MathUtils.clamp(hfov, 1, 180);
     now.vfov = MathUtils.clamp(vfov, 1, 180);
+    gazeFrame();
   });
   return <group ref={group} />;
 }

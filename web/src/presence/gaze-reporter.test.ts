@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Gaze } from '@inclubit/sfu/protocol';
-import { GazeReporter } from './gaze-reporter';
+import { GazeReporter, startGazeReports } from './gaze-reporter';
 
 /** A reporter on a clock of its own: `later(ms)` moves it on. */
 function reporter(initial: Gaze | undefined) {
@@ -70,11 +70,48 @@ describe('GazeReporter', () => {
     expect(sent).toEqual([ahead, null, ahead]);
   });
 
+  it('keeps its own copy of what it sent: a view updated in place still counts as moved', () => {
+    const live: Gaze = { ...ahead };
+    const { r, sent, later } = reporter(live);
+    r.tick();
+    later(300);
+    live.yaw = 30; // the probe writes the same object every frame
+    r.tick();
+    expect(sent.map((g) => g?.yaw)).toEqual([0, 30]);
+  });
+
   it('tells a new server-side peer where it looks without waiting for a move', () => {
     const { r, sent } = reporter(ahead);
     r.tick();
     r.rejoined();
     r.tick();
     expect(sent).toEqual([ahead, ahead]);
+  });
+});
+
+describe('startGazeReports', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reports a turn in the frame that shows it, not at the next sampling tick', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    const live: Gaze = { ...ahead };
+    const sent: (Gaze | null)[] = [];
+    let frame: (() => void) | undefined;
+    const { stop } = startGazeReports(
+      () => live,
+      (g) => sent.push(g),
+      { now: () => true, subscribe: () => () => {} },
+      (listener) => {
+        frame = listener;
+        return () => (frame = undefined);
+      },
+    );
+    expect(sent).toEqual([ahead]); // sharing starts with where it looks
+    vi.advanceTimersByTime(1000); // a quiet spell: the sampling ticks see no move
+    live.yaw = -90; // the probe reads a turn in a frame…
+    frame!();
+    expect(sent.map((g) => g?.yaw)).toEqual([0, -90]); // …and it goes out in that frame
+    stop();
+    expect(frame).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 // A viewer page's gaze reports: at most one every GAZE_REPORT_MS (the first of a turn at once), only when
 // the view moved enough to show on the teacher's screen, and one `null` when sharing stops. What was sent
 // last is forgotten on every (re)join, so a new server-side peer hears where this page looks at once.
+// The view is looked at in every frame the scene draws (a turn goes out in the frame that shows it) and on
+// a timer (the end of a turn held back by the gap, when no frame follows).
 import { GAZE_REPORT_MS, type Gaze } from '@inclubit/sfu/protocol';
 import { angleBetween } from './gaze-math';
 
@@ -8,7 +10,7 @@ import { angleBetween } from './gaze-math';
 const MIN_TURN_DEGREES = 0.5;
 const MIN_FOV_CHANGE_DEGREES = 1;
 
-/** How often the view is looked at: a turn is reported this soon after a quiet spell. */
+/** How often the view is looked at between frames. */
 const SAMPLE_MS = 50;
 
 export class GazeReporter {
@@ -19,8 +21,8 @@ export class GazeReporter {
   private sharing = true;
 
   constructor(
-    /** The view now; undefined while there is none (no picture shown). */
-    private readonly sample: () => Gaze | undefined,
+    /** The view now (read, not kept: the reporter copies what it sends); undefined while none is shown. */
+    private readonly sample: () => Readonly<Gaze> | undefined,
     private readonly send: (gaze: Gaze | null) => void,
     /** Reports are at least this far apart. */
     private readonly minGapMs = GAZE_REPORT_MS,
@@ -55,8 +57,9 @@ export class GazeReporter {
     const gaze = this.sample();
     if (!gaze || (this.sent && !moved(this.sent, gaze))) return;
     if (this.sent && this.now() - this.sentAt < this.minGapMs) return; // the next tick after the gap
-    this.send(gaze);
-    this.sent = gaze;
+    const copy = { ...gaze };
+    this.send(copy);
+    this.sent = copy;
     this.sentAt = this.now();
   }
 }
@@ -70,23 +73,27 @@ function moved(a: Gaze, b: Gaze): boolean {
 }
 
 /**
- * Reports where the page looks through `send` while sharing is on, following the pupil's choice. Returns the
- * reporter (tell it `rejoined()` on every new server-side peer) and the function that stops it.
+ * Reports where the page looks through `send` while sharing is on, following the pupil's choice, looking at
+ * the view after every frame `frames` announces. Returns the reporter (tell it `rejoined()` on every new
+ * server-side peer) and the function that stops it.
  */
 export function startGazeReports(
-  sample: () => Gaze | undefined,
+  sample: () => Readonly<Gaze> | undefined,
   send: (gaze: Gaze | null) => void,
   sharing: { now: () => boolean; subscribe: (on: (sharing: boolean) => void) => () => void },
+  frames: (listener: () => void) => () => void,
 ): { reporter: GazeReporter; stop: () => void } {
   const reporter = new GazeReporter(sample, send);
   reporter.setSharing(sharing.now());
   const unsubscribe = sharing.subscribe((on) => reporter.setSharing(on));
+  const unframe = frames(() => reporter.tick());
   reporter.start();
   return {
     reporter,
     stop: () => {
       reporter.stop();
       unsubscribe();
+      unframe();
     },
   };
 }

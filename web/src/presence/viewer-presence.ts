@@ -40,6 +40,19 @@ export function receiveCue(cue: EventData<'lookHere'>): void {
 /** Where the page looks, updated in place by the probe (read, and copied, by the reporter). */
 export const gazeNow: { gaze: Gaze | undefined } = { gaze: undefined };
 
+const gazeFrameListeners = new Set<() => void>();
+
+/** Calls `listener` after each frame the probe reads `gazeNow` in; returns the function that stops it. */
+export function onGazeFrame(listener: () => void): () => void {
+  gazeFrameListeners.add(listener);
+  return () => gazeFrameListeners.delete(listener);
+}
+
+/** The probe read this frame's view into `gazeNow`. */
+export function gazeFrame(): void {
+  for (const listener of gazeFrameListeners) listener();
+}
+
 /** How long a looked-at cue takes to fade, ms. */
 export const CUE_FADE_MS = 600;
 

@@ -6,7 +6,7 @@ import { useView, viewStore } from './view-store';
 import { wantedFrameWidth } from './projection';
 import { DEFAULT_FOV } from './LookControls';
 import { startGazeReports } from '../presence/gaze-reporter';
-import { gazeNow, receiveCue, viewerPresence } from '../presence/viewer-presence';
+import { gazeNow, onGazeFrame, receiveCue, viewerPresence } from '../presence/viewer-presence';
 
 const NAME_KEY = 'inclubit.displayName';
 
@@ -38,9 +38,9 @@ export function useViewer(room: RoomId): {
       onPeer: () => gaze.reporter.rejoined(),
       ...(name && { displayName: name }),
     });
-    // Where the page looks goes to the teacher while the pupil lets it (a copy: the probe updates in place).
+    // Where the page looks goes to the teacher while the pupil lets it, looked at in every frame drawn.
     const gaze = startGazeReports(
-      () => gazeNow.gaze && { ...gazeNow.gaze },
+      () => gazeNow.gaze,
       (g) => c.reportGaze(g),
       {
         now: () => viewerPresence.getState().sharing,
@@ -49,6 +49,7 @@ export function useViewer(room: RoomId): {
             if (s.sharing !== before.sharing) on(s.sharing);
           }),
       },
+      onGazeFrame,
     );
     latest.current = c;
     setConnection(c);
