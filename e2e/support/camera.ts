@@ -14,6 +14,7 @@ export async function startCamera(
     codec,
     adaptive = true,
     sound,
+    viewport,
   }: {
     projection?: string;
     resolution?: string;
@@ -28,9 +29,11 @@ export async function startCamera(
     adaptive?: boolean;
     /** The camera's "Sound source": the test tone or no sound; the page's own choice (the microphone) when not given. */
     sound?: 'tone' | 'none';
+    /** The window's size; a large preview to click on (presence), Playwright's default when not given. */
+    viewport?: { width: number; height: number };
   } = {},
 ): Promise<Page> {
-  const { page } = await newPage(browser);
+  const { page } = await newPage(browser, viewport);
   await page.goto(url);
   await page.getByTestId('video-source').selectOption(source);
   await page.getByTestId('resolution').selectOption({ label: resolution });

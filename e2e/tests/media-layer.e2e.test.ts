@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
+import { startCamera } from '../support/camera.js';
 import { expectFrontAhead, leftRedRightBlue, litShare, monoWithFront } from '../support/eyes.js';
 import { leftHalf, redMinusBlue, rightHalf } from '../support/pixels.js';
 import { cueInEyes, cueProgress, lookHere } from '../support/presence.js';
@@ -24,13 +25,10 @@ const setProjection = (projection: string) => camera.getByTestId('projection').s
 beforeAll(async () => {
   service = await startService({});
   browser = await launchBrowser();
-  ({ page: camera } = await newPage(browser, { width: 1280, height: 900 }));
-  await camera.goto(`${service.url}/camera/${ROOM}`);
-  await camera.getByTestId('video-source').selectOption('pattern');
-  await camera.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
-  await setProjection('stereo-360-tb');
-  await camera.getByRole('button', { name: 'Go live' }).click();
-  await camera.locator('main[data-status="live"]').waitFor();
+  camera = await startCamera(browser, `${service.url}/camera/${ROOM}`, {
+    projection: 'stereo-360-tb',
+    viewport: { width: 1280, height: 900 },
+  });
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
+import { startCamera } from '../support/camera.js';
 import { decodePicture, markerCentre, redMinusBlue } from '../support/pixels.js';
 import { untilPicture } from '../support/screenshots.js';
 import { startService, type RunningService } from '../support/service.js';
@@ -76,13 +77,9 @@ async function dotInPixels(): Promise<{ yaw: number; pitch: number } | undefined
 beforeAll(async () => {
   service = await startService({});
   browser = await launchBrowser();
-  ({ page: camera } = await newPage(browser, { width: 1280, height: 900 }));
-  await camera.goto(`${service.url}/camera/${ROOM}`);
-  await camera.getByTestId('video-source').selectOption('pattern');
-  await camera.getByTestId('resolution').selectOption({ label: 'SD 1280×640' });
-  await camera.getByTestId('projection').selectOption('mono-360');
-  await camera.getByRole('button', { name: 'Go live' }).click();
-  await camera.locator('main[data-status="live"]').waitFor();
+  camera = await startCamera(browser, `${service.url}/camera/${ROOM}`, {
+    viewport: { width: 1280, height: 900 },
+  });
 });
 
 afterAll(async () => {
